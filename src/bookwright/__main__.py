@@ -1,0 +1,3 @@
+from bookwright.cli import main
+
+raise SystemExit(main())

@@ -1,0 +1,300 @@
+"""`book.toml` → `Config`: typed options with errors that name the key and its line."""
+
+from __future__ import annotations
+
+import datetime
+import re
+import tomllib
+import unicodedata
+import uuid
+from dataclasses import dataclass
+from pathlib import Path
+
+from bookwright.diagnostics import Diagnostics
+from bookwright.model import Config, Metadata, PageOptions, SourceLocation
+
+# Trade and international trims an author can name instead of giving a width and height.
+TRIM_SIZES = {
+    "5x8": ("5in", "8in"),
+    "5.25x8": ("5.25in", "8in"),
+    "5.5x8.5": ("5.5in", "8.5in"),
+    "6x9": ("6in", "9in"),
+    "7x10": ("7in", "10in"),
+    "8.5x11": ("8.5in", "11in"),
+    "a5": ("148mm", "210mm"),
+    "a4": ("210mm", "297mm"),
+}
+
+# The schema: table → key → (expected type, required). One place to read what
+# book.toml accepts; the README's author guide follows it.
+SCHEMA: dict[str, dict[str, tuple[type | tuple[type, ...], bool]]] = {
+    "book": {
+        "title": (str, True),
+        "subtitle": (str, False),
+        "authors": (list, True),
+        "language": (str, True),
+        "identifier": (str, False),
+        "publisher": (str, False),
+        "date": ((str, datetime.date), False),
+        "rights": (str, False),
+        "description": (str, False),
+        "cover": (str, False),
+        "chapters": (list, False),
+    },
+    "toc": {"depth": (int, False)},
+    "numbering": {"depth": (int, False)},
+    "pdf": {"trim": (str, False), "width": (str, False), "height": (str, False)},
+}
+
+TYPE_WORDS = {str: "a string", list: "a list", int: "an integer", dict: "a table"}
+LANGUAGE_TAG = re.compile(r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$")
+CSS_LENGTH = re.compile(r"^\d+(\.\d+)?(in|mm|cm|pt|px)$")
+
+
+@dataclass
+class ChapterEntry:
+    """One entry of `chapters`, before the file is read."""
+
+    path: str
+    part: str | None
+    part_location: SourceLocation | None
+    location: SourceLocation
+
+
+class TomlLocator:
+    """Finds where a key or string sits in book.toml; tomllib keeps no positions."""
+
+    def __init__(self, path: Path, text: str):
+        self.path = path
+        self.lines = text.splitlines()
+
+    def key(self, table: str, key: str) -> SourceLocation:
+        current = ""
+        pattern = re.compile(r"^\s*(" + re.escape(key) + r'|"' + re.escape(key) + r'")\s*=')
+        for number, line in enumerate(self.lines, 1):
+            header = re.match(r"^\s*\[\s*([^\]]+?)\s*\]", line)
+            if header:
+                current = header.group(1)
+                continue
+            if current == table and pattern.match(line):
+                return SourceLocation(self.path, number, line.index(key.split(".")[0]) + 1)
+        for number, line in enumerate(self.lines, 1):
+            if re.match(r"^\s*\[\s*" + re.escape(table) + r"\s*\]", line):
+                return SourceLocation(self.path, number, 1)
+        return SourceLocation(self.path, 1, 1)
+
+    def string(self, value: str, occurrence: int = 0) -> SourceLocation:
+        seen = 0
+        for number, line in enumerate(self.lines, 1):
+            for quote in ('"', "'"):
+                col = line.find(quote + value + quote)
+                if col >= 0:
+                    if seen == occurrence:
+                        return SourceLocation(self.path, number, col + 1)
+                    seen += 1
+                    break
+        return SourceLocation(self.path, 1, 1)
+
+
+def slugify(text: str) -> str:
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    slug = re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
+    return slug or "book"
+
+
+def _check_type(value, expected, table: str, key: str, loc: TomlLocator, diags: Diagnostics) -> bool:
+    if isinstance(value, bool) or not isinstance(value, expected):
+        kinds = expected if isinstance(expected, tuple) else (expected,)
+        want = " or ".join(TYPE_WORDS.get(k, "a date") for k in kinds)
+        where = loc.key(table, key)
+        diags.error(where.path, where.line, where.col, f"'{table}.{key}' must be {want}, not {type(value).__name__}")
+        return False
+    return True
+
+
+def load_config(root: Path, diags: Diagnostics) -> tuple[Config, list[ChapterEntry]] | None:
+    """Reads and validates book.toml. Returns None when it cannot be read at all."""
+    path = root / "book.toml"
+    if not path.is_file():
+        diags.error(path, 0, 0, "no book.toml in the book folder",
+                    hint="run `bookwright new DIR` to scaffold a book, or point at the folder that holds book.toml")
+        return None
+    raw = path.read_bytes()
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        diags.error(path, line, 1, f"book.toml is not UTF-8 (byte {exc.start} is 0x{raw[exc.start]:02x})")
+        return None
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        match = re.search(r"\(at line (\d+), column (\d+)\)", str(exc))
+        line, col = (int(match.group(1)), int(match.group(2))) if match else (1, 1)
+        message = re.sub(r"\s*\(at line \d+, column \d+\)", "", str(exc))
+        diags.error(path, line, col, f"TOML syntax error: {message}")
+        return None
+    loc = TomlLocator(path, text)
+
+    for table, value in data.items():
+        if table not in SCHEMA:
+            where = loc.key("", table)
+            diags.error(path, where.line, where.col, f"unknown table or key '{table}'",
+                        hint="book.toml knows the tables " + ", ".join(f"[{t}]" for t in SCHEMA))
+            continue
+        if not isinstance(value, dict):
+            where = loc.key("", table)
+            diags.error(path, where.line, where.col, f"'{table}' must be a table ([{table}])")
+            continue
+        for key in value:
+            if key not in SCHEMA[table]:
+                where = loc.key(table, key)
+                known = ", ".join(SCHEMA[table])
+                diags.error(path, where.line, where.col, f"unknown key '{key}' in [{table}]", hint=f"known keys: {known}")
+
+    book = data.get("book") if isinstance(data.get("book"), dict) else {}
+    if "book" not in data:
+        diags.error(path, 1, 1, "book.toml has no [book] table", hint='add [book] with title, authors and language')
+    for table, keys in SCHEMA.items():
+        values = data.get(table) if isinstance(data.get(table), dict) else {}
+        for key, (expected, required) in keys.items():
+            if key not in values:
+                if required and table == "book" and "book" in data:
+                    where = loc.key("book", key)
+                    diags.error(path, where.line, where.col, f"[book] needs '{key}'")
+                continue
+            if not _check_type(values[key], expected, table, key, loc, diags):
+                values.pop(key)
+
+    authors = book.get("authors", [])
+    if isinstance(authors, list):
+        for author in authors:
+            if not isinstance(author, str) or not author.strip():
+                where = loc.key("book", "authors")
+                diags.error(path, where.line, where.col, "each entry of 'authors' must be a non-empty string")
+                authors = []
+                break
+        if "authors" in book and not authors:
+            where = loc.key("book", "authors")
+            diags.error(path, where.line, where.col, "'authors' is empty; name at least one author")
+    language = book.get("language", "en")
+    if "language" in book and not LANGUAGE_TAG.match(language):
+        where = loc.key("book", "language")
+        diags.error(path, where.line, where.col, f"'{language}' is not a language tag",
+                    hint="use a BCP 47 tag such as en, en-GB, fr, de or es")
+    for key in ("title",):
+        if key in book and not book[key].strip():
+            where = loc.key("book", key)
+            diags.error(path, where.line, where.col, f"'{key}' is empty")
+
+    date = book.get("date", "")
+    if isinstance(date, datetime.date):
+        date = date.isoformat()
+    elif date and not re.match(r"^\d{4}(-\d{2}(-\d{2})?)?$", date):
+        where = loc.key("book", "date")
+        diags.error(path, where.line, where.col, f"'date' must be YYYY, YYYY-MM or YYYY-MM-DD, not '{date}'")
+        date = ""
+
+    cover = None
+    if book.get("cover"):
+        cover = root / book["cover"]
+
+    title = book.get("title", "Untitled")
+    identifier = book.get("identifier", "")
+    if not identifier:
+        # Stable across builds: derived from what identifies the book, never random.
+        seed = "\x1f".join([title, *map(str, authors or []), language])
+        identifier = "urn:uuid:" + str(uuid.uuid5(uuid.NAMESPACE_URL, "bookwright:" + seed))
+
+    metadata = Metadata(
+        title=title,
+        authors=list(authors or []),
+        language=language,
+        subtitle=book.get("subtitle", ""),
+        identifier=identifier,
+        publisher=book.get("publisher", ""),
+        date=date,
+        rights=book.get("rights", ""),
+        description=book.get("description", ""),
+        cover=cover,
+        slug=slugify(title),
+    )
+
+    config = Config(metadata=metadata, toml_path=path)
+    for table, attr in (("toc", "toc_depth"), ("numbering", "numbering_depth")):
+        depth = data.get(table, {}).get("depth") if isinstance(data.get(table), dict) else None
+        if depth is not None:
+            if not 1 <= depth <= 6:
+                where = loc.key(table, "depth")
+                diags.error(path, where.line, where.col, f"[{table}] depth must be between 1 and 6, not {depth}")
+            else:
+                setattr(config, attr, depth)
+    config.page = _page_options(data.get("pdf") if isinstance(data.get("pdf"), dict) else {}, loc, diags)
+
+    entries = _chapter_entries(book.get("chapters"), root, loc, diags)
+    return config, entries
+
+
+def _page_options(pdf: dict, loc: TomlLocator, diags: Diagnostics) -> PageOptions:
+    page = PageOptions()
+    if "trim" in pdf:
+        trim = pdf["trim"].lower().replace(" ", "").removesuffix("in")
+        if trim not in TRIM_SIZES:
+            where = loc.key("pdf", "trim")
+            diags.error(where.path, where.line, where.col, f"unknown trim size '{pdf['trim']}'",
+                        hint="known trims: " + ", ".join(TRIM_SIZES) + "; or give width and height")
+        else:
+            page.width, page.height = TRIM_SIZES[trim]
+    for key in ("width", "height"):
+        if key in pdf:
+            if not CSS_LENGTH.match(pdf[key]):
+                where = loc.key("pdf", key)
+                diags.error(where.path, where.line, where.col, f"[pdf] {key} must be a length such as 6in or 148mm")
+            else:
+                setattr(page, key, pdf[key])
+    return page
+
+
+def _chapter_entries(chapters, root: Path, loc: TomlLocator, diags: Diagnostics) -> list[ChapterEntry]:
+    if chapters is None:
+        # Without a list every Markdown file in the folder is a chapter, in file-name order.
+        return [
+            ChapterEntry(p.name, None, None, SourceLocation(loc.path, 0, 0))
+            for p in sorted(root.glob("*.md"))
+            if p.name.lower() not in ("readme.md",)
+        ]
+    entries: list[ChapterEntry] = []
+    seen_strings: dict[str, int] = {}
+
+    def located(value: str) -> SourceLocation:
+        n = seen_strings.get(value, 0)
+        seen_strings[value] = n + 1
+        return loc.string(value, n)
+
+    for item in chapters:
+        if isinstance(item, str):
+            entries.append(ChapterEntry(item, None, None, located(item)))
+        elif isinstance(item, dict):
+            unknown = set(item) - {"part", "chapters"}
+            part = item.get("part")
+            where = located(part) if isinstance(part, str) else loc.key("book", "chapters")
+            for key in sorted(unknown):
+                diags.error(where.path, where.line, where.col, f"unknown key '{key}' in a part",
+                            hint='a part is written { part = "Title", chapters = ["01-a.md"] }')
+            if not isinstance(part, str) or not part.strip():
+                diags.error(where.path, where.line, where.col, "a part needs a title: { part = \"Title\", chapters = [...] }")
+                continue
+            files = item.get("chapters")
+            if not isinstance(files, list) or not files:
+                diags.error(where.path, where.line, where.col, f"part '{part}' needs a non-empty list of chapters")
+                continue
+            for name in files:
+                if not isinstance(name, str):
+                    diags.error(where.path, where.line, where.col, f"chapters of part '{part}' must be file names")
+                    continue
+                entries.append(ChapterEntry(name, part, where, located(name)))
+        else:
+            where = loc.key("book", "chapters")
+            diags.error(where.path, where.line, where.col,
+                        "each entry of 'chapters' must be a file name or a part { part = ..., chapters = [...] }")
+    return entries

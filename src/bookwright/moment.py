@@ -1,0 +1,24 @@
+"""The one moment a build is stamped with, so that equal sources give equal bytes.
+
+`SOURCE_DATE_EPOCH` wins when set; otherwise the book's `date`, otherwise the newest
+source file's modification time. Never the clock.
+"""
+
+from __future__ import annotations
+
+import datetime
+import os
+
+from bookwright.model import Book
+
+
+def build_moment(book: Book) -> datetime.datetime:
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    if epoch.isdigit():
+        return datetime.datetime.fromtimestamp(int(epoch), datetime.timezone.utc)
+    date = book.metadata.date
+    if date:
+        parts = [int(p) for p in date.split("-")] + [1, 1]
+        return datetime.datetime(parts[0], parts[1], parts[2], tzinfo=datetime.timezone.utc)
+    newest = max([c.path.stat().st_mtime for c in book.chapters] + [book.config.toml_path.stat().st_mtime])
+    return datetime.datetime.fromtimestamp(int(newest), datetime.timezone.utc)

@@ -1,0 +1,28 @@
+"""Keeping every read inside the book folder and the theme."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+
+def is_inside(path: Path, *roots: Path) -> bool:
+    """True when `path`, with every symbolic link followed, lies inside one of `roots`."""
+    try:
+        real = path.resolve(strict=False)
+    except (OSError, RuntimeError):
+        return False
+    for root in roots:
+        try:
+            real.relative_to(root.resolve())
+            return True
+        except ValueError:
+            continue
+    return False
+
+
+def theme_dir() -> Path:
+    """The default theme: installed beside the package, or `styles/` in a source checkout."""
+    installed = Path(__file__).parent / "styles"
+    if installed.is_dir():
+        return installed
+    return Path(__file__).resolve().parents[2] / "styles"

@@ -1,0 +1,90 @@
+"""Python-Markdown extensions for bookwright's syntax.
+
+Each extension only recognises its syntax and leaves a neutral element behind for the
+whole-book pass to give meaning to: `<a class="xref" data-ref="sec-x">`, `<figure>`,
+a table `<caption>`, a listing `<figure class="listing">`. Nothing here numbers or
+resolves anything.
+
+Priorities, in one table (higher runs first). Python-Markdown's own, for reference:
+preprocessors fenced_code 25, normalize_whitespace 30, html_block 20;
+block tables 75, def_list 25; inline backtick 190, escape 180, footnote 175,
+reference 170, link 160, image 150; treeprocessors inline 20, footnote 50,
+attr_list 8, toc 5.
+"""
+
+from __future__ import annotations
+
+import markdown
+from markdown.extensions.toc import slugify_unicode
+
+from bookwright.syntax.figures import FigureTreeprocessor
+from bookwright.syntax.listings import ListingPreprocessor
+from bookwright.syntax.references import BracketedReferencePattern, BareReferencePattern
+from bookwright.syntax.tables import TableCaptionProcessor
+
+PRIORITIES = {
+    # Before Python-Markdown's fences (25) would see the block, and after whitespace
+    # normalisation (30) has run, so the listing fence is ours.
+    "listing_pre": 27,
+    # After the table processor (75) has built the table it captions, before def_list
+    # (25) would read ": Caption" as a definition.
+    "table_caption": 76,
+    # Before footnote (175), reference (170) and link (160): "[Fig. @fig-x]" is not a link.
+    "xref_bracketed": 185,
+    # Bare "@sec-x" after escapes (180) so "\@sec-x" stays literal text.
+    "xref_bare": 178,
+    # After attr_list (8) moved `{#fig-x}` onto the image, before toc (5).
+    "figure": 7,
+}
+
+# Typographic quotes by language; other marks (dashes, ellipsis) are the same everywhere.
+QUOTES = {
+    "en": ("&lsquo;", "&rsquo;", "&ldquo;", "&rdquo;"),
+    "fr": ("&lsaquo;", "&rsaquo;", "&laquo;&#8239;", "&#8239;&raquo;"),
+    "de": ("&sbquo;", "&lsquo;", "&bdquo;", "&ldquo;"),
+    "es": ("&lsquo;", "&rsquo;", "&laquo;", "&raquo;"),
+}
+
+
+class BookExtension(markdown.Extension):
+    def extendMarkdown(self, md: markdown.Markdown) -> None:
+        md.ESCAPED_CHARS.append("@")
+        md.preprocessors.register(ListingPreprocessor(md), "bookwright_listing", PRIORITIES["listing_pre"])
+        md.parser.blockprocessors.register(
+            TableCaptionProcessor(md.parser), "bookwright_table_caption", PRIORITIES["table_caption"]
+        )
+        md.inlinePatterns.register(BracketedReferencePattern(md), "bookwright_xref_bracketed", PRIORITIES["xref_bracketed"])
+        md.inlinePatterns.register(BareReferencePattern(md), "bookwright_xref_bare", PRIORITIES["xref_bare"])
+        md.treeprocessors.register(FigureTreeprocessor(md), "bookwright_figure", PRIORITIES["figure"])
+
+
+def make_markdown(language: str) -> markdown.Markdown:
+    """A fresh Markdown instance for one chapter: extensions keep per-document state."""
+    single_l, single_r, double_l, double_r = QUOTES.get(language.split("-")[0].lower(), QUOTES["en"])
+    return markdown.Markdown(
+        extensions=[
+            "abbr",
+            "attr_list",
+            "def_list",
+            "footnotes",
+            "md_in_html",
+            "tables",
+            "smarty",
+            "toc",
+            BookExtension(),
+        ],
+        extension_configs={
+            "footnotes": {"UNIQUE_IDS": False, "BACKLINK_TEXT": ""},
+            "smarty": {
+                "smart_angled_quotes": False,
+                "substitutions": {
+                    "left-single-quote": single_l,
+                    "right-single-quote": single_r,
+                    "left-double-quote": double_l,
+                    "right-double-quote": double_r,
+                },
+            },
+            "toc": {"slugify": slugify_unicode, "permalink": False},
+        },
+        output_format="html",
+    )

@@ -1,0 +1,52 @@
+"""Cross-reference syntax, compatible with Quarto and pandoc-crossref habits.
+
+`@sec-x` full reference ("Section 5.2"); `[-@fig-x]` number alone ("5.1");
+`[Fig. @fig-x]` custom prefix ("Fig. 5.1"); `[@fig-x, page]` page reference
+("Figure 5.1 on page 87" in the PDFs, "Figure 5.1" where there are no pages).
+Only keys with a label prefix are ours; every other `@key` is left for citations.
+"""
+
+from __future__ import annotations
+
+import re
+import xml.etree.ElementTree as etree
+
+from markdown.inlinepatterns import InlineProcessor
+
+from bookwright.model import LABEL_KINDS
+
+PREFIXES = "|".join(LABEL_KINDS)
+LABEL = rf"(?:{PREFIXES})-[\w:.-]*\w"
+# Shared with the source scanner, so diagnostics find the same tokens the parser saw.
+BARE_REFERENCE = re.compile(rf"(?<![\w@.\\])@({LABEL})")
+BRACKETED_REFERENCE = re.compile(rf"\[([^\[\]@]*?)(-?)@({LABEL})(\s*,\s*page)?([^\[\]@]*)\]")
+
+
+def reference_element(label: str, form: str, prefix: str = "") -> etree.Element:
+    el = etree.Element("a")
+    el.set("class", "xref")
+    el.set("data-ref", label)
+    el.set("data-form", form)
+    if prefix:
+        el.set("data-prefix", prefix)
+    return el
+
+
+class BareReferencePattern(InlineProcessor):
+    def __init__(self, md):
+        super().__init__(BARE_REFERENCE.pattern, md)
+
+    def handleMatch(self, m, data):
+        return reference_element(m.group(1), "full"), m.start(0), m.end(0)
+
+
+class BracketedReferencePattern(InlineProcessor):
+    def __init__(self, md):
+        super().__init__(BRACKETED_REFERENCE.pattern, md)
+
+    def handleMatch(self, m, data):
+        prefix, minus, label, page, suffix = m.groups()
+        form = "number" if minus else ("page" if page else "full")
+        el = reference_element(label, form, prefix.strip())
+        el.tail = suffix or None
+        return el, m.start(0), m.end(0)

@@ -1,0 +1,1 @@
+"""One writer per edition. Each reads the resolved book and knows only its own format."""

@@ -1,0 +1,93 @@
+"""Helpers every writer shares: copying a chapter body and pointing its links.
+
+A writer never changes the resolved model: it works on a deep copy of each body.
+"""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Callable
+
+from lxml import etree, html
+
+from bookwright.model import ResolvedBook, ResolvedChapter, TocEntry
+
+XHTML_NS = "http://www.w3.org/1999/xhtml"
+EPUB_NS = "http://www.idpf.org/2007/ops"
+
+
+def body_copy(chapter: ResolvedChapter) -> html.HtmlElement:
+    return copy.deepcopy(chapter.body)
+
+
+def point_links(body: html.HtmlElement, href_for: Callable[[str, str], str]) -> None:
+    """Gives every resolved link (`data-chapter`, `data-id`) the href of its edition."""
+    for el in body.iter():
+        if not isinstance(el.tag, str):
+            continue
+        chapter = el.get("data-chapter")
+        if chapter is None:
+            continue
+        el.set("href", href_for(chapter, el.get("data-id", "")))
+        del el.attrib["data-chapter"]
+        el.attrib.pop("data-id", None)
+
+
+def rename_ids(body: html.HtmlElement, rename: Callable[[str], str]) -> None:
+    for el in body.iter():
+        if isinstance(el.tag, str) and el.get("id"):
+            el.set("id", rename(el.get("id")))
+
+
+def point_images(body: html.HtmlElement, src_for: Callable[[str], str]) -> None:
+    for img in body.iter("img"):
+        if img.get("src"):
+            img.set("src", src_for(img.get("src")))
+
+
+def inner_xml(el: html.HtmlElement) -> str:
+    """The element's content serialised as well-formed XML (for XHTML documents)."""
+    parts = [escape_text(el.text or "")]
+    for child in el:
+        parts.append(etree.tostring(child, method="xml", encoding="unicode", with_tail=True))
+    return "".join(parts)
+
+
+def inner_html(el: html.HtmlElement) -> str:
+    parts = [escape_text(el.text or "")]
+    for child in el:
+        parts.append(html.tostring(child, method="html", encoding="unicode", with_tail=True))
+    return "".join(parts)
+
+
+def escape_text(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def escape_attr(text: str) -> str:
+    return escape_text(text).replace('"', "&quot;")
+
+
+def toc_label(entry: TocEntry) -> str:
+    """How an entry reads in a contents list: "5. Trust", "5.2 Repair", "Preface"."""
+    if not entry.number:
+        return entry.title
+    if entry.level == 1:
+        return f"{entry.number}. {entry.title}"
+    return f"{entry.number} {entry.title}"
+
+
+def iter_toc(entries: list[TocEntry]):
+    for entry in entries:
+        yield entry
+        yield from iter_toc(entry.children)
+
+
+def front_matter_keys(book: ResolvedBook) -> set[str]:
+    """Chapters before the first numbered chapter or part: printed with roman folios."""
+    keys = set()
+    for chapter in book.chapters:
+        if chapter.role == "chapter" or chapter.source.part is not None:
+            break
+        keys.add(chapter.key)
+    return keys

@@ -1,0 +1,233 @@
+"""The PDF edition: the whole book as one HTML document, laid out by WeasyPrint.
+
+Ids are unique per chapter only, so every id is namespaced with its chapter key as the
+chapters are joined (`05-trust--sec-repair`), and links are pointed at the new ids.
+Notes become WeasyPrint footnotes at the call site; page numbers in the contents and in
+page references come from `target-counter`, so they hold after any re-layout.
+"""
+
+from __future__ import annotations
+
+import copy
+import datetime
+import hashlib
+import logging
+import mimetypes
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+from urllib.request import url2pathname
+
+from lxml import html
+from weasyprint import CSS, HTML
+from weasyprint.text.fonts import FontConfiguration
+from weasyprint.urls import URLFetcher, URLFetcherResponse
+
+from bookwright.diagnostics import Diagnostics
+from bookwright.model import ResolvedBook, ResolvedChapter, TocEntry
+from bookwright.paths import is_inside, theme_dir
+from bookwright.words import words_for
+from bookwright.writers.common import (
+    body_copy,
+    escape_attr,
+    escape_text,
+    front_matter_keys,
+    inner_html,
+    point_images,
+    point_links,
+    rename_ids,
+    toc_label,
+)
+from bookwright.writers.theme import code_css, stylesheet
+
+NOTE_BLOCKS = ("p", "ul", "ol", "li", "pre", "blockquote", "div", "dl", "dt", "dd", "figure", "table")
+
+
+class BookFetcher(URLFetcher):
+    """Serves only files inside the book folder and the theme; never the network."""
+
+    def __init__(self, roots: list[Path]):
+        super().__init__(allowed_protocols={"file"})
+        self.roots = roots
+
+    def fetch(self, url, headers=None):
+        parts = urlsplit(url)
+        if parts.scheme != "file":
+            raise ValueError(f"bookwright does not fetch '{url}' during a build")
+        path = Path(url2pathname(unquote(parts.path)))
+        if not is_inside(path, *self.roots) or not path.is_file():
+            raise ValueError(f"'{path}' is outside the book folder and the theme, or missing")
+        media_type = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+        return URLFetcherResponse(url, path.read_bytes(), {"Content-Type": media_type})
+
+
+class WeasyPrintMessages(logging.Handler):
+    """WeasyPrint logs rather than raises; its warnings become the author's warnings."""
+
+    def __init__(self, diags: Diagnostics, source: str):
+        super().__init__(logging.WARNING)
+        self.diags = diags
+        self.source = source
+
+    def emit(self, record: logging.LogRecord) -> None:
+        message = record.getMessage().splitlines()[0]
+        if "HarfBuzz-Subset" in message:
+            return  # about the machine's libraries, not the book; fontTools subsets correctly
+        self.diags.warning(self.source, 0, 0, f"PDF layout: {message}")
+
+
+class PdfEdition:
+    def __init__(self, book: ResolvedBook, moment: datetime.datetime):
+        self.book = book
+        self.moment = moment
+        self.words = words_for(book.metadata.language)
+        self.front = front_matter_keys(book)
+
+    @staticmethod
+    def anchor(chapter: str, element_id: str) -> str:
+        return f"{chapter}--{element_id}" if element_id else chapter
+
+    def href(self, chapter: str, element_id: str) -> str:
+        return "#" + self.anchor(chapter, element_id)
+
+    # --- the document ------------------------------------------------------------------
+
+    def chapter_html(self, chapter: ResolvedChapter, first_body: bool) -> str:
+        body = body_copy(chapter)
+        self._place_notes(chapter, body)
+        for ref in body.xpath(".//a[@data-page-words]"):
+            if ref.get("data-chapter") in self.front:
+                ref.set("class", ref.get("class", "") + " front-target")
+        rename_ids(body, lambda i: self.anchor(chapter.key, i))
+        point_links(body, lambda c, i: self.href(c, i))
+        point_images(body, lambda src: src)
+        h1 = body.find(".//h1")
+        if h1 is not None:
+            h1.set("class", (h1.get("class", "") + " chapter-title").strip())
+            # The outline reads like the contents: "5. Trust", "Preface".
+            h1.set("data-bookmark", f"{chapter.number}. {chapter.title}" if chapter.number else chapter.title)
+        classes = ["chapter", chapter.role]
+        classes.append("front-matter" if chapter.key in self.front else "body-matter")
+        if first_body:
+            classes.append("body-start")
+        if chapter.source.part is not None:
+            classes.append("in-part")
+        running = chapter.title
+        return (
+            f'<section class="{" ".join(classes)}" id="{escape_attr(chapter.key)}" data-title="{escape_attr(running)}">'
+            f"{inner_html(body)}</section>\n"
+        )
+
+    def _place_notes(self, chapter: ResolvedChapter, body: html.HtmlElement) -> None:
+        notes = {note.id: note for note in chapter.notes}
+        placed: set[str] = set()
+        for call in body.xpath(".//a[contains(concat(' ', @class, ' '), ' noteref ')]"):
+            note = notes.get(call.get("data-id"))
+            if note is None or note.id in placed:
+                continue  # a second call to the same note keeps its plain number link
+            placed.add(note.id)
+            footnote = html.Element("span")
+            footnote.set("class", "footnote")
+            footnote.set("data-note", str(note.number))
+            content = copy.deepcopy(note.body)
+            for el in content.iter(*NOTE_BLOCKS):
+                el.set("class", (el.get("class", "") + f" note-block note-{el.tag}").strip())
+                el.tag = "span"
+            footnote.text = content.text
+            for child in content:
+                footnote.append(child)
+            footnote.tail = call.tail
+            call.getparent().replace(call, footnote)
+
+    def toc_html(self) -> str:
+        def items(entries: list[TocEntry]) -> str:
+            out = []
+            for entry in entries:
+                kind = {0: "part", 1: "chapter"}.get(entry.level, "section")
+                front = " class=\"front\"" if entry.chapter in self.front else ""
+                href = self.href(entry.chapter, entry.element_id)
+                children = items(entry.children)
+                out.append(f'<li class="{kind}"><a href="{escape_attr(href)}"{front}>{escape_text(toc_label(entry))}</a></li>{children}')
+            return "".join(out)
+
+        return (
+            f'<nav class="toc" id="contents"><h1>{escape_text(self.words["contents"])}</h1>'
+            f"<ol>{items(self.book.toc)}</ol></nav>\n"
+        )
+
+    def html_document(self) -> str:
+        m = self.book.metadata
+        head = [
+            '<meta charset="utf-8">',
+            f"<title>{escape_text(m.title)}</title>",
+            *(f'<meta name="author" content="{escape_attr(a)}">' for a in m.authors),
+            '<meta name="generator" content="bookwright">',
+            f'<meta name="dcterms.created" content="{self.moment.isoformat()}">',
+            f'<meta name="dcterms.modified" content="{self.moment.isoformat()}">',
+        ]
+        if m.description:
+            head.append(f'<meta name="description" content="{escape_attr(m.description)}">')
+        subtitle = f'<p class="subtitle">{escape_text(m.subtitle)}</p>' if m.subtitle else ""
+        publisher = f'<p class="publisher">{escape_text(m.publisher)}</p>' if m.publisher else ""
+        copyright_lines = [m.title + (f": {m.subtitle}" if m.subtitle else ""), ", ".join(m.authors)]
+        copyright_lines += [line for line in (m.rights, m.publisher) if line]
+        if m.identifier.startswith("urn:isbn:"):
+            copyright_lines.append("ISBN " + m.identifier.removeprefix("urn:isbn:"))
+        parts = [
+            f'<section class="halftitle"><h1 class="title">{escape_text(m.title)}</h1></section>',
+            f'<section class="titlepage"><h1 class="title">{escape_text(m.title)}</h1>{subtitle}'
+            f'<p class="authors">{escape_text(", ".join(m.authors))}</p>{publisher}</section>',
+            '<section class="copyright">' + "".join(f"<p>{escape_text(l)}</p>" for l in copyright_lines) + "</section>",
+            self.toc_html(),
+        ]
+        done_parts: set[int] = set()
+        first_body = True
+        for chapter in self.book.chapters:
+            index = chapter.source.part
+            if index is not None and index not in done_parts:
+                done_parts.add(index)
+                part = self.book.parts[index]
+                start = " body-start" if first_body else ""
+                first_body = False
+                parts.append(f'<section class="part{start}" id="{part.key}"><h1>{escape_text(part.title)}</h1></section>')
+            is_first = first_body and chapter.key not in self.front
+            if is_first:
+                first_body = False
+            parts.append(self.chapter_html(chapter, is_first))
+        lang = escape_attr(m.language)
+        return (
+            f'<!DOCTYPE html>\n<html lang="{lang}" dir="{m.direction}"><head>{"".join(head)}</head>\n'
+            f"<body>\n{''.join(parts)}</body></html>\n"
+        )
+
+    def generated_css(self) -> str:
+        page = self.book.config.page
+        depth = self.book.config.toc_depth
+        rules = [f"@page {{ size: {page.width} {page.height}; }}"]
+        # The outline mirrors the contents: parts, then chapters, then sections to the TOC depth.
+        rules.append("section.part h1 { bookmark-level: 1; }")
+        rules.append("section.chapter h1 { bookmark-level: 1; bookmark-label: attr(data-bookmark); }")
+        rules.append("section.in-part h1 { bookmark-level: 2; }")
+        for level in range(2, 7):
+            if level <= depth:
+                rules.append(f"section.chapter h{level} {{ bookmark-level: {level}; }}")
+                rules.append(f"section.in-part h{level} {{ bookmark-level: {level + 1}; }}")
+            else:
+                rules.append(f"section.chapter h{level} {{ bookmark-level: none; }}")
+        return "\n".join(rules)
+
+    def write(self, path: Path, diags: Diagnostics) -> None:
+        document = self.html_document()
+        fetcher = BookFetcher([self.book.root, theme_dir()])
+        css = stylesheet("base.css", "print.css") + "\n" + code_css() + "\n" + self.generated_css()
+        handler = WeasyPrintMessages(diags, "book.toml")
+        logger = logging.getLogger("weasyprint")
+        logger.addHandler(handler)
+        try:
+            doc = HTML(string=document, base_url=self.book.root.as_uri() + "/", url_fetcher=fetcher)
+            fonts = FontConfiguration()  # without it @font-face rules are ignored
+            stylesheets = [CSS(string=css, base_url=(theme_dir() / "print.css").as_uri(), url_fetcher=fetcher,
+                               font_config=fonts)]
+            identifier = hashlib.sha256(self.book.metadata.identifier.encode("utf-8")).hexdigest()[:32].encode()
+            doc.write_pdf(path, stylesheets=stylesheets, font_config=fonts, pdf_identifier=identifier)
+        finally:
+            logger.removeHandler(handler)

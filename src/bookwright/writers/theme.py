@@ -1,0 +1,22 @@
+"""The default theme's files: stylesheets, fonts, and the code colours from Pygments."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pygments.formatters import HtmlFormatter
+
+from bookwright.paths import theme_dir
+
+
+def font_files() -> list[Path]:
+    return sorted((theme_dir() / "fonts").glob("*.otf"))
+
+
+def code_css() -> str:
+    # A quiet, print-safe Pygments style whose colours keep AA contrast on white.
+    return HtmlFormatter(style="default").get_style_defs("pre.code")
+
+
+def stylesheet(*names: str) -> str:
+    return "\n".join((theme_dir() / name).read_text(encoding="utf-8") for name in names)
