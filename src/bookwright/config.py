@@ -9,9 +9,14 @@ import unicodedata
 import uuid
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import urlsplit
 
+from bookwright.a11y_config import read_accessibility_options
+from bookwright.apparatus_config import read_apparatus_options
 from bookwright.diagnostics import Diagnostics
 from bookwright.model import Config, Metadata, PageOptions, SourceLocation
+from bookwright.print_config import read_print_options, read_typesetting
+from bookwright.words import WORD_KEYS
 
 # Trade and international trims an author can name instead of giving a width and height.
 TRIM_SIZES = {
@@ -40,13 +45,34 @@ SCHEMA: dict[str, dict[str, tuple[type | tuple[type, ...], bool]]] = {
         "description": (str, False),
         "cover": (str, False),
         "chapters": (list, False),
+        # Opting in turns a remote image from an error into a link to it; never a download.
+        "allow-remote-images": (bool, False),
+        # Scholarly apparatus (issue 7); see apparatus_config.py.
+        "bibliography": (str, False),
+        "csl": (str, False),
     },
     "toc": {"depth": (int, False)},
     "numbering": {"depth": (int, False)},
-    "pdf": {"trim": (str, False), "width": (str, False), "height": (str, False)},
+    "pdf": {"trim": (str, False), "width": (str, False), "height": (str, False),
+            "font-size": ((str, int, float), False), "line-height": ((str, int, float), False), "opening": (str, False)},
+    # The print-ready PDFs for print-on-demand services; see print_config.py.
+    "print": {"profiles": (list, False), "bleed": (bool, False), "bleed-size": (str, False), "marks": (str, False),
+              "pdfx": (str, False), "interior": (str, False), "icc": (str, False),
+              # The print edition's ISBN: the EPUB's page list names it as its source (a11y_config.py).
+              "isbn": (str, False)},
+    # What the EPUB declares about its accessibility (a11y_config.py).
+    "epub": {"accessibility-summary": (str, False), "certified-by": (str, False)},
+    # Where the web edition will be published: gives absolute Open Graph addresses and a sitemap.
+    "web": {"base-url": (str, False)},
+    # The words printed around numbers and on generated pages: chapter = "Chap.", figure = "Fig."
+    "words": {key: (str, False) for key in WORD_KEYS},
+    "lists": {"figures": (bool, False), "tables": (bool, False)},
+    # How notes are numbered and placed (issue 7); see apparatus_config.py.
+    "notes": {"numbering": (str, False), "placement": (str, False)},
 }
 
-TYPE_WORDS = {str: "a string", list: "a list", int: "an integer", dict: "a table"}
+TYPE_WORDS = {str: "a string", list: "a list", int: "an integer", dict: "a table", bool: "true or false",
+              float: "a number"}
 LANGUAGE_TAG = re.compile(r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$")
 CSS_LENGTH = re.compile(r"^\d+(\.\d+)?(in|mm|cm|pt|px)$")
 
@@ -79,20 +105,20 @@ class TomlLocator:
             if current == table and pattern.match(line):
                 return SourceLocation(self.path, number, line.index(key.split(".")[0]) + 1)
         for number, line in enumerate(self.lines, 1):
-            if re.match(r"^\s*\[\s*" + re.escape(table) + r"\s*\]", line):
+            if re.match(r"^\s*\[\s*" + re.escape(table or key) + r"\s*\]", line):
                 return SourceLocation(self.path, number, 1)
         return SourceLocation(self.path, 1, 1)
 
     def string(self, value: str, occurrence: int = 0) -> SourceLocation:
         seen = 0
         for number, line in enumerate(self.lines, 1):
-            for quote in ('"', "'"):
-                col = line.find(quote + value + quote)
-                if col >= 0:
-                    if seen == occurrence:
-                        return SourceLocation(self.path, number, col + 1)
-                    seen += 1
-                    break
+            # Every occurrence on the line counts: `["a.md", "a.md"]` names the second one.
+            cols = sorted(m.start() for quote in ('"', "'")
+                          for m in re.finditer(re.escape(quote + value + quote), line))
+            for col in cols:
+                if seen == occurrence:
+                    return SourceLocation(self.path, number, col + 1)
+                seen += 1
         return SourceLocation(self.path, 1, 1)
 
 
@@ -102,8 +128,21 @@ def slugify(text: str) -> str:
     return slug or "book"
 
 
+def _is_calendar_date(text: str) -> bool:
+    """YYYY, YYYY-MM or YYYY-MM-DD naming a day that exists (not 2026-02-30)."""
+    if not re.match(r"^\d{4}(-\d{2}(-\d{2})?)?$", text):
+        return False
+    parts = [int(p) for p in text.split("-")] + [1, 1]
+    try:
+        datetime.date(parts[0], parts[1], parts[2])
+    except ValueError:
+        return False
+    return True
+
+
 def _check_type(value, expected, table: str, key: str, loc: TomlLocator, diags: Diagnostics) -> bool:
-    if isinstance(value, bool) or not isinstance(value, expected):
+    # TOML booleans are ints to Python; only a key that wants true/false accepts them.
+    if (isinstance(value, bool) and expected is not bool) or not isinstance(value, expected):
         kinds = expected if isinstance(expected, tuple) else (expected,)
         want = " or ".join(TYPE_WORDS.get(k, "a date") for k in kinds)
         where = loc.key(table, key)
@@ -188,9 +227,11 @@ def load_config(root: Path, diags: Diagnostics) -> tuple[Config, list[ChapterEnt
             diags.error(path, where.line, where.col, f"'{key}' is empty")
 
     date = book.get("date", "")
+    if isinstance(date, datetime.datetime):
+        date = date.date()  # a TOML date-time: the day is what a book's date means
     if isinstance(date, datetime.date):
         date = date.isoformat()
-    elif date and not re.match(r"^\d{4}(-\d{2}(-\d{2})?)?$", date):
+    elif date and not _is_calendar_date(date):
         where = loc.key("book", "date")
         diags.error(path, where.line, where.col, f"'date' must be YYYY, YYYY-MM or YYYY-MM-DD, not '{date}'")
         date = ""
@@ -221,6 +262,7 @@ def load_config(root: Path, diags: Diagnostics) -> tuple[Config, list[ChapterEnt
     )
 
     config = Config(metadata=metadata, toml_path=path)
+    config.allow_remote_images = book.get("allow-remote-images") is True
     for table, attr in (("toc", "toc_depth"), ("numbering", "numbering_depth")):
         depth = data.get(table, {}).get("depth") if isinstance(data.get(table), dict) else None
         if depth is not None:
@@ -230,9 +272,40 @@ def load_config(root: Path, diags: Diagnostics) -> tuple[Config, list[ChapterEnt
             else:
                 setattr(config, attr, depth)
     config.page = _page_options(data.get("pdf") if isinstance(data.get("pdf"), dict) else {}, loc, diags)
+    read_typesetting(data.get("pdf") if isinstance(data.get("pdf"), dict) else {}, config.page, loc, diags)
+    config.print = read_print_options(data.get("print") if isinstance(data.get("print"), dict) else {}, root, loc, diags)
+    words = data.get("words") if isinstance(data.get("words"), dict) else {}
+    for key, value in words.items():
+        if key in WORD_KEYS and isinstance(value, str):
+            if value.strip():
+                config.words[key] = value.strip()
+            else:
+                where = loc.key("words", key)
+                diags.error(path, where.line, where.col, f"[words] {key} is empty",
+                            hint="leave the key out to use the book language's word")
+    lists = data.get("lists") if isinstance(data.get("lists"), dict) else {}
+    config.lists = tuple(kind for kind in ("figures", "tables") if lists.get(kind) is True)
 
+    config.web_base_url = _base_url(data.get("web") if isinstance(data.get("web"), dict) else {}, loc, diags)
+
+    read_apparatus_options(config, data, root, loc, diags)  # bibliography, csl, [notes] (issue 7)
+    read_accessibility_options(config, data, loc, diags)  # [epub], [print] isbn (issue 6)
     entries = _chapter_entries(book.get("chapters"), root, loc, diags)
     return config, entries
+
+
+def _base_url(web: dict, loc: TomlLocator, diags: Diagnostics) -> str:
+    value = web.get("base-url", "")
+    if not value:
+        return ""
+    parts = urlsplit(value)
+    if parts.scheme not in ("http", "https") or not parts.netloc or parts.query or parts.fragment or " " in value:
+        where = loc.key("web", "base-url")
+        diags.error(where.path, where.line, where.col, f"[web] base-url '{value}' is not a web address",
+                    hint='give the address the site will be published at, such as "https://example.org/my-book/"')
+        return ""
+    # Pages are named relative to the folder the site is published in.
+    return value if value.endswith("/") else value + "/"
 
 
 def _page_options(pdf: dict, loc: TomlLocator, diags: Diagnostics) -> PageOptions:

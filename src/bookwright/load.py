@@ -17,6 +17,8 @@ from bookwright.paths import is_inside
 
 FRONT_MATTER_KEYS = {"role"}
 CONTROL_CHARACTER = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ufffe\uffff]")
+# `---` then a `key: value` line, and no closing `---`: front matter the author forgot to close.
+UNCLOSED_FRONT_MATTER = re.compile(r"\A---[ \t]*\n[A-Za-z_][\w-]*[ \t]*:")
 FRONT_MATTER = re.compile(r"\A---[ \t]*\n(.*?\n)?(---|\.\.\.)[ \t]*(\n|\Z)", re.S)
 
 
@@ -97,6 +99,9 @@ def read_chapter(path: Path, root: Path, diags: Diagnostics) -> ChapterSource | 
     text = _replace_control_characters(text, path, diags)
     front_matter: dict = {}
     match = FRONT_MATTER.match(text)
+    if not match and UNCLOSED_FRONT_MATTER.match(text):
+        diags.warning(path, 1, 1, "front matter is opened with '---' but never closed; it is read as text",
+                      hint="end the front matter with a line '---'")
     if match:
         try:
             loaded = yaml.safe_load(match.group(1) or "")

@@ -16,7 +16,10 @@ from lxml import html
 # Roles a chapter's front matter may give it. Front matter comes before the first
 # numbered chapter (roman page numbers in print); back matter after it.
 FRONT_MATTER_ROLES = ("preface", "foreword", "introduction", "prologue", "acknowledgments", "dedication")
-BACK_MATTER_ROLES = ("appendix", "afterword", "epilogue", "glossary", "colophon")
+BACK_MATTER_ROLES = ("appendix", "afterword", "epilogue", "glossary", "colophon",
+                     # Generated back matter (issue 7); a chapter file with one of these roles
+                     # marks where the generated list goes (after the file's own text).
+                     "notes", "bibliography", "index")
 ROLES = ("chapter",) + FRONT_MATTER_ROLES + BACK_MATTER_ROLES
 
 # Label prefixes that make `@key` a cross-reference; every other `@key` is reserved
@@ -55,6 +58,39 @@ class Metadata:
 class PageOptions:
     width: str = "6in"
     height: str = "9in"
+    font_size: str = ""  # [pdf] font-size, a CSS length; "" keeps the theme's
+    line_height: str = ""  # [pdf] line-height, a number or a CSS length; "" keeps the theme's
+    opening: str = "plain"  # [pdf] opening: how a chapter's first paragraph starts: plain, small-caps, drop-cap
+
+
+@dataclass
+class PrintOptions:
+    """[print]: the print-ready PDFs (see writers/print_profiles.py for what each profile does)."""
+
+    profiles: tuple[str, ...] = ()  # built by default besides the EPUB and the screen PDF
+    bleed: bool = False  # art runs off the page: bleed on the top, bottom and outside edge
+    bleed_size: str = "0.125in"  # the press profile's bleed; KDP and IngramSpark want 0.125in
+    marks: str = "crop"  # the press profile's printer marks
+    pdfx: str = "x-1a"  # IngramSpark's PDF/X flavour: x-1a or x-4
+    interior: str = "black-and-white"  # or "color": how IngramSpark's file writes colours
+    icc: Path | None = None  # the printer's CMYK ICC profile, inside the book folder
+
+
+@dataclass
+class NoteOptions:
+    """[notes]: how notes are numbered and where every edition puts them."""
+
+    numbering: str = "book"  # "book": 1, 2, ... through the book; "chapter": restart in each chapter
+    placement: str = "footnotes"  # or "endnotes-chapter", "endnotes-book"
+
+
+@dataclass
+class AccessibilityOptions:
+    """What the EPUB says about its own accessibility, where the author overrides it."""
+
+    summary: str = ""  # [epub] accessibility-summary; "" means generated from the book
+    certified_by: str = ""  # [epub] certified-by; "" means the publisher
+    print_isbn: str = ""  # [print] isbn, as urn:isbn:...; names the page list's source
 
 
 @dataclass
@@ -63,7 +99,18 @@ class Config:
     toc_depth: int = 2
     numbering_depth: int = 2
     page: PageOptions = field(default_factory=PageOptions)
+    print: PrintOptions = field(default_factory=PrintOptions)
     toml_path: Path | None = None
+    allow_remote_images: bool = False  # [book] allow-remote-images: link to them instead of failing
+    web_base_url: str = ""  # [web] base-url, ending in "/"; "" when the site's address is unknown
+    words: dict[str, str] = field(default_factory=dict)  # [words]: overrides of the language's words
+    lists: tuple[str, ...] = ()  # [lists]: "figures", "tables" when the book wants those lists
+    # Scholarly apparatus (issue 7): [book] bibliography and csl, and [notes].
+    bibliography: Path | None = None  # a .bib or CSL-JSON .json file inside the book folder
+    csl: str = ""  # a .csl file inside the book folder, or the name of a bundled CSL style
+    notes: NoteOptions = field(default_factory=lambda: NoteOptions())
+    # Issue 6: [epub] accessibility-summary / certified-by and [print] isbn; see a11y_config.py.
+    accessibility: AccessibilityOptions = field(default_factory=lambda: AccessibilityOptions())
 
 
 @dataclass
@@ -145,6 +192,34 @@ class ImageUse:
 
 
 @dataclass
+class CitationUse:
+    """A citation key used in a chapter; every occurrence of `@key` in the source is listed."""
+
+    key: str
+    locations: list[SourceLocation]
+
+
+@dataclass
+class IndexMark:
+    """A `[text]{.idx ...}` span, as written; the whole-book pass reads its levels."""
+
+    text: str
+    term: str  # the `term` attribute, "" when the text is the term
+    see: str
+    see_also: str
+    sort: str
+    location: SourceLocation
+    unknown: str = ""  # attributes the index does not know (misspellings)
+
+
+@dataclass
+class FormulaUse:
+    tex: str
+    display: bool
+    location: SourceLocation
+
+
+@dataclass
 class ParsedChapter:
     source: ChapterSource
     body: html.HtmlElement  # a <div> holding the chapter's HTML
@@ -153,6 +228,10 @@ class ParsedChapter:
     references: list[Reference]
     links: list[ChapterLink]
     images: list[ImageUse]
+    # Scholarly apparatus (issue 7), filled by apparatus_facts.collect_facts.
+    citations: list[CitationUse] = field(default_factory=list)
+    index_marks: list[IndexMark] = field(default_factory=list)
+    formulas: list[FormulaUse] = field(default_factory=list)
 
 
 # --- resolve -------------------------------------------------------------------------------
@@ -206,6 +285,25 @@ class ResolvedChapter:
 
 
 @dataclass
+class IndexLocator:
+    """One place a term is marked: a link target, and how the EPUB and web editions name it."""
+
+    chapter: str
+    element_id: str
+    label: str  # "1.2" (the section), "1" or a chapter title
+
+
+@dataclass
+class IndexEntry:
+    term: str
+    sort_key: tuple
+    locators: list[IndexLocator] = field(default_factory=list)
+    see: list[str] = field(default_factory=list)
+    see_also: list[str] = field(default_factory=list)
+    children: list[IndexEntry] = field(default_factory=list)
+
+
+@dataclass
 class ResolvedBook:
     root: Path
     config: Config
@@ -215,10 +313,22 @@ class ResolvedBook:
     targets: dict[str, Target]
     images: list[Path]  # every image the book uses, absolute, inside the book folder
     moment: datetime.datetime | None = None  # the build's timestamp; see moment.py
+    # The lists of figures and tables book.toml asks for ("figures", "tables"), in reading order.
+    lists: dict[str, list[Target]] = field(default_factory=dict)
+    # The back-of-book index as data (issue 7): the generated index chapter shows it with
+    # links; the PDF writer prints page numbers from it instead.
+    index: list[IndexEntry] = field(default_factory=list)
+    # The bytes every edition embeds for each image (and the cover): checked, scaled and
+    # made inert by assets.py. Writers never copy an image file from disk themselves.
+    assets: dict[Path, bytes] = field(default_factory=dict)
 
     @property
     def metadata(self) -> Metadata:
         return self.config.metadata
+
+    def image_bytes(self, path: Path) -> bytes:
+        prepared = self.assets.get(path.resolve())
+        return prepared if prepared is not None else path.read_bytes()
 
     def part_of(self, chapter: ResolvedChapter) -> Part | None:
         index = chapter.source.part

@@ -11,10 +11,12 @@ import os
 
 from bookwright.model import Book
 
+LATEST = 253402300799  # 9999-12-31T23:59:59Z: a larger SOURCE_DATE_EPOCH is not a date, and is ignored
+
 
 def build_moment(book: Book) -> datetime.datetime:
     epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
-    if epoch.isdigit():
+    if epoch.isdigit() and int(epoch) <= LATEST:
         return datetime.datetime.fromtimestamp(int(epoch), datetime.timezone.utc)
     date = book.metadata.date
     if date:

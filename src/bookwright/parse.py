@@ -11,6 +11,7 @@ from urllib.parse import unquote, urlsplit
 
 from lxml import html
 
+from bookwright.apparatus_facts import collect_facts
 from bookwright.diagnostics import Diagnostics
 from bookwright.model import (
     LABEL_KINDS,
@@ -23,7 +24,8 @@ from bookwright.model import (
     Reference,
     SourceLocation,
 )
-from bookwright.sanitize import sanitize
+from bookwright.limits import check_source, check_tree, too_deep_to_parse
+from bookwright.sanitize import removed_html, repair_nesting, sanitize
 from bookwright.sourcemap import SourceMap
 from bookwright.syntax import make_markdown
 from bookwright.syntax.references import BARE_REFERENCE, BRACKETED_REFERENCE
@@ -33,10 +35,17 @@ LABEL_PATTERN = re.compile(r"^(" + "|".join(LABEL_KINDS) + r")-")
 
 
 def parse_chapter(source: ChapterSource, language: str, diags: Diagnostics) -> ParsedChapter:
-    md = make_markdown(language)
-    converted = md.convert(source.text)
-    body = html.fragment_fromstring(sanitize(converted) or "", create_parent="div")
     sources = SourceMap(source.path, source.text)
+    converted = _convert(source, language, diags)
+    if converted is None:
+        return ParsedChapter(source, html.Element("div"), [], [], [], [], [])
+    for removal, where in removed_html(converted, sources):
+        report = diags.error if removal.severity == "error" else diags.warning
+        report(where.path, where.line, where.col, removal.message, hint=removal.hint)
+    body = html.fragment_fromstring(sanitize(converted) or "", create_parent="div")
+    repair_nesting(body)
+    if not check_tree(body, sources, diags):
+        return ParsedChapter(source, html.Element("div"), [], [], [], [], [])
     chapter = ParsedChapter(
         source=source,
         body=body,
@@ -46,8 +55,20 @@ def parse_chapter(source: ChapterSource, language: str, diags: Diagnostics) -> P
         links=_links(body, sources),
         images=_images(body, sources),
     )
+    collect_facts(chapter, sources)  # citations, index marks, formulas (issue 7)
     _check_headings(chapter, diags)
     return chapter
+
+
+def _convert(source: ChapterSource, language: str, diags: Diagnostics) -> str | None:
+    """The chapter's Markdown as HTML, or None (with an error) when it nests too deeply."""
+    if not check_source(source, diags):
+        return None
+    try:
+        return make_markdown(language).convert(source.text)
+    except RecursionError:
+        too_deep_to_parse(source, diags)
+        return None
 
 
 def _outside_notes(body: html.HtmlElement, xpath: str) -> list[html.HtmlElement]:
@@ -106,6 +127,7 @@ def _matches(sources: SourceMap, pattern: re.Pattern, group: int):
 
 def _links(body: html.HtmlElement, sources: SourceMap) -> list[ChapterLink]:
     links = []
+    seen: dict[str, int] = {}
     for el in body.iter("a"):
         href = el.get("href")
         classes = el.get("class", "").split()
@@ -114,17 +136,26 @@ def _links(body: html.HtmlElement, sources: SourceMap) -> list[ChapterLink]:
         parts = urlsplit(href)
         if parts.scheme or parts.netloc:
             continue
-        location = sources.first("(" + href, default_line=1)
-        links.append(ChapterLink(href, SourceLocation(location.path, location.line, location.col + 1)))
+        # The n-th link to an href is the n-th `(href` or `[ref]: href` in the source; point at the href.
+        occurrence = seen.get(href, 0)
+        seen[href] = occurrence + 1
+        found = sources.find_all(re.compile(r"(?:\(|\]:[ \t]*<?|href=[\"']?)(" + re.escape(href) + r")"), group=1)
+        location = found[min(occurrence, len(found) - 1)] if found else SourceLocation(sources.path, 1, 1)
+        links.append(ChapterLink(href, location))
     return links
 
 
 def _images(body: html.HtmlElement, sources: SourceMap) -> list[ImageUse]:
     images = []
+    seen: dict[str, int] = {}
     for el in body.iter("img"):
         src = el.get("src", "")
-        location = sources.first("(" + src, default_line=1) if src else SourceLocation(sources.path, 1, 1)
-        images.append(ImageUse(unquote(src), el.get("alt", ""), SourceLocation(location.path, location.line, location.col + 1)))
+        # A Markdown image `(src` or a raw <img src="src">; the n-th use is the n-th in the source.
+        occurrence = seen.get(src, 0)
+        seen[src] = occurrence + 1
+        found = sources.find_all(re.compile(r"(?:\(|src=[\"']?)(" + re.escape(src) + ")"), group=1) if src else []
+        location = found[min(occurrence, len(found) - 1)] if found else SourceLocation(sources.path, 1, 1)
+        images.append(ImageUse(unquote(src), el.get("alt", ""), location))
     return images
 
 

@@ -10,14 +10,18 @@ from __future__ import annotations
 
 import copy
 import difflib
+import os
 import string
+from collections import defaultdict, deque
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 from lxml import html
 
+from bookwright.assets import cover_location
 from bookwright.diagnostics import Diagnostics
 from bookwright.model import (
+    LABEL_KINDS,
     BACK_MATTER_ROLES,
     Book,
     Note,
@@ -28,6 +32,8 @@ from bookwright.model import (
     Target,
     TocEntry,
 )
+from bookwright.labels import check_unprefixed_references, label_misplaced
+from bookwright.apparatus import finish_apparatus, prepare_apparatus
 from bookwright.paths import is_inside
 from bookwright.words import words_for
 
@@ -35,26 +41,37 @@ CAPTIONED = {"fig": ("figure", "figure"), "tbl": ("table", "table"), "lst": ("fi
 
 
 def resolve_book(book: Book, parsed: list[ParsedChapter], diags: Diagnostics) -> ResolvedBook:
-    words = words_for(book.metadata.language)
+    words = words_for(book.metadata.language, book.config.words)
     chapters = [_number_chapter(p, book, words) for p in _chapter_numbers(parsed)]
+    prepare_apparatus(chapters, parsed, diags)  # issue 7: formulas, equation numbers, index marks
     targets, defined_at = _collect_targets(chapters, parsed, words, diags)
     by_file = {p.source.path.resolve(): p for p in parsed}
     for chapter, source in zip(chapters, parsed):
         _resolve_references(chapter, source, targets, defined_at, words, diags)
-        _resolve_links(chapter, source, by_file, diags)
+        _resolve_links(chapter, source, by_file, defined_at, diags)
+    check_unprefixed_references(parsed, diags)
     note_counter = [0]
     for chapter in chapters:
+        if book.config.notes.numbering == "chapter":
+            note_counter = [0]  # [notes] numbering = "chapter" (issue 7)
         chapter.notes.extend(_collect_notes(chapter, note_counter))
+    # Issue 7: endnotes, citations and the References chapter, the index and its chapter.
+    index = finish_apparatus(book, chapters, parsed, words, diags)
     images = _check_images(book, parsed, diags)
+    for chapter in chapters:
+        _image_sources_from_book_root(chapter, book.root)
     if book.metadata.cover is not None:
         cover = book.metadata.cover
-        where = book.config.toml_path
+        where = cover_location(book)
+        written = os.path.relpath(cover, book.root)
         if not is_inside(cover, book.root):
-            diags.error(where, 1, 1, f"cover '{cover}' is outside the book folder")
+            diags.error(where.path, where.line, where.col, f"cover '{written}' is outside the book folder",
+                        hint="keep the cover image inside the folder that holds book.toml")
         elif not cover.is_file():
-            diags.error(where, 1, 1, f"cover image '{cover.relative_to(book.root)}' does not exist")
+            diags.error(where.path, where.line, where.col, f"cover image '{written}' does not exist")
     toc = _build_toc(book, chapters, parsed)
-    return ResolvedBook(book.root, book.config, book.parts, chapters, toc, targets, images)
+    return ResolvedBook(book.root, book.config, book.parts, chapters, toc, targets, images,
+                        lists=_lists(targets, book.config.lists), index=index)
 
 
 # --- numbering -----------------------------------------------------------------------------
@@ -92,10 +109,12 @@ def _number_chapter(item, book: Book, words: dict) -> ResolvedChapter:
                 _prepend_number(el, f"{word} {number}", "chapter-number")
                 el.set("data-number", number)
             continue
-        counters[level] += 1
+        unnumbered = "unnumbered" in classes or "-" in classes
+        if not unnumbered:  # an unnumbered section takes no number from the ones after it
+            counters[level] += 1
         for deeper in range(level + 1, 7):
             counters[deeper] = 0
-        if number and level <= depth and "unnumbered" not in classes and "-" not in classes:
+        if number and level <= depth and not unnumbered:
             section = ".".join([number] + [str(counters[i]) for i in range(2, level + 1)])
             _prepend_number(el, section, "section-number")
             el.set("data-number", section)
@@ -145,6 +164,10 @@ def _collect_targets(chapters: list[ResolvedChapter], parsed: list[ParsedChapter
             el = elements.get(label.label)
             if el is None:
                 continue
+            misplaced = label_misplaced(label.label, label.kind, el)
+            if misplaced:
+                diags.error(where.path, where.line, where.col, misplaced[0], hint=misplaced[1])
+                continue
             targets[label.label] = _target(label.label, label.kind, chapter, el, words)
     return targets, defined_at
 
@@ -153,25 +176,45 @@ def _rel(location: SourceLocation, diags: Diagnostics) -> str:
     return diags._display(location.path)
 
 
+# A reference's word and number never part at a line end: "Figure\u00a05.1".
 def _target(label: str, kind: str, chapter: ResolvedChapter, el: html.HtmlElement, words: dict) -> Target:
     number = el.get("data-number", "")
     if el.tag == "h1":
         title = chapter.title
         if number:
             word = words["appendix"] if chapter.role == "appendix" else words["chapter"]
-            text = f"{word} {number}"
+            text = f"{word}\u00a0{number}"
         else:
             text = title
     elif el.tag in ("h2", "h3", "h4", "h5", "h6"):
         span = el.find("span")
         title = (span.tail if span is not None and span.get("class") == "section-number" else el.text_content()) or ""
         title = title.strip()
-        text = f"{words['section']} {number}" if number else title
+        text = f"{words['section']}\u00a0{number}" if number else title
     else:
-        word = words.get(CAPTIONED.get(kind, ("", kind))[1], kind)
-        title = ""
-        text = f"{word} {number}" if number else word
+        word = words.get(CAPTIONED.get(kind, ("", LABEL_KINDS.get(kind, kind)))[1], kind)  # eq → "equation"
+        title = _caption_text(el)
+        text = f"{word}\u00a0{number}" if number else word
     return Target(label, kind, chapter.key, label, number, text, title)
+
+
+def _caption_text(el: html.HtmlElement) -> str:
+    """The caption as written, without the "Figure 5.1: " the numbering put before it."""
+    caption = el.find("figcaption" if el.tag == "figure" else "caption")
+    if caption is None:
+        return ""
+    text = caption.text_content()
+    span = caption.find("span")
+    if span is not None and span.get("class") == "caption-number":
+        text = text[len(span.text_content()):].removeprefix(": ")
+    return " ".join(text.split())
+
+
+def _lists(targets: dict[str, Target], wanted: tuple[str, ...]) -> dict[str, list[Target]]:
+    """The lists of figures and tables the book asked for, in reading order (the order
+    `_collect_targets` met the labels: chapter by chapter, through each body)."""
+    kinds = {"figures": "fig", "tables": "tbl"}
+    return {name: [t for t in targets.values() if t.kind == kinds[name]] for name in wanted}
 
 
 def _resolve_references(chapter: ResolvedChapter, source: ParsedChapter, targets: dict[str, Target],
@@ -183,7 +226,8 @@ def _resolve_references(chapter: ResolvedChapter, source: ParsedChapter, targets
         label = el.get("data-ref")
         target = targets.get(label)
         if target is None:
-            if label not in reported:
+            # A label defined in the wrong place has had its own error; only unknown ones report here.
+            if label not in reported and label not in defined_at:
                 reported.add(label)
                 _unknown_reference(label, source, defined_at, diags)
             el.text = f"@{label}"
@@ -194,7 +238,7 @@ def _resolve_references(chapter: ResolvedChapter, source: ParsedChapter, targets
         if form == "number":
             text = target.number or target.text
         elif prefix:
-            text = f"{prefix} {target.number}" if target.number else target.text
+            text = f"{prefix}\u00a0{target.number}" if target.number else target.text
         else:
             text = target.text
         el.text = text
@@ -220,8 +264,16 @@ def _unknown_reference(label: str, source: ParsedChapter, defined_at: dict[str, 
 
 
 def _resolve_links(chapter: ResolvedChapter, source: ParsedChapter, by_file: dict[Path, ParsedChapter],
-                   diags: Diagnostics) -> None:
-    locations = {link.href: link.location for link in source.links}
+                   defined_at: dict[str, SourceLocation], diags: Diagnostics) -> None:
+    # The n-th link with an href in the tree is the n-th in the source (parse found them in this order).
+    locations: dict[str, deque[SourceLocation]] = defaultdict(deque)
+    for link in source.links:
+        locations[link.href].append(link.location)
+
+    def location(href: str) -> SourceLocation:
+        found = locations[href]
+        return found.popleft() if found else SourceLocation(source.source.path, 1, 1)
+
     own_ids = {e.get("id") for e in source.body.iter() if isinstance(e.tag, str) and e.get("id")}
     for el in chapter.body.iter("a"):
         href = el.get("href")
@@ -229,14 +281,17 @@ def _resolve_links(chapter: ResolvedChapter, source: ParsedChapter, by_file: dic
         if not href or "footnote-ref" in classes or "footnote-backref" in classes:
             continue
         if href.startswith("#"):
+            where = location(href)
             fragment = unquote(href[1:])
             if fragment not in own_ids:
-                where = source.source.path
-                found = [l for l in source.links if l.href == href]
-                loc = found[0].location if found else SourceLocation(where, 1, 1)
-                close = difflib.get_close_matches(fragment, sorted(own_ids), n=1)
-                diags.error(loc.path, loc.line, loc.col, f"this chapter has no '#{fragment}'",
-                            hint=f"did you mean #{close[0]}?" if close else "")
+                elsewhere = defined_at.get(fragment)
+                if elsewhere is not None:
+                    rel = _rel(elsewhere, diags)
+                    hint = f"#{fragment} is in {rel}: link to {rel}#{fragment}, or write @{fragment}"
+                else:
+                    close = difflib.get_close_matches(fragment, sorted(own_ids), n=1)
+                    hint = f"did you mean #{close[0]}?" if close else ""
+                diags.error(where.path, where.line, where.col, f"this chapter has no '#{fragment}'", hint=hint)
                 continue
             el.set("data-chapter", chapter.key)
             el.set("data-id", fragment)
@@ -245,11 +300,15 @@ def _resolve_links(chapter: ResolvedChapter, source: ParsedChapter, by_file: dic
         parts = urlsplit(href)
         if parts.scheme or parts.netloc:
             continue
-        where = locations.get(href, SourceLocation(source.source.path, 1, 1))
+        where = location(href)
         path = (source.source.path.parent / unquote(parts.path)).resolve()
         target = by_file.get(path)
         if target is None:
-            if parts.path.endswith(".md"):
+            book_root = source.source.path.parents[len(Path(source.source.rel).parts) - 1]
+            if parts.path.startswith("/") or not is_inside(path, book_root):
+                diags.error(where.path, where.line, where.col, f"link to '{parts.path}', which is outside the book folder",
+                            hint="link to a chapter of the book or to a web address")
+            elif parts.path.endswith(".md"):
                 diags.error(where.path, where.line, where.col, f"link to '{parts.path}', which is not a chapter of this book",
                             hint="link to a chapter file listed in book.toml")
             else:
@@ -335,8 +394,7 @@ def _check_images(book: Book, parsed: list[ParsedChapter], diags: Diagnostics) -
             where = image.location
             parts = urlsplit(image.src)
             if parts.scheme or parts.netloc:
-                diags.error(where.path, where.line, where.col, f"remote image '{image.src}' is not fetched",
-                            hint="download the image into the book folder and link to the file")
+                _addressed_image(image.src, parts.scheme.lower(), where, book.config.allow_remote_images, diags)
                 continue
             path = (chapter.source.path.parent / unquote(parts.path))
             if not is_inside(path, book.root) or image.src.startswith("/"):
@@ -350,6 +408,41 @@ def _check_images(book: Book, parsed: list[ParsedChapter], diags: Diagnostics) -
             if path not in images:
                 images.append(path)
     return images
+
+
+def _image_sources_from_book_root(chapter: ResolvedChapter, root: Path) -> None:
+    """A chapter in a subfolder links images relative to itself; writers place images by
+    their path in the book, so every local `src` is rewritten relative to the book folder."""
+    folder = chapter.source.path.parent
+    for img in chapter.body.iter("img"):
+        src = img.get("src", "")
+        parts = urlsplit(src)
+        if not src or parts.scheme or parts.netloc:
+            continue
+        path = (folder / unquote(parts.path)).resolve()
+        if is_inside(path, root):
+            img.set("src", path.relative_to(root.resolve()).as_posix())
+
+
+def _addressed_image(src: str, scheme: str, where: SourceLocation, allow_remote: bool, diags: Diagnostics) -> None:
+    """An image given by an address rather than a file of the book: never fetched."""
+    shown = src if len(src) <= 80 else src[:77] + "..."
+    if scheme in ("http", "https") and allow_remote:
+        diags.warning(where.path, where.line, where.col, f"remote image '{shown}' is not fetched; the editions link to it",
+                      hint="download it into the book folder to show it in the book")
+    elif scheme in ("http", "https"):
+        diags.error(where.path, where.line, where.col, f"remote image '{shown}' is not fetched",
+                    hint="download the image into the book folder and link to the file, "
+                         "or set allow-remote-images = true in [book] to link to it instead")
+    elif scheme == "file":
+        diags.error(where.path, where.line, where.col, f"image '{shown}' is outside the book folder",
+                    hint="keep images inside the folder that holds book.toml and link to them by a relative path")
+    elif scheme == "data":
+        diags.error(where.path, where.line, where.col, "an image embedded as a data: address is not supported",
+                    hint="save the image as a file in the book folder and link to the file")
+    else:
+        diags.error(where.path, where.line, where.col, f"image '{shown}' is not a file of the book",
+                    hint="link to an image file inside the book folder by a relative path")
 
 
 # --- table of contents ---------------------------------------------------------------------

@@ -28,6 +28,7 @@ class SourceMap:
 
     def _code_ranges(self) -> list[tuple[int, int]]:
         ranges: list[tuple[int, int]] = []
+        openings: list[tuple[int, int]] = []
         fence = None
         start = 0
         for number, offset in enumerate(self.line_starts):
@@ -37,15 +38,24 @@ class SourceMap:
             if fence is None and m:
                 # The opening line stays searchable: it carries the listing's {#lst-x}.
                 fence, start = m.group(1), end
+                openings.append((offset, end))
             elif fence is not None and m and m.group(1)[0] == fence[0] and len(m.group(1)) >= len(fence):
                 ranges.append((start, end))
                 fence = None
         if fence is not None:
             ranges.append((start, len(self.text)))
         spans = []
-        for m in INLINE_CODE.finditer(self.text):
-            if not self._inside(m.start(), ranges):
-                spans.append((m.start(), m.end()))
+        # A fence's backticks, or a backtick inside fenced code, never open an inline code
+        # span: the search resumes after the block instead.
+        blocks = sorted(ranges + openings)
+        position = 0
+        while (m := INLINE_CODE.search(self.text, position)) is not None:
+            index = bisect.bisect_right(blocks, (m.start(), float("inf"))) - 1
+            if index >= 0 and blocks[index][0] <= m.start() < blocks[index][1]:
+                position = blocks[index][1]
+                continue
+            spans.append((m.start(), m.end()))
+            position = m.end()
         return sorted(ranges + spans)
 
     @staticmethod

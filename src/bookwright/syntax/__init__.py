@@ -17,10 +17,16 @@ from __future__ import annotations
 import markdown
 from markdown.extensions.toc import slugify_unicode
 
+from bookwright.syntax.apostrophes import register_apostrophes
 from bookwright.syntax.figures import FigureTreeprocessor
 from bookwright.syntax.listings import ListingPreprocessor
 from bookwright.syntax.references import BracketedReferencePattern, BareReferencePattern
 from bookwright.syntax.tables import TableCaptionProcessor
+# Scholarly apparatus (issue 7): spans, citations, index marks, math.
+from bookwright.syntax.citations import BracketedCitationPattern, NarrativeCitationPattern
+from bookwright.syntax.index import IndexMarkTreeprocessor
+from bookwright.syntax.math import DisplayMathPattern, EquationBlockProcessor, InlineMathPattern
+from bookwright.syntax.spans import BracketedSpanPattern
 
 PRIORITIES = {
     # Before Python-Markdown's fences (25) would see the block, and after whitespace
@@ -35,6 +41,23 @@ PRIORITIES = {
     "xref_bare": 178,
     # After attr_list (8) moved `{#fig-x}` onto the image, before toc (5).
     "figure": 7,
+    # In smarty's own registry, above its quote patterns (30 and down): apostrophes first.
+    "apostrophe": 32,
+    # --- scholarly apparatus (issue 7) ---
+    # Math after backticks (190), so `$x$` in code is code, and before everything else, so
+    # TeX's `\{`, `_` and `*` are never escapes or emphasis. Display `$$` before inline `$`.
+    "math_display": 189,
+    "math_inline": 188,
+    # A paragraph that is one `$$...$$` formula: after indented code (80) and headings (70).
+    "equation_block": 65,
+    # `[text]{attrs}` before the bracketed patterns that follow, which then see its text.
+    "bracketed_span": 187,
+    # Citations never fight references: both exclude the other's keys (label prefixes), and
+    # each runs just after its reference twin: bracketed before escapes (180), bare after.
+    "citation_bracketed": 183,
+    "citation_narrative": 177,
+    # After the inline patterns (20) made the spans, before attr_list (8).
+    "index_marks": 15,
 }
 
 # Typographic quotes by language; other marks (dashes, ellipsis) are the same everywhere.
@@ -56,6 +79,19 @@ class BookExtension(markdown.Extension):
         md.inlinePatterns.register(BracketedReferencePattern(md), "bookwright_xref_bracketed", PRIORITIES["xref_bracketed"])
         md.inlinePatterns.register(BareReferencePattern(md), "bookwright_xref_bare", PRIORITIES["xref_bare"])
         md.treeprocessors.register(FigureTreeprocessor(md), "bookwright_figure", PRIORITIES["figure"])
+        register_apostrophes(md, PRIORITIES["apostrophe"])
+        # Scholarly apparatus (issue 7).
+        md.ESCAPED_CHARS.append("$")
+        md.parser.blockprocessors.register(
+            EquationBlockProcessor(md.parser), "bookwright_equation", PRIORITIES["equation_block"])
+        md.inlinePatterns.register(DisplayMathPattern(md), "bookwright_math_display", PRIORITIES["math_display"])
+        md.inlinePatterns.register(InlineMathPattern(md), "bookwright_math_inline", PRIORITIES["math_inline"])
+        md.inlinePatterns.register(BracketedSpanPattern(md), "bookwright_span", PRIORITIES["bracketed_span"])
+        md.inlinePatterns.register(BracketedCitationPattern(md), "bookwright_citation_bracketed",
+                                   PRIORITIES["citation_bracketed"])
+        md.inlinePatterns.register(NarrativeCitationPattern(md), "bookwright_citation_narrative",
+                                   PRIORITIES["citation_narrative"])
+        md.treeprocessors.register(IndexMarkTreeprocessor(md), "bookwright_index_marks", PRIORITIES["index_marks"])
 
 
 def make_markdown(language: str) -> markdown.Markdown:

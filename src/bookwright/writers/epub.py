@@ -19,19 +19,24 @@ from ebooklib import epub
 from lxml import etree
 
 from bookwright.cover import typographic_cover
+from bookwright.formulas import contains_math
 from bookwright.model import Note, ResolvedBook, ResolvedChapter, TocEntry
 from bookwright.words import words_for
 from bookwright.writers.common import (
     EPUB_NS,
+    LISTS,
     body_copy,
     escape_attr,
     escape_text,
     inner_xml,
     iter_toc,
+    list_entry_label,
     point_images,
     point_links,
     toc_label,
 )
+from bookwright.writers.epub_a11y import EpubAccessibility, page_list_label, reader_css
+from bookwright.writers.pagelist import PageLayout, PageMarkers
 from bookwright.writers.theme import code_css, font_files, stylesheet
 
 # Chapter roles → (epub:type, DPUB-ARIA role) on the chapter's <section>.
@@ -48,18 +53,34 @@ SECTION_SEMANTICS = {
     "epilogue": ("epilogue", "doc-epilogue"),
     "glossary": ("glossary", "doc-glossary"),
     "colophon": ("colophon", "doc-colophon"),
+    # Generated back matter (issue 7).
+    "notes": ("endnotes", "doc-endnotes"),
+    "bibliography": ("bibliography", "doc-bibliography"),
+    "index": ("index", "doc-index"),
 }
-GENERATED_PAGES = {"cover", "title", "copyright", "nav"}
+GENERATED_PAGES = {"cover", "title", "copyright", "nav", "lists"}
+LISTS_FILE = "lists.xhtml"
+# epub:type of each generated list (EPUB Structural Semantics: list of illustrations, of tables).
+LIST_TYPES = {"figures": "loi", "tables": "lot"}
 CSS_HREF = "styles/book.css"
 
 
 class EpubEdition:
-    def __init__(self, book: ResolvedBook, moment: datetime.datetime):
+    def __init__(self, book: ResolvedBook, moment: datetime.datetime, pages: PageLayout | None = None,
+                 claim: bool = False):
+        """`pages`: where a PDF of the same run begins each page, for the page list; `claim`:
+        write the conformance claim, because the gate will verify the file (epub_a11y.py)."""
         self.book = book
         self.moment = moment
-        self.words = words_for(book.metadata.language)
+        self.words = words_for(book.metadata.language, book.config.words)
         self.files = {c.key: self._file_name(c.key) for c in book.chapters}
         self.files.update({p.key: f"{p.key}.xhtml" for p in book.parts})
+        self.lists = [(name, targets) for name, targets in book.lists.items() if targets]
+        owners = {"#title": "title.xhtml", "#copyright": "copyright.xhtml", "#toc": "nav.xhtml", **self.files}
+        if self.lists:
+            owners["#lists"] = LISTS_FILE
+        markers = PageMarkers(pages, owners) if pages is not None else None
+        self.accessibility = EpubAccessibility(book, markers, claim)
 
     @staticmethod
     def _file_name(key: str) -> str:
@@ -90,7 +111,7 @@ class EpubEdition:
             base = "" if chapter == current else self.files[chapter]
             if element_id:
                 return f"{base}#{element_id}"
-            return base or "#"
+            return self.files[chapter]  # the top of a chapter, even the current one
         return href
 
     def chapter_document(self, chapter: ResolvedChapter) -> bytes:
@@ -169,6 +190,26 @@ class EpubEdition:
         )
         return self.document(self.words["copyright"], body, "frontmatter")
 
+    def lists_document(self) -> bytes:
+        """The lists of figures and tables, each entry a link to its target."""
+        sections = []
+        for name, targets in self.lists:
+            element_id, word = LISTS[name]
+            entries = "".join(
+                f'<li><a href="{escape_attr(self.files[t.chapter])}#{escape_attr(t.element_id)}">'
+                f"{escape_text(list_entry_label(t))}</a></li>"
+                for t in targets
+            )
+            sections.append(
+                f'<nav data-epub-type="{LIST_TYPES[name]}" id="{element_id}" class="list-of" aria-labelledby="{element_id}-title">'
+                f'<h1 id="{element_id}-title">{escape_text(self.words[word])}</h1><ol>{entries}</ol></nav>'
+            )
+        return self.document(self.words[LISTS[self.lists[0][0]][1]], "\n".join(sections), "frontmatter")
+
+    def list_toc_entries(self) -> list[tuple[str, str]]:
+        """(href, title) of each generated list, for the contents before the chapters."""
+        return [(f"{LISTS_FILE}#{LISTS[name][0]}", self.words[LISTS[name][1]]) for name, _ in self.lists]
+
     def nav_document(self) -> bytes:
         def items(entries: list[TocEntry]) -> str:
             out = []
@@ -189,12 +230,15 @@ class EpubEdition:
             ("toc", "nav.xhtml#toc", self.words["contents"]),
             ("bodymatter", first_body, self.words["start"]),
         ]
+        lists = "".join(
+            f'<li><a href="{escape_attr(href)}">{escape_text(title)}</a></li>' for href, title in self.list_toc_entries()
+        )
         landmark_items = "".join(
             f'<li><a data-epub-type="{kind}" href="{href}">{escape_text(label)}</a></li>' for kind, href, label in landmarks
         )
         body = (
             f'<nav data-epub-type="toc" role="doc-toc" id="toc" aria-labelledby="toc-title">'
-            f'<h1 id="toc-title">{escape_text(self.words["contents"])}</h1><ol>{items(self.book.toc)}</ol></nav>\n'
+            f'<h1 id="toc-title">{escape_text(self.words["contents"])}</h1><ol>{lists}{items(self.book.toc)}</ol></nav>\n'
             f'<nav data-epub-type="landmarks" hidden="hidden" aria-label="{escape_attr(self.words["landmarks"])}">'
             f"<ol>{landmark_items}</ol></nav>"
         )
@@ -225,23 +269,26 @@ class EpubEdition:
         book.add_metadata(None, "meta", "", {"name": "cover", "content": "cover-image"})
 
         def add(uid: str, file_name: str, content: bytes, media_type: str, properties=()) -> epub.EpubItem:
+            if media_type == "application/xhtml+xml":
+                content, found = self.accessibility.finish(uid, content, page_list_label(m.language))
+                properties = list(dict.fromkeys([*properties, *found]))
             item = epub.EpubItem(uid=uid, file_name=file_name, media_type=media_type, content=content)
             item.properties = list(properties)
             book.add_item(item)
             return item
 
-        css = stylesheet("base.css", "epub.css") + "\n" + code_css()
+        css = reader_css(stylesheet("base.css", "epub.css") + "\n" + code_css())
         add("css", CSS_HREF, css.encode("utf-8"), "text/css")
         for number, font in enumerate(font_files(), 1):
             add(f"font-{number}", f"fonts/{font.name}", font.read_bytes(), "font/otf")
-        cover_bytes = m.cover.read_bytes() if m.cover else typographic_cover(m)
+        cover_bytes = self.book.image_bytes(m.cover) if m.cover else typographic_cover(m)
         cover_type = mimetypes.guess_type(m.cover.name)[0] if m.cover else "image/png"
         add("cover-image", "media/cover.png" if not m.cover else f"media/cover{m.cover.suffix.lower()}",
             cover_bytes, cover_type, ["cover-image"])
         for number, image in enumerate(self.book.images, 1):
             rel = image.relative_to(self.book.root).as_posix()
             media_type = mimetypes.guess_type(image.name)[0] or "application/octet-stream"
-            add(f"image-{number}", f"media/{rel}", image.read_bytes(), media_type)
+            add(f"image-{number}", f"media/{rel}", self.book.image_bytes(image), media_type)
 
         cover_alt = f"{self.words['cover']}: {m.title}" + (f", {', '.join(m.authors)}" if m.authors else "")
         cover_page = self.cover_document(cover_alt)
@@ -253,6 +300,8 @@ class EpubEdition:
             add("copyright", "copyright.xhtml", self.copyright_document(), "application/xhtml+xml"),
             add("nav", "nav.xhtml", self.nav_document(), "application/xhtml+xml", ["nav"]),
         ]
+        if self.lists:
+            spine.append(add("lists", LISTS_FILE, self.lists_document(), "application/xhtml+xml"))
         done_parts: set[int] = set()
         for chapter in self.book.chapters:
             part = chapter.source.part
@@ -261,10 +310,13 @@ class EpubEdition:
                 key = self.book.parts[part].key
                 spine.append(add(key, self.files[key], self.part_document(part), "application/xhtml+xml"))
             spine.append(add(f"c-{chapter.key}", self.files[chapter.key], self.chapter_document(chapter),
-                             "application/xhtml+xml"))
+                             "application/xhtml+xml", ["mathml"] if contains_math(chapter) else []))
         book.spine = spine
         book.add_item(epub.EpubNcx())
-        book.toc = self._ncx_toc(self.book.toc, iter(range(1, 1_000_000)))
+        numbers = iter(range(1, 1_000_000))
+        book.toc = [epub.Link(href, title, f"nav-{next(numbers)}") for href, title in self.list_toc_entries()]
+        book.toc += self._ncx_toc(self.book.toc, numbers)
+        self.accessibility.add_metadata(book)
 
         raw = path.with_name(path.name + ".raw")
         try:

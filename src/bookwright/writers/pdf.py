@@ -27,17 +27,25 @@ from bookwright.model import ResolvedBook, ResolvedChapter, TocEntry
 from bookwright.paths import is_inside, theme_dir
 from bookwright.words import words_for
 from bookwright.writers.common import (
+    LISTS,
     body_copy,
     escape_attr,
     escape_text,
     front_matter_keys,
     inner_html,
+    list_entry_label,
     point_images,
     point_links,
     rename_ids,
     toc_label,
 )
+from bookwright.writers.pdf_apparatus import (
+    anchor_pages, data_response, draw_formulas, index_body, replace_index, tidy_footnotes)
+from bookwright.writers.pdf_postprocess import finish_tagged_pdf
+from bookwright.writers.linebreaks import break_long_words
 from bookwright.writers.theme import code_css, stylesheet
+from bookwright.writers.print_profiles import mark_printed_urls
+from bookwright.writers.typesetting import mark_drop_cap, typesetting_css
 
 NOTE_BLOCKS = ("p", "ul", "ol", "li", "pre", "blockquote", "div", "dl", "dt", "dd", "figure", "table")
 
@@ -45,19 +53,23 @@ NOTE_BLOCKS = ("p", "ul", "ol", "li", "pre", "blockquote", "div", "dl", "dt", "d
 class BookFetcher(URLFetcher):
     """Serves only files inside the book folder and the theme; never the network."""
 
-    def __init__(self, roots: list[Path]):
+    def __init__(self, roots: list[Path], prepared: dict[Path, bytes] | None = None):
         super().__init__(allowed_protocols={"file"})
         self.roots = roots
+        self.prepared = prepared or {}  # images as assets.py made them: scaled, SVG made inert
 
     def fetch(self, url, headers=None):
         parts = urlsplit(url)
-        if parts.scheme != "file":
+        if parts.scheme == "data":
+            return data_response(url)  # formulas drawn as SVG (issue 7): inside the document
+        if parts.scheme != "file" or parts.netloc not in ("", "localhost"):
             raise ValueError(f"bookwright does not fetch '{url}' during a build")
         path = Path(url2pathname(unquote(parts.path)))
         if not is_inside(path, *self.roots) or not path.is_file():
             raise ValueError(f"'{path}' is outside the book folder and the theme, or missing")
         media_type = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
-        return URLFetcherResponse(url, path.read_bytes(), {"Content-Type": media_type})
+        data = self.prepared.get(path.resolve())
+        return URLFetcherResponse(url, data if data is not None else path.read_bytes(), {"Content-Type": media_type})
 
 
 class WeasyPrintMessages(logging.Handler):
@@ -72,15 +84,37 @@ class WeasyPrintMessages(logging.Handler):
         message = record.getMessage().splitlines()[0]
         if "HarfBuzz-Subset" in message:
             return  # about the machine's libraries, not the book; fontTools subsets correctly
+        if "has no required alt description" in message:
+            return  # reported with the chapter's file and line (a11y_checks.py)
         self.diags.warning(self.source, 0, 0, f"PDF layout: {message}")
 
 
+class ObservedHTML(HTML):
+    """Shows every layout of the book to the layout probe before it is written: the EPUB's
+    page list reads where the pages begin (writers/pagelist.py). The last layout is the one written."""
+
+    def __init__(self, probe, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.probe = probe
+
+    def render(self, *args, **kwargs):
+        document = super().render(*args, **kwargs)
+        if self.probe is not None:
+            self.probe.observe(document)
+        return document
+
+
 class PdfEdition:
-    def __init__(self, book: ResolvedBook, moment: datetime.datetime):
+    def __init__(self, book: ResolvedBook, moment: datetime.datetime, profile: str = "screen", probe=None):
         self.book = book
         self.moment = moment
-        self.words = words_for(book.metadata.language)
+        self.profile = profile  # "screen", or a print profile of print_profiles.PROFILES
+        # A pagelist.LayoutProbe, when the EPUB's page list is to follow this edition's pages.
+        self.probe = probe
+        self.words = words_for(book.metadata.language, book.config.words)
         self.front = front_matter_keys(book)
+        self.lists = [(name, targets) for name, targets in book.lists.items() if targets]
+        self.index_pages: dict[str, int] | None = None  # from a first layout; see pdf_apparatus.py
 
     @staticmethod
     def anchor(chapter: str, element_id: str) -> str:
@@ -93,18 +127,33 @@ class PdfEdition:
 
     def chapter_html(self, chapter: ResolvedChapter, first_body: bool) -> str:
         body = body_copy(chapter)
+        if self.probe is not None:
+            self.probe.mark_blocks(chapter.key, body, lambda i: self.anchor(chapter.key, i))
         self._place_notes(chapter, body)
+        # Issue 7: formulas as SVG, the index with page numbers.
+        draw_formulas(body)
+        tidy_footnotes(body)
+        if chapter.role == "index" and self.book.index:
+            replace_index(chapter, body, index_body(self.book, self.words, self.front, self.index_pages, self.anchor))
+        for table in body.xpath(".//table[@id][caption]"):
+            # WeasyPrint anchors a table below its caption; a link should show the caption too.
+            table.find("caption").set("id", table.attrib.pop("id"))
         for ref in body.xpath(".//a[@data-page-words]"):
             if ref.get("data-chapter") in self.front:
                 ref.set("class", ref.get("class", "") + " front-target")
         rename_ids(body, lambda i: self.anchor(chapter.key, i))
         point_links(body, lambda c, i: self.href(c, i))
+        if self.book.config.page.opening == "drop-cap":
+            mark_drop_cap(body)
+        if self.profile != "screen":
+            mark_printed_urls(body)  # paper cannot be clicked: a web address prints after its text
         point_images(body, lambda src: src)
         h1 = body.find(".//h1")
         if h1 is not None:
             h1.set("class", (h1.get("class", "") + " chapter-title").strip())
             # The outline reads like the contents: "5. Trust", "Preface".
             h1.set("data-bookmark", f"{chapter.number}. {chapter.title}" if chapter.number else chapter.title)
+            h1.set("data-title", chapter.title)  # the running head over right-hand pages
         classes = ["chapter", chapter.role]
         classes.append("front-matter" if chapter.key in self.front else "body-matter")
         if first_body:
@@ -149,10 +198,37 @@ class PdfEdition:
                 out.append(f'<li class="{kind}"><a href="{escape_attr(href)}"{front}>{escape_text(toc_label(entry))}</a></li>{children}')
             return "".join(out)
 
+        # The lists follow the contents in the front matter, and the contents names them first.
+        lists = "".join(
+            f'<li class="chapter"><a href="#{LISTS[name][0]}" class="front">{escape_text(self.words[LISTS[name][1]])}</a></li>'
+            for name, _ in self.lists
+        )
         return (
             f'<nav class="toc" id="contents"><h1>{escape_text(self.words["contents"])}</h1>'
-            f"<ol>{items(self.book.toc)}</ol></nav>\n"
+            f"<ol>{lists}{items(self.book.toc)}</ol></nav>\n"
         )
+
+    def lists_html(self) -> str:
+        """The lists of figures and tables, with page numbers from `target-counter`."""
+        out = []
+        for name, targets in self.lists:
+            element_id, word = LISTS[name]
+            entries = []
+            for t in targets:
+                front = ' class="front"' if t.chapter in self.front else ""
+                entries.append(f'<li><a href="{escape_attr(self.href(t.chapter, t.element_id))}"{front}>'
+                               f"{escape_text(list_entry_label(t))}</a></li>")
+            entries = "".join(entries)
+            out.append(f'<nav class="list-of" id="{element_id}"><h1>{escape_text(self.words[word])}</h1><ol>{entries}</ol></nav>\n')
+        return "".join(out)
+
+    def _probed(self, owner: str, markup: str) -> str:
+        """A generated page, shown to the layout probe (if any) as the start of `owner`."""
+        if self.probe is None or not markup.strip():
+            return markup
+        elements = html.fragments_fromstring(markup)
+        self.probe.mark_page(owner, elements[0])
+        return "".join(html.tostring(el, encoding="unicode") if not isinstance(el, str) else el for el in elements)
 
     def html_document(self) -> str:
         m = self.book.metadata
@@ -174,10 +250,12 @@ class PdfEdition:
             copyright_lines.append("ISBN " + m.identifier.removeprefix("urn:isbn:"))
         parts = [
             f'<section class="halftitle"><h1 class="title">{escape_text(m.title)}</h1></section>',
-            f'<section class="titlepage"><h1 class="title">{escape_text(m.title)}</h1>{subtitle}'
-            f'<p class="authors">{escape_text(", ".join(m.authors))}</p>{publisher}</section>',
-            '<section class="copyright">' + "".join(f"<p>{escape_text(l)}</p>" for l in copyright_lines) + "</section>",
-            self.toc_html(),
+            self._probed("#title", f'<section class="titlepage"><h1 class="title">{escape_text(m.title)}</h1>{subtitle}'
+                         f'<p class="authors">{escape_text(", ".join(m.authors))}</p>{publisher}</section>'),
+            self._probed("#copyright", '<section class="copyright">'
+                         + "".join(f"<p>{escape_text(l)}</p>" for l in copyright_lines) + "</section>"),
+            self._probed("#toc", self.toc_html()),
+            self._probed("#lists", self.lists_html()),
         ]
         done_parts: set[int] = set()
         first_body = True
@@ -188,13 +266,13 @@ class PdfEdition:
                 part = self.book.parts[index]
                 start = " body-start" if first_body else ""
                 first_body = False
-                parts.append(f'<section class="part{start}" id="{part.key}"><h1>{escape_text(part.title)}</h1></section>')
+                parts.append(self._probed(part.key, f'<section class="part{start}" id="{part.key}"><h1>{escape_text(part.title)}</h1></section>'))
             is_first = first_body and chapter.key not in self.front
             if is_first:
                 first_body = False
             parts.append(self.chapter_html(chapter, is_first))
         lang = escape_attr(m.language)
-        return (
+        return break_long_words(
             f'<!DOCTYPE html>\n<html lang="{lang}" dir="{m.direction}"><head>{"".join(head)}</head>\n'
             f"<body>\n{''.join(parts)}</body></html>\n"
         )
@@ -213,21 +291,44 @@ class PdfEdition:
                 rules.append(f"section.in-part h{level} {{ bookmark-level: {level + 1}; }}")
             else:
                 rules.append(f"section.chapter h{level} {{ bookmark-level: none; }}")
+        rules.append(typesetting_css(self.book.config.page))
         return "\n".join(rules)
 
     def write(self, path: Path, diags: Diagnostics) -> None:
         document = self.html_document()
-        fetcher = BookFetcher([self.book.root, theme_dir()])
+        fetcher = BookFetcher([self.book.root, theme_dir()], self.book.assets)
         css = stylesheet("base.css", "print.css") + "\n" + code_css() + "\n" + self.generated_css()
         handler = WeasyPrintMessages(diags, "book.toml")
         logger = logging.getLogger("weasyprint")
         logger.addHandler(handler)
         try:
-            doc = HTML(string=document, base_url=self.book.root.as_uri() + "/", url_fetcher=fetcher)
+            doc = ObservedHTML(self.probe, string=document, base_url=self.book.root.as_uri() + "/", url_fetcher=fetcher)
             fonts = FontConfiguration()  # without it @font-face rules are ignored
             stylesheets = [CSS(string=css, base_url=(theme_dir() / "print.css").as_uri(), url_fetcher=fetcher,
                                font_config=fonts)]
             identifier = hashlib.sha256(self.book.metadata.identifier.encode("utf-8")).hexdigest()[:32].encode()
-            doc.write_pdf(path, stylesheets=stylesheets, font_config=fonts, pdf_identifier=identifier)
+            if self.profile != "screen":
+                from bookwright.writers.print_pdf import write_print_pdf
+
+                def relaid(layout):
+                    """The document again, with what the print layout tells (issue 7's index pages)."""
+                    if not self.book.index:
+                        return None
+                    self.index_pages = anchor_pages(layout)
+                    return ObservedHTML(self.probe, string=self.html_document(),
+                                        base_url=self.book.root.as_uri() + "/", url_fetcher=fetcher)
+
+                write_print_pdf(self.book, self.profile, doc, css, fetcher, identifier, path, diags, relaid)
+                return
+            if self.book.index:
+                # Issue 7: a first layout tells which index locators share a page or follow one.
+                self.index_pages = anchor_pages(doc.render(stylesheets=stylesheets, font_config=fonts))
+                document = self.html_document()
+                doc = ObservedHTML(self.probe, string=document, base_url=self.book.root.as_uri() + "/", url_fetcher=fetcher)
+            # The screen edition is tagged for assistive technology (PDF/UA-1); its running
+            # heads and folios are then marked as page furniture, which WeasyPrint leaves to us.
+            doc.write_pdf(path, stylesheets=stylesheets, font_config=fonts, pdf_identifier=identifier,
+                          pdf_variant="pdf/ua-1")
+            finish_tagged_pdf(path)
         finally:
             logger.removeHandler(handler)

@@ -13,9 +13,10 @@ def font_files() -> list[Path]:
     return sorted((theme_dir() / "fonts").glob("*.otf"))
 
 
-def code_css() -> str:
-    # A quiet, print-safe Pygments style whose colours keep AA contrast on white.
-    return HtmlFormatter(style="default").get_style_defs("pre.code")
+def code_css(style: str = "default") -> str:
+    # "default": a quiet, print-safe Pygments style whose colours keep AA contrast on white.
+    # The web edition also asks for a dark one for readers whose system is set to dark.
+    return HtmlFormatter(style=style).get_style_defs("pre.code")
 
 
 def stylesheet(*names: str) -> str:

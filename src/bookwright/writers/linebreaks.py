@@ -1,0 +1,51 @@
+"""Break opportunities in words too long for any line, for WeasyPrint's sake.
+
+The theme lets a word longer than the line break anywhere (`overflow-wrap`), but
+WeasyPrint finds such a break by laying the rest of the paragraph out again for every
+line, which grows with the square of the word: a 100,000-character word would take
+hours. Words longer than `LONG_WORD` get an invisible break opportunity (U+200B) every
+`SEGMENT` characters instead, so every line breaks the ordinary, linear way. Ordinary
+long words (URLs) are left to CSS and keep copying cleanly.
+"""
+
+from __future__ import annotations
+
+import re
+
+from lxml import html
+
+LONG_WORD = 200
+SEGMENT = 16  # shorter than any line of any trim, so no segment needs breaking itself
+ZERO_WIDTH_SPACE = "\u200b"
+_LONG = re.compile(r"\S{%d,}" % LONG_WORD)
+# A cheap test on the serialised document: only a document with such a run is parsed.
+_LONG_RUN = re.compile(r"[^\s<>]{%d,}" % LONG_WORD)
+
+
+def _split(match: re.Match) -> str:
+    word = match.group(0)
+    return ZERO_WIDTH_SPACE.join(word[i:i + SEGMENT] for i in range(0, len(word), SEGMENT))
+
+
+def _breakable(text: str | None) -> str | None:
+    return _LONG.sub(_split, text) if text and len(text) >= LONG_WORD else text
+
+
+def break_long_words(document: str) -> str:
+    """The HTML document with every over-long word made breakable; unchanged when none is."""
+    if not _LONG_RUN.search(document):
+        return document
+    root = html.document_fromstring(document)
+    changed = False
+    for el in root.iter():
+        if not isinstance(el.tag, str) or el.tag in ("style", "script", "head", "title", "meta"):
+            continue
+        for attr in ("text", "tail"):
+            value = getattr(el, attr)
+            new = _breakable(value)
+            if new != value:
+                setattr(el, attr, new)
+                changed = True
+    if not changed:
+        return document
+    return html.tostring(root, doctype="<!DOCTYPE html>", encoding="unicode", method="html")
