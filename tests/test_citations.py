@@ -11,7 +11,7 @@ from lxml import html
 from apparatus_support import EPUB_TYPE, X, PdfReading, epub_docs, fixture_copy, normalise, text
 from support import build_book, diagnostics_text, epubcheck
 
-from bookwright.bibsources import load_bibliography
+from bookwright.apparatus.bibsources import load_bibliography
 from bookwright.diagnostics import Diagnostics
 from bookwright.syntax import make_markdown
 from bookwright.syntax.citations import parse_items, parse_locator

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 from lxml import etree
 
-from bookwright import a11y_gate
+from bookwright.accessibility import gate as a11y_gate
 from bookwright.diagnostics import BookError, Diagnostics
 from bookwright.pipeline import build, resolve
 from support import BOOKS, SAMPLE, XHTML, EPUB_NS, build_book, copy_book, epubcheck, text_of

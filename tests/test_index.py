@@ -10,7 +10,7 @@ from lxml import html
 from apparatus_support import EPUB_TYPE, X, PdfReading, element_by_id, epub_docs, normalise, text
 from support import build_book, diagnostics_text, epubcheck
 
-from bookwright.index import sort_key, split_term
+from bookwright.apparatus.index import sort_key, split_term
 from bookwright.syntax import make_markdown
 
 ROMAN = re.compile(r"^[ivxlcdm]+$")

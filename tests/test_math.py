@@ -11,7 +11,7 @@ from apparatus_support import X, PdfReading, epub_docs, manifest_properties, nor
 from support import BOOKS, build_book, diagnostics_text, epubcheck
 
 from bookwright.diagnostics import Diagnostics
-from bookwright.formulas import FormulaError, tex_to_mathml
+from bookwright.apparatus.formulas import FormulaError, tex_to_mathml
 from bookwright.pipeline import resolve
 from bookwright.syntax import make_markdown
 from bookwright.writers.pdf import PdfEdition

@@ -157,7 +157,7 @@ def run(argv: list[str]) -> int:
 
             checked = check_built_file(book, args.profile, args.pdf, args.out or Path("dist"), diags)
         if book is not None and not args.no_gate:
-            from bookwright.a11y_gate import check_epub
+            from bookwright.accessibility.gate import check_epub
 
             print(f"epub  {check_epub(book, diags)}")
         status = _report(diags, args.strict)

@@ -11,8 +11,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from bookwright.a11y_config import read_accessibility_options
-from bookwright.apparatus_config import read_apparatus_options
+from bookwright.accessibility.config import read_accessibility_options
+from bookwright.apparatus.config import read_apparatus_options
 from bookwright.diagnostics import Diagnostics
 from bookwright.model import Config, Metadata, PageOptions, SourceLocation
 from bookwright.print_config import read_print_options, read_typesetting
@@ -47,7 +47,7 @@ SCHEMA: dict[str, dict[str, tuple[type | tuple[type, ...], bool]]] = {
         "chapters": (list, False),
         # Opting in turns a remote image from an error into a link to it; never a download.
         "allow-remote-images": (bool, False),
-        # Scholarly apparatus (issue 7); see apparatus_config.py.
+        # Scholarly apparatus (issue 7); see apparatus/config.py.
         "bibliography": (str, False),
         "csl": (str, False),
     },
@@ -58,16 +58,16 @@ SCHEMA: dict[str, dict[str, tuple[type | tuple[type, ...], bool]]] = {
     # The print-ready PDFs for print-on-demand services; see print_config.py.
     "print": {"profiles": (list, False), "bleed": (bool, False), "bleed-size": (str, False), "marks": (str, False),
               "pdfx": (str, False), "interior": (str, False), "icc": (str, False),
-              # The print edition's ISBN: the EPUB's page list names it as its source (a11y_config.py).
+              # The print edition's ISBN: the EPUB's page list names it as its source (accessibility/config.py).
               "isbn": (str, False)},
-    # What the EPUB declares about its accessibility (a11y_config.py).
+    # What the EPUB declares about its accessibility (accessibility/config.py).
     "epub": {"accessibility-summary": (str, False), "certified-by": (str, False)},
     # Where the web edition will be published: gives absolute Open Graph addresses and a sitemap.
     "web": {"base-url": (str, False)},
     # The words printed around numbers and on generated pages: chapter = "Chap.", figure = "Fig."
     "words": {key: (str, False) for key in WORD_KEYS},
     "lists": {"figures": (bool, False), "tables": (bool, False)},
-    # How notes are numbered and placed (issue 7); see apparatus_config.py.
+    # How notes are numbered and placed (issue 7); see apparatus/config.py.
     "notes": {"numbering": (str, False), "placement": (str, False)},
 }
 

@@ -38,7 +38,7 @@ def element_kind(el: html.HtmlElement) -> tuple[str | None, str]:
     if el.tag == "table":
         return "tbl", "a table"
     if el.tag == "div" and "equation" in el.get("class", "").split():
-        return "eq", "a display equation"  # `$$ ... $$ {#eq-x}` (issue 7, formulas.py numbers it)
+        return "eq", "a display equation"  # `$$ ... $$ {#eq-x}` (issue 7, apparatus/formulas.py numbers it)
     if el.tag == "img":
         return None, "an image inside a paragraph"
     if el.tag == "p":

@@ -109,7 +109,7 @@ class Config:
     bibliography: Path | None = None  # a .bib or CSL-JSON .json file inside the book folder
     csl: str = ""  # a .csl file inside the book folder, or the name of a bundled CSL style
     notes: NoteOptions = field(default_factory=lambda: NoteOptions())
-    # Issue 6: [epub] accessibility-summary / certified-by and [print] isbn; see a11y_config.py.
+    # Issue 6: [epub] accessibility-summary / certified-by and [print] isbn; see accessibility/config.py.
     accessibility: AccessibilityOptions = field(default_factory=lambda: AccessibilityOptions())
 
 
@@ -228,7 +228,7 @@ class ParsedChapter:
     references: list[Reference]
     links: list[ChapterLink]
     images: list[ImageUse]
-    # Scholarly apparatus (issue 7), filled by apparatus_facts.collect_facts.
+    # Scholarly apparatus (issue 7), filled by apparatus/facts.py (collect_facts).
     citations: list[CitationUse] = field(default_factory=list)
     index_marks: list[IndexMark] = field(default_factory=list)
     formulas: list[FormulaUse] = field(default_factory=list)
@@ -319,7 +319,7 @@ class ResolvedBook:
     # links; the PDF writer prints page numbers from it instead.
     index: list[IndexEntry] = field(default_factory=list)
     # The bytes every edition embeds for each image (and the cover): checked, scaled and
-    # made inert by assets.py. Writers never copy an image file from disk themselves.
+    # made inert by assets/prepare.py. Writers never copy an image file from disk themselves.
     assets: dict[Path, bytes] = field(default_factory=dict)
 
     @property

@@ -62,7 +62,7 @@ def inputs_key(root: Path, out: Path, formats: tuple[str, ...] | None, options: 
         # A theme inside the book folder is already in "book".
         "theme": {} if _inside(theme, root) else folder_hashes(theme, skip=(out,)),
         "stamps": stamps,
-        # The build stamp, and which checkers the EPUB's gate finds (a11y_gate.find_tools):
+        # The build stamp, and which checkers the EPUB's gate finds (accessibility.gate.find_tools):
         # installing Ace changes what the EPUB claims.
         "environment": {name: os.environ.get(name, "") for name in ENVIRONMENT},
         "formats": list(formats) if formats is not None else None,

@@ -11,7 +11,7 @@ from urllib.parse import unquote, urlsplit
 
 from lxml import html
 
-from bookwright.apparatus_facts import collect_facts
+from bookwright.apparatus.facts import collect_facts
 from bookwright.diagnostics import Diagnostics
 from bookwright.model import (
     LABEL_KINDS,

@@ -6,9 +6,9 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from bookwright.a11y_checks import check_accessibility
-from bookwright.a11y_gate import EditionRejected, publish_epub
-from bookwright.assets import link_remote_images, prepare_images
+from bookwright.accessibility.checks import check_accessibility
+from bookwright.accessibility.gate import EditionRejected, publish_epub
+from bookwright.assets.prepare import link_remote_images, prepare_images
 from bookwright.diagnostics import BookError, Diagnostics
 from bookwright.formats import FORMATS, PRINT_FORMATS  # named apart so the CLI need not import this module
 from bookwright.load import load_book
@@ -76,7 +76,7 @@ def output_path(book: ResolvedBook, out: Path, fmt: str) -> Path:
 def build(root: Path, out: Path, formats: tuple[str, ...] | None = None, on_output=None,
           parse=parse_chapter, gate: bool = False) -> BuildResult:
     """Builds `formats`; None means every edition plus the print profiles book.toml asks for.
-    `gate`: put the EPUB through EPUBCheck and Ace before publishing it (a11y_gate.py)."""
+    `gate`: put the EPUB through EPUBCheck and Ace before publishing it (accessibility/gate.py)."""
     diags = Diagnostics(root=root.resolve())
     result = BuildResult(diags)
     # Issue 9: chapters whose text did not change since the last build into `out` are not parsed again.

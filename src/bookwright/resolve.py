@@ -18,7 +18,7 @@ from urllib.parse import unquote, urlsplit
 
 from lxml import html
 
-from bookwright.assets import cover_location
+from bookwright.assets.prepare import cover_location
 from bookwright.diagnostics import Diagnostics
 from bookwright.model import (
     LABEL_KINDS,
@@ -33,7 +33,7 @@ from bookwright.model import (
     TocEntry,
 )
 from bookwright.labels import check_unprefixed_references, label_misplaced
-from bookwright.apparatus import finish_apparatus, prepare_apparatus
+from bookwright.apparatus.passes import finish_apparatus, prepare_apparatus
 from bookwright.paths import is_inside
 from bookwright.words import words_for
 

@@ -19,7 +19,7 @@ from ebooklib import epub
 from lxml import etree
 
 from bookwright.cover import typographic_cover
-from bookwright.formulas import contains_math
+from bookwright.apparatus.formulas import contains_math
 from bookwright.model import Note, ResolvedBook, ResolvedChapter, TocEntry
 from bookwright.words import words_for
 from bookwright.writers.common import (

@@ -12,7 +12,7 @@ the same facts unless `[epub] accessibility-summary` replaces it.
 
 The conformance claim (`dcterms:conformsTo` with `a11y:certifiedBy`) is written only
 when the caller says every automated check will run (`claim=True`) and nothing found here
-rules it out; the gate (a11y_gate.py) then verifies the packaged file with EPUBCheck and
+rules it out; the gate (accessibility/gate.py) then verifies the packaged file with EPUBCheck and
 Ace, and the pipeline rewrites the file without the claim when they find anything.
 """
 

@@ -56,7 +56,7 @@ class BookFetcher(URLFetcher):
     def __init__(self, roots: list[Path], prepared: dict[Path, bytes] | None = None):
         super().__init__(allowed_protocols={"file"})
         self.roots = roots
-        self.prepared = prepared or {}  # images as assets.py made them: scaled, SVG made inert
+        self.prepared = prepared or {}  # images as assets/prepare.py made them: scaled, SVG made inert
 
     def fetch(self, url, headers=None):
         parts = urlsplit(url)
@@ -85,7 +85,7 @@ class WeasyPrintMessages(logging.Handler):
         if "HarfBuzz-Subset" in message:
             return  # about the machine's libraries, not the book; fontTools subsets correctly
         if "has no required alt description" in message:
-            return  # reported with the chapter's file and line (a11y_checks.py)
+            return  # reported with the chapter's file and line (accessibility/checks.py)
         self.diags.warning(self.source, 0, 0, f"PDF layout: {message}")
 
 

@@ -25,8 +25,8 @@ from urllib.parse import unquote
 from lxml import html
 from weasyprint.urls import URLFetcherResponse
 
-from bookwright.formulas import mathml_svg
-from bookwright.index import render_index
+from bookwright.apparatus.formulas import mathml_svg
+from bookwright.apparatus.index import render_index
 from bookwright.model import IndexEntry, ResolvedBook, ResolvedChapter
 
 

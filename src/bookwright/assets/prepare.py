@@ -15,9 +15,9 @@ from lxml import html
 
 from bookwright.config import TomlLocator
 from bookwright.diagnostics import Diagnostics
-from bookwright.images import ImageProblem, check_raster
+from bookwright.assets.images import ImageProblem, check_raster
 from bookwright.model import Book, ParsedChapter, ResolvedBook, SourceLocation
-from bookwright.svg import SvgProblem, clean_svg
+from bookwright.assets.svg import SvgProblem, clean_svg
 
 
 def prepare_images(book: ResolvedBook, parsed: list[ParsedChapter], diags: Diagnostics) -> dict[Path, bytes]:

@@ -18,7 +18,7 @@ from collections.abc import Callable
 from lxml import html
 
 from bookwright.diagnostics import Diagnostics
-from bookwright.generated import place_generated
+from bookwright.apparatus.generated import place_generated
 from bookwright.model import Book, IndexEntry, IndexLocator, IndexMark, ParsedChapter, ResolvedChapter, SourceLocation
 from bookwright.syntax.index import is_index_mark
 

@@ -30,7 +30,7 @@ from bookwright.diagnostics import Diagnostics
 from bookwright.model import ResolvedBook, SourceLocation
 from bookwright.sourcemap import SourceMap
 
-REPO_TOOLS = Path(__file__).resolve().parents[2] / ".tools"
+REPO_TOOLS = Path(__file__).resolve().parents[3] / ".tools"
 ACE_TIMEOUT = 600  # seconds for the whole book; Ace needs a few seconds per document
 FAILING_IMPACTS = ("critical", "serious")
 BROWSERS = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable")

@@ -17,7 +17,7 @@ import copy
 
 from lxml import html
 
-from bookwright.generated import place_generated
+from bookwright.apparatus.generated import place_generated
 from bookwright.model import Book, Note, ResolvedChapter
 
 

@@ -43,7 +43,7 @@ def read_apparatus_options(config: Config, data: dict, root: Path, loc, diags: D
             else:
                 config.csl = str(path)
         else:
-            from bookwright.cslstyle import bundled_styles
+            from bookwright.apparatus.cslstyle import bundled_styles
 
             known = bundled_styles()
             if style not in known:

@@ -19,10 +19,10 @@ from pathlib import Path
 
 from lxml import html
 
-from bookwright.bibsources import BibEntry, Bibliography, load_bibliography
-from bookwright.cslstyle import CitationStyle, StyleError
+from bookwright.apparatus.bibsources import BibEntry, Bibliography, load_bibliography
+from bookwright.apparatus.cslstyle import CitationStyle, StyleError
 from bookwright.diagnostics import Diagnostics
-from bookwright.generated import place_generated
+from bookwright.apparatus.generated import place_generated
 from bookwright.model import Book, ParsedChapter, ResolvedChapter, SourceLocation
 
 # Private-use characters bracket each item in citeproc's output, so each item becomes its

@@ -13,12 +13,12 @@ Two calls, so that resolve.py only says when:
 
 from __future__ import annotations
 
-from bookwright.bibliography import resolve_citations
+from bookwright.apparatus.bibliography import resolve_citations
 from bookwright.diagnostics import Diagnostics
-from bookwright.formulas import number_equations, resolve_formulas
-from bookwright.index import build_index, tag_marks
+from bookwright.apparatus.formulas import number_equations, resolve_formulas
+from bookwright.apparatus.index import build_index, tag_marks
 from bookwright.model import Book, IndexEntry, ParsedChapter, ResolvedChapter
-from bookwright.notes import place_notes
+from bookwright.apparatus.notes import place_notes
 
 GENERATED_ORDER = ("notes", "bibliography", "index")
 
