@@ -39,7 +39,7 @@ PAGE_NUMBER = re.compile(r"target-counter\(attr\(href url\), page(?:, lower-roma
 FRONT_CLASSES = {"front", "front-target"}  # print.css prints these targets' numbers in roman
 PLACEHOLDER = "00"
 LEAD = '<div class="bw-lead"></div>'
-MAX_ROUNDS = 6
+MAX_ROUNDS = 8
 
 
 @dataclass
@@ -163,16 +163,19 @@ def css_string(text: str) -> str:
 
 
 def lay_out_book(edition, base_css: str, jobs: int, identifier: bytes, variant: str | None,
-                 diags: Diagnostics) -> tuple[bytes, int, dict]:
+                 diags: Diagnostics, page_css=lambda total: "") -> tuple[bytes, int, dict]:
     """Lays the book out in `jobs` processes; returns the joined PDF, its page count and the
-    low-resolution pictures (print_pdf.low_resolution_images)."""
+    low-resolution pictures (print_pdf.low_resolution_images). `page_css(total)` is the CSS
+    for a book of `total` pages (None: not known yet), for a gutter that grows with the book;
+    no PDF is written until it and the page numbers stand still."""
     from bookwright.writers.pdf import WeasyPrintMessages
 
     book = edition.book
-    css = PAGE_NUMBER.sub("attr(data-folio)", base_css)
-    if css == base_css:
+    common = PAGE_NUMBER.sub("attr(data-folio)", base_css)
+    if common == base_css:
         raise RuntimeError("print.css prints no page numbers with target-counter; pdf_jobs.py needs updating")
-    css += f"\nhtml {{ string-set: book-title {css_string(book.metadata.title)}; }}"  # set on the half-title only
+    common += f"\nhtml {{ string-set: book-title {css_string(book.metadata.title)}; }}"  # set on the half-title only
+    css = common + "\n" + page_css(None)
     part_keys = {part.key for part in book.parts}
     pages: PageMap | None = None
     rendered: list[tuple | None] = []
@@ -183,6 +186,10 @@ def lay_out_book(edition, base_css: str, jobs: int, identifier: bytes, variant: 
         for round_number in range(MAX_ROUNDS):
             if book.index and pages is not None:
                 edition.index_pages = dict(pages.anchors)
+            settled = True
+            if pages is not None:
+                wanted_css = common + "\n" + page_css(pages.total)
+                settled, css = wanted_css == css, wanted_css
             sections = edition.sections()
             if not rendered:
                 keys = [key for key, _ in sections]
@@ -200,13 +207,15 @@ def lay_out_book(edition, base_css: str, jobs: int, identifier: bytes, variant: 
                 body = (LEAD if lead else "") + numbered(markup, pages)
                 wanted = (edition.wrap(body), css + extra, lead)
                 if rendered[k] != wanted or results[k].pdf is None:
-                    write = pages is not None  # the first round only measures
+                    write = pages is not None and settled  # a round that changed the gutter only measures
                     tasks.append((k, wanted, write))
             if not tasks:
                 break
             order = sorted(tasks, key=lambda t: -len(t[1][0]))  # the longest first, for balance
             laid = pool.map(_lay_out, [(doc, sheet, lead, write, identifier, variant)
                                        for _, (doc, sheet, lead), write in order], chunksize=1)
+            logging.getLogger("bookwright.jobs").info("round %d: %d of %d units laid out, %s", round_number + 1,
+                                                      len(order), len(sections), "written" if order[0][2] else "measured")
             for (k, wanted, _), result in zip(order, laid):
                 rendered[k], results[k] = wanted, result
             counts = [len(r.anchors) - (1 if rendered[k][2] else 0) for k, r in enumerate(results)]
@@ -255,14 +264,14 @@ def write_print_pdf_jobs(edition, name: str, css: str, identifier: bytes, path: 
     book = edition.book
     profile = PROFILES[name]
     width, height = trim_points(book.config.page)
-    inside = profile.inside_margin(0)
-    for _ in range(6):
-        data, count, low = lay_out_book(edition, css + "\n" + profile_css(profile, book.config.print, inside),
-                                        jobs, identifier, pdf_variant(book, name), diags)
-        pages = profile.padded_count(count, width, height)
-        wanted = profile.inside_margin(pages)
-        if wanted <= inside:
-            break
-        inside = wanted
+    gutter = [profile.inside_margin(0)]
+
+    def page_css(total: int | None) -> str:
+        if total is not None:  # wider only, as print_pdf does: a wider gutter only adds pages
+            gutter[0] = max(gutter[0], profile.inside_margin(profile.padded_count(total, width, height)))
+        return profile_css(profile, book.config.print, gutter[0])
+
+    data, count, low = lay_out_book(edition, css, jobs, identifier, pdf_variant(book, name), diags, page_css)
+    pages = profile.padded_count(count, width, height)
     report_low_resolution(book, low, diags)
     finish_and_check(book, name, data, pages, path, diags)
