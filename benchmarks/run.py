@@ -142,6 +142,10 @@ def run_size(size: str, work: Path, jobs: int | None) -> dict:
     if jobs and supports("--jobs"):
         shutil.rmtree(out, ignore_errors=True)
         result[f"cold_pdf_jobs{jobs}"] = measure(bookwright(book, out, "pdf", jobs))
+        # --jobs lays out the print interiors in parallel (the tagged screen PDF stays one pass).
+        for n in (None, jobs):
+            shutil.rmtree(out, ignore_errors=True)
+            result[f"cold_print-kdp_jobs{n or 1}"] = measure(bookwright(book, out, "print-kdp", n))
     shutil.rmtree(out, ignore_errors=True)
     everything = ",".join(formats)
     result["cold_all"] = measure(bookwright(book, out, everything, jobs if supports("--jobs") else None))
@@ -159,6 +163,10 @@ def run_size(size: str, work: Path, jobs: int | None) -> dict:
     if f"cold_pdf_jobs{jobs}" in result:
         result[f"ratio_pdf_jobs{jobs}_vs_floor"] = round(
             result[f"cold_pdf_jobs{jobs}"]["seconds"] / result["weasyprint_floor"]["seconds"], 2)
+    for n in {1, jobs}:
+        if f"cold_print-kdp_jobs{n}" in result:
+            result[f"ratio_print-kdp_jobs{n}_vs_floor"] = round(
+                result[f"cold_print-kdp_jobs{n}"]["seconds"] / result["weasyprint_floor"]["seconds"], 2)
     from pypdf import PdfReader
 
     result["pdf_pages"] = len(PdfReader(str(out / f"synthetic-{size}.pdf")).pages)

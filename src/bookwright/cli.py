@@ -83,6 +83,9 @@ def run(argv: list[str]) -> int:
                            help="comma-separated: " + ",".join(FORMATS + PRINT_FORMATS)
                            + " (default: every edition and the [print] profiles in book.toml)")
     build_cmd.add_argument("--strict", action="store_true", help="fail on warnings too")
+    build_cmd.add_argument("--jobs", "-j", type=int, default=1, metavar="N",
+                           help="lay the print interiors (print-*) out in N processes, chapter by chapter "
+                                "(default 1; the tagged screen PDF is always laid out in one pass)")
     build_cmd.add_argument("--no-gate", action="store_true",
                            help="skip EPUBCheck and Ace on the EPUB (faster; the EPUB then makes no conformance claim)")
     verbosity = build_cmd.add_mutually_exclusive_group()
@@ -189,7 +192,7 @@ def run(argv: list[str]) -> int:
     from bookwright.pipeline import build
 
     try:
-        result = build(args.book, out, args.format, on_output=announce, gate=not args.no_gate)
+        result = build(args.book, out, args.format, on_output=announce, gate=not args.no_gate, jobs=max(1, args.jobs))
     except OSError as exc:
         print(f"bookwright: error: cannot write {exc.filename or out}: {exc.strerror}", file=sys.stderr)
         return 1

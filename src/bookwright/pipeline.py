@@ -74,7 +74,7 @@ def output_path(book: ResolvedBook, out: Path, fmt: str) -> Path:
 
 
 def build(root: Path, out: Path, formats: tuple[str, ...] | None = None, on_output=None,
-          parse=parse_chapter, gate: bool = False) -> BuildResult:
+          parse=parse_chapter, gate: bool = False, jobs: int = 1) -> BuildResult:
     """Builds `formats`; None means every edition plus the print profiles book.toml asks for.
     `gate`: put the EPUB through EPUBCheck and Ace before publishing it (accessibility/gate.py)."""
     diags = Diagnostics(root=root.resolve())
@@ -101,7 +101,8 @@ def build(root: Path, out: Path, formats: tuple[str, ...] | None = None, on_outp
         final = output_path(book, out, fmt)
         try:
             with (atomic_folder if fmt in FOLDER_FORMATS else atomic_path)(final) as temporary:
-                note = write_edition(book, fmt, temporary, diags, earlier=result.outputs, layouts=layouts, gate=gate)
+                note = write_edition(book, fmt, temporary, diags, earlier=result.outputs, layouts=layouts, gate=gate,
+                                     jobs=jobs)
         except EditionRejected:
             continue  # the gate's findings are in diags; the previous file stays
         record_output(final)
@@ -114,7 +115,7 @@ def build(root: Path, out: Path, formats: tuple[str, ...] | None = None, on_outp
 
 
 def write_edition(book: ResolvedBook, fmt: str, path: Path, diags: Diagnostics, earlier=(), layouts=None,
-                  gate: bool = False) -> str | None:
+                  gate: bool = False, jobs: int = 1) -> str | None:
     """Writes one edition at `path`; `earlier` are the outputs already built in this run.
     `layouts` collects where each PDF's pages begin, for the EPUB's page list."""
     probe = None
@@ -133,7 +134,7 @@ def write_edition(book: ResolvedBook, fmt: str, path: Path, diags: Diagnostics, 
     elif fmt in PRINT_FORMATS:
         from bookwright.writers.pdf import PdfEdition
 
-        PdfEdition(book, book.moment, profile=fmt.removeprefix("print-"), probe=probe).write(path, diags)
+        PdfEdition(book, book.moment, profile=fmt.removeprefix("print-"), probe=probe, jobs=jobs).write(path, diags)
         if probe is not None:
             probe.written(path)
     elif fmt == "web":

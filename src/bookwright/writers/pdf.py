@@ -105,8 +105,11 @@ class ObservedHTML(HTML):
 
 
 class PdfEdition:
-    def __init__(self, book: ResolvedBook, moment: datetime.datetime, profile: str = "screen", probe=None):
+    def __init__(self, book: ResolvedBook, moment: datetime.datetime, profile: str = "screen", probe=None,
+                 jobs: int = 1):
         self.book = book
+        # Worker processes for a print interior (pdf_jobs.py); the tagged screen edition is one pass.
+        self.jobs = jobs
         self.moment = moment
         self.profile = profile  # "screen", or a print profile of print_profiles.PROFILES
         # A pagelist.LayoutProbe, when the EPUB's page list is to follow this edition's pages.
@@ -231,6 +234,10 @@ class PdfEdition:
         return "".join(html.tostring(el, encoding="unicode") if not isinstance(el, str) else el for el in elements)
 
     def html_document(self) -> str:
+        return self.wrap("".join(markup for _, markup in self.sections()))
+
+    def wrap(self, body: str) -> str:
+        """A whole HTML document around `body` (the book, or one unit of it: pdf_jobs.py)."""
         m = self.book.metadata
         head = [
             '<meta charset="utf-8">',
@@ -242,6 +249,16 @@ class PdfEdition:
         ]
         if m.description:
             head.append(f'<meta name="description" content="{escape_attr(m.description)}">')
+        lang = escape_attr(m.language)
+        return break_long_words(
+            f'<!DOCTYPE html>\n<html lang="{lang}" dir="{m.direction}"><head>{"".join(head)}</head>\n'
+            f"<body>\n{body}</body></html>\n"
+        )
+
+    def sections(self) -> list[tuple[str, str]]:
+        """The book's markup in the order it is laid out, as (key, markup): the front block
+        (half-title to the lists) under "#front", then each part and chapter under its key."""
+        m = self.book.metadata
         subtitle = f'<p class="subtitle">{escape_text(m.subtitle)}</p>' if m.subtitle else ""
         publisher = f'<p class="publisher">{escape_text(m.publisher)}</p>' if m.publisher else ""
         copyright_lines = [m.title + (f": {m.subtitle}" if m.subtitle else ""), ", ".join(m.authors)]
@@ -257,6 +274,7 @@ class PdfEdition:
             self._probed("#toc", self.toc_html()),
             self._probed("#lists", self.lists_html()),
         ]
+        sections = [("#front", "".join(parts))]
         done_parts: set[int] = set()
         first_body = True
         for chapter in self.book.chapters:
@@ -266,16 +284,12 @@ class PdfEdition:
                 part = self.book.parts[index]
                 start = " body-start" if first_body else ""
                 first_body = False
-                parts.append(self._probed(part.key, f'<section class="part{start}" id="{part.key}"><h1>{escape_text(part.title)}</h1></section>'))
+                sections.append((part.key, self._probed(part.key, f'<section class="part{start}" id="{part.key}"><h1>{escape_text(part.title)}</h1></section>')))
             is_first = first_body and chapter.key not in self.front
             if is_first:
                 first_body = False
-            parts.append(self.chapter_html(chapter, is_first))
-        lang = escape_attr(m.language)
-        return break_long_words(
-            f'<!DOCTYPE html>\n<html lang="{lang}" dir="{m.direction}"><head>{"".join(head)}</head>\n'
-            f"<body>\n{''.join(parts)}</body></html>\n"
-        )
+            sections.append((chapter.key, self.chapter_html(chapter, is_first)))
+        return sections
 
     def generated_css(self) -> str:
         page = self.book.config.page
@@ -307,6 +321,11 @@ class PdfEdition:
             stylesheets = [CSS(string=css, base_url=(theme_dir() / "print.css").as_uri(), url_fetcher=fetcher,
                                font_config=fonts)]
             identifier = hashlib.sha256(self.book.metadata.identifier.encode("utf-8")).hexdigest()[:32].encode()
+            if self.profile != "screen" and self.jobs > 1 and self.probe is None and self.book.metadata.direction == "ltr":
+                from bookwright.writers.pdf_jobs import write_print_pdf_jobs
+
+                write_print_pdf_jobs(self, self.profile, css, identifier, path, diags, self.jobs)
+                return
             if self.profile != "screen":
                 from bookwright.writers.print_pdf import write_print_pdf
 

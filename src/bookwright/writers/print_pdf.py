@@ -57,8 +57,19 @@ def write_print_pdf(book: ResolvedBook, name: str, html, css: str, fetcher, iden
         inside = wanted
 
     report_low_resolution_images(book, document, diags)
-    variant = f"pdf/{options.pdfx}" if profile.pdfx else None
-    data = document.write_pdf(pdf_identifier=identifier, pdf_variant=variant)
+    data = document.write_pdf(pdf_identifier=identifier, pdf_variant=pdf_variant(book, name))
+    finish_and_check(book, name, data, pages, path, diags)
+
+
+def pdf_variant(book: ResolvedBook, name: str) -> str | None:
+    return f"pdf/{book.config.print.pdfx}" if PROFILES[name].pdfx else None
+
+
+def finish_and_check(book: ResolvedBook, name: str, data: bytes, pages: int, path: Path, diags: Diagnostics) -> None:
+    """The laid-out interior (`pages` once padded) finished for the service, written and checked."""
+    profile = PROFILES[name]
+    options = book.config.print
+    width, height = trim_points(book.config.page)
     finish = PrintFinish(
         pages=pages,
         bleed=bleed_points(profile, options) > 0,
@@ -85,6 +96,11 @@ def write_print_pdf(book: ResolvedBook, name: str, html, css: str, fetcher, iden
 def report_low_resolution_images(book: ResolvedBook, document, diags: Diagnostics) -> None:
     """A warning for each picture that prints below 300 ppi at its laid-out size, at the
     line of the chapter that shows it."""
+    report_low_resolution(book, low_resolution_images(document), diags)
+
+
+def low_resolution_images(document) -> dict[tuple[str, str], tuple[float, float]]:
+    """(chapter key, src) → (lowest ppi, inches wide) of each picture laid out below 300 ppi."""
     lowest: dict[tuple[str, str], tuple[float, float]] = {}
 
     def visit(box, chapter: str) -> None:
@@ -103,6 +119,10 @@ def report_low_resolution_images(book: ResolvedBook, document, diags: Diagnostic
 
     for page in document.pages:
         visit(page._page_box, "")
+    return lowest
+
+
+def report_low_resolution(book: ResolvedBook, lowest: dict, diags: Diagnostics) -> None:
     chapters = {chapter.key: chapter for chapter in book.chapters}
     for (key, src), (ppi, inches) in sorted(lowest.items()):
         chapter = chapters.get(key)
