@@ -154,3 +154,16 @@ def web_target(pages: dict, href: str, current: str):
         return None
     found = page.xpath("//*[@id=$id]", id=fragment) if fragment else [page]
     return found[0] if found else None
+
+
+def built_book(name: str, tmp_path_factory):
+    """Builds a fixture book in every default edition and yields (outputs by format, the
+    EPUB's documents, the PDF opened for reading); for module-scoped fixtures."""
+    from support import build_book, diagnostics_text
+
+    result = build_book(name, tmp_path_factory.mktemp(name))
+    assert not result.diagnostics.errors, diagnostics_text(result)
+    outputs = {o.format: o.path for o in result.outputs}
+    reading = PdfReading(outputs["pdf"])
+    yield outputs, epub_docs(outputs["epub"]), reading
+    reading.close()

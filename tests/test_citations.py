@@ -8,7 +8,7 @@ import shutil
 import pytest
 from lxml import html
 
-from apparatus_support import EPUB_TYPE, X, PdfReading, epub_docs, fixture_copy, normalise, text
+from apparatus_support import built_book, EPUB_TYPE, X, epub_docs, fixture_copy, normalise, text
 from support import build_book, diagnostics_text, epubcheck
 
 from bookwright.apparatus.bibsources import load_bibliography
@@ -117,12 +117,7 @@ def test_csl_json_is_read_and_checked(tmp_path):
 
 @pytest.fixture(scope="module")
 def cited(tmp_path_factory):
-    result = build_book("scholarly-citations", tmp_path_factory.mktemp("cited"))
-    assert not result.diagnostics.errors, diagnostics_text(result)
-    outputs = {o.format: o.path for o in result.outputs}
-    reading = PdfReading(outputs["pdf"])
-    yield outputs, epub_docs(outputs["epub"]), reading
-    reading.close()
+    yield from built_book("scholarly-citations", tmp_path_factory)
 
 
 def test_citations_read_as_the_style_writes_them(cited):

@@ -7,7 +7,7 @@ import re
 import pytest
 from lxml import html
 
-from apparatus_support import EPUB_TYPE, X, PdfReading, element_by_id, epub_docs, normalise, text
+from apparatus_support import built_book, EPUB_TYPE, X, element_by_id, epub_docs, normalise, text
 from support import build_book, diagnostics_text, epubcheck
 
 from bookwright.apparatus.index import sort_key, split_term
@@ -38,12 +38,7 @@ def test_terms_sort_without_accents_or_case_and_split_into_levels():
 
 @pytest.fixture(scope="module")
 def indexed(tmp_path_factory):
-    result = build_book("scholarly-index", tmp_path_factory.mktemp("indexed"))
-    assert not result.diagnostics.errors, diagnostics_text(result)
-    outputs = {o.format: o.path for o in result.outputs}
-    reading = PdfReading(outputs["pdf"])
-    yield outputs, epub_docs(outputs["epub"]), reading
-    reading.close()
+    yield from built_book("scholarly-index", tmp_path_factory)
 
 
 def entries(ul) -> list[tuple[str, list]]:

@@ -7,7 +7,7 @@ import base64
 import pytest
 from lxml import etree, html
 
-from apparatus_support import X, PdfReading, epub_docs, manifest_properties, normalise, text
+from apparatus_support import built_book, X, epub_docs, manifest_properties, normalise, text
 from support import BOOKS, build_book, diagnostics_text, epubcheck
 
 from bookwright.diagnostics import Diagnostics
@@ -68,12 +68,7 @@ def test_malformed_formulas_are_explained(tex, problem):
 
 @pytest.fixture(scope="module")
 def counted(tmp_path_factory):
-    result = build_book("scholarly-math", tmp_path_factory.mktemp("math"))
-    assert not result.diagnostics.errors, diagnostics_text(result)
-    outputs = {o.format: o.path for o in result.outputs}
-    reading = PdfReading(outputs["pdf"])
-    yield outputs, epub_docs(outputs["epub"]), reading
-    reading.close()
+    yield from built_book("scholarly-math", tmp_path_factory)
 
 
 def test_epub_shows_mathml_numbered_and_referenced(counted):

@@ -6,7 +6,6 @@ from __future__ import annotations
 import http.server
 import io
 import os
-import resource
 import struct
 import subprocess
 import sys

@@ -38,7 +38,7 @@ class Diagnostics:
     root: Path | None = None
     items: list[Diagnostic] = field(default_factory=list)
 
-    def _display(self, path: Path | str) -> str:
+    def display_path(self, path: Path | str) -> str:
         path = Path(path)
         if self.root is not None:
             try:
@@ -48,10 +48,10 @@ class Diagnostics:
         return str(path)
 
     def error(self, path, line: int, col: int, message: str, hint: str = "") -> None:
-        self.items.append(Diagnostic(self._display(path), line, col, "error", message, hint))
+        self.items.append(Diagnostic(self.display_path(path), line, col, "error", message, hint))
 
     def warning(self, path, line: int, col: int, message: str, hint: str = "") -> None:
-        self.items.append(Diagnostic(self._display(path), line, col, "warning", message, hint))
+        self.items.append(Diagnostic(self.display_path(path), line, col, "warning", message, hint))
 
     @property
     def errors(self) -> list[Diagnostic]:

@@ -86,6 +86,6 @@ def check_unprefixed_references(parsed: list[ParsedChapter], diags: Diagnostics)
             hint = (f"rename it #{fits}-{key} and write @{fits}-{key}; " if fits
                     else "put the label on a heading, figure, table or listing; ")
             diags.error(where.path, where.line, where.col,
-                        f"@{key} names the label #{key} (defined at {diags._display(at.path)}:{at.line}), "
+                        f"@{key} names the label #{key} (defined at {diags.display_path(at.path)}:{at.line}), "
                         "which has no sec-, fig-, tbl-, lst- or eq- prefix",
                         hint=hint + "@key without one of those prefixes is reserved for citations")

@@ -22,7 +22,6 @@ from bookwright.assets.prepare import cover_location
 from bookwright.diagnostics import Diagnostics
 from bookwright.model import (
     LABEL_KINDS,
-    BACK_MATTER_ROLES,
     Book,
     Note,
     ParsedChapter,
@@ -173,7 +172,7 @@ def _collect_targets(chapters: list[ResolvedChapter], parsed: list[ParsedChapter
 
 
 def _rel(location: SourceLocation, diags: Diagnostics) -> str:
-    return diags._display(location.path)
+    return diags.display_path(location.path)
 
 
 # A reference's word and number never part at a line end: "Figure\u00a05.1".
@@ -316,7 +315,7 @@ def _resolve_links(chapter: ResolvedChapter, source: ParsedChapter, by_file: dic
                             hint="link to a chapter (.md) or to a web address")
             continue
         fragment = unquote(parts.fragment)
-        if fragment and not target.body.xpath(f"//*[@id=$id]", id=fragment):
+        if fragment and not target.body.xpath("//*[@id=$id]", id=fragment):
             close = difflib.get_close_matches(fragment, [e.get("id") for e in target.body.iter() if isinstance(e.tag, str) and e.get("id")], n=1)
             hint = f"did you mean #{close[0]}?" if close else ""
             diags.error(where.path, where.line, where.col, f"'{target.source.rel}' has no '#{fragment}'", hint=hint)

@@ -102,10 +102,10 @@ def _check_keys(parsed: list[ParsedChapter], entries: Bibliography, path: Path, 
                 close = [lowered[use.key.lower()]] if use.key.lower() in lowered else []
             hint = ""
             if close:
-                hint = f"did you mean @{close[0]} ({diags._display(path)}:{entries[close[0]].line})?"
+                hint = f"did you mean @{close[0]} ({diags.display_path(path)}:{entries[close[0]].line})?"
             for where in use.locations:
                 diags.error(where.path, where.line, where.col,
-                            f"unknown citation key @{use.key}" + (f"; {hint}" if hint else f" in {diags._display(path)}"))
+                            f"unknown citation key @{use.key}" + (f"; {hint}" if hint else f" in {diags.display_path(path)}"))
 
 
 class _Formatter:

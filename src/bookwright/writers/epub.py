@@ -29,7 +29,6 @@ from bookwright.writers.common import (
     escape_attr,
     escape_text,
     inner_xml,
-    iter_toc,
     list_entry_label,
     point_images,
     point_links,

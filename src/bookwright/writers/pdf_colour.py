@@ -20,7 +20,7 @@ import zlib
 from decimal import Decimal
 
 import pikepdf
-from pikepdf import Array, Dictionary, Name, Operator
+from pikepdf import Array, Name, Operator
 from PIL import Image, ImageFilter
 
 TOTAL_INK = 2.4  # 240 %: what print-on-demand presses accept
