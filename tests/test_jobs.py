@@ -14,8 +14,9 @@ from bookwright.writers import pdf_jobs
 from support import BOOKS, diagnostics_text
 
 # parts-appendix: parts (blank pages after part openings), a preface in roman folios, lists;
-# xref-book: page references ("on page N") into other chapters and into the front matter.
-CASES = ["parts-appendix", "xref-book"]
+# xref-book: page references ("on page N") into other chapters and into the front matter;
+# scholarly-index: a footnote whose call opens a page, before the index in two columns.
+CASES = ["parts-appendix", "xref-book", "scholarly-index"]
 
 
 @pytest.fixture(scope="module")

@@ -266,6 +266,7 @@ class Note:
     id: str  # element id of the note, unique in its chapter
     call_id: str  # element id of the call in the text
     body: html.HtmlElement  # a <div> with the note's blocks
+    label: str = ""  # the author's `[^label]`, to find the call in the source
 
 
 @dataclass

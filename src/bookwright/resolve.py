@@ -352,7 +352,7 @@ def _collect_notes(chapter: ResolvedChapter, counter: list[int]) -> list[Note]:
                 body.append(copy.deepcopy(child))
             for back in body.xpath(".//a[contains(@class,'footnote-backref')]"):
                 _drop_keep_tail(back)
-            note = Note(number, f"note-{number}", f"note-ref-{number}", body)
+            note = Note(number, f"note-{number}", f"note-ref-{number}", body, note_key.partition(":")[2] or note_key)
             numbers[note_key] = note
             notes.append(note)
             call_id = note.call_id

@@ -43,8 +43,9 @@ from bookwright.writers.pdf_apparatus import (
     anchor_pages, data_response, draw_formulas, index_body, replace_index, tidy_footnotes)
 from bookwright.writers.pdf_postprocess import finish_tagged_pdf
 from bookwright.writers.linebreaks import break_long_words
+from bookwright.writers.lost_notes import LostNotes, report_lost_notes
 from bookwright.writers.theme import code_css, stylesheet
-from bookwright.writers.print_profiles import mark_printed_urls
+from bookwright.writers.print_profiles import PROFILES, mark_printed_urls
 from bookwright.writers.typesetting import mark_drop_cap, typesetting_css
 
 NOTE_BLOCKS = ("p", "ul", "ol", "li", "pre", "blockquote", "div", "dl", "dt", "dd", "figure", "table")
@@ -90,17 +91,18 @@ class WeasyPrintMessages(logging.Handler):
 
 
 class ObservedHTML(HTML):
-    """Shows every layout of the book to the layout probe before it is written: the EPUB's
-    page list reads where the pages begin (writers/pagelist.py). The last layout is the one written."""
+    """Shows every layout of the book to its observers before it is written: the EPUB's
+    page list reads where the pages begin (writers/pagelist.py), and lost_notes.py looks
+    for footnotes the engine dropped. The last layout is the one written."""
 
-    def __init__(self, probe, *args, **kwargs):
+    def __init__(self, observers, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.probe = probe
+        self.observers = [observer for observer in observers if observer is not None]
 
     def render(self, *args, **kwargs):
         document = super().render(*args, **kwargs)
-        if self.probe is not None:
-            self.probe.observe(document)
+        for observer in self.observers:
+            observer.observe(document)
         return document
 
 
@@ -114,6 +116,7 @@ class PdfEdition:
         self.profile = profile  # "screen", or a print profile of print_profiles.PROFILES
         # A pagelist.LayoutProbe, when the EPUB's page list is to follow this edition's pages.
         self.probe = probe
+        self.lost_notes = LostNotes()
         self.words = words_for(book.metadata.language, book.config.words)
         self.front = front_matter_keys(book)
         self.lists = [(name, targets) for name, targets in book.lists.items() if targets]
@@ -316,7 +319,7 @@ class PdfEdition:
         logger = logging.getLogger("weasyprint")
         logger.addHandler(handler)
         try:
-            doc = ObservedHTML(self.probe, string=document, base_url=self.book.root.as_uri() + "/", url_fetcher=fetcher)
+            doc = ObservedHTML((self.probe, self.lost_notes), string=document, base_url=self.book.root.as_uri() + "/", url_fetcher=fetcher)
             fonts = FontConfiguration()  # without it @font-face rules are ignored
             stylesheets = [CSS(string=css, base_url=(theme_dir() / "print.css").as_uri(), url_fetcher=fetcher,
                                font_config=fonts)]
@@ -334,20 +337,22 @@ class PdfEdition:
                     if not self.book.index:
                         return None
                     self.index_pages = anchor_pages(layout)
-                    return ObservedHTML(self.probe, string=self.html_document(),
+                    return ObservedHTML((self.probe, self.lost_notes), string=self.html_document(),
                                         base_url=self.book.root.as_uri() + "/", url_fetcher=fetcher)
 
                 write_print_pdf(self.book, self.profile, doc, css, fetcher, identifier, path, diags, relaid)
+                report_lost_notes(self.book, self.lost_notes.lost, PROFILES[self.profile].service + " file", diags)
                 return
             if self.book.index:
                 # Issue 7: a first layout tells which index locators share a page or follow one.
                 self.index_pages = anchor_pages(doc.render(stylesheets=stylesheets, font_config=fonts))
                 document = self.html_document()
-                doc = ObservedHTML(self.probe, string=document, base_url=self.book.root.as_uri() + "/", url_fetcher=fetcher)
+                doc = ObservedHTML((self.probe, self.lost_notes), string=document, base_url=self.book.root.as_uri() + "/", url_fetcher=fetcher)
             # The screen edition is tagged for assistive technology (PDF/UA-1); its running
             # heads and folios are then marked as page furniture, which WeasyPrint leaves to us.
             doc.write_pdf(path, stylesheets=stylesheets, font_config=fonts, pdf_identifier=identifier,
                           pdf_variant="pdf/ua-1")
             finish_tagged_pdf(path)
+            report_lost_notes(self.book, self.lost_notes.lost, "PDF", diags)
         finally:
             logger.removeHandler(handler)

@@ -48,6 +48,7 @@ class Laid:
     anchors: list[list[str]]  # per page of the unit (after the dropped lead page)
     low: dict
     messages: list[str]
+    lost: list[tuple[str, str]]  # footnotes called but not set (lost_notes.py)
 
 
 # --- the worker ----------------------------------------------------------------------
@@ -77,6 +78,7 @@ def _lay_out(task: tuple[str, str, bool, bool]) -> Laid:
     from weasyprint import CSS, HTML
     from weasyprint.text.fonts import FontConfiguration
 
+    from bookwright.writers.lost_notes import lost_notes
     from bookwright.writers.print_pdf import low_resolution_images
 
     document, css, lead, write, identifier, variant = task
@@ -92,10 +94,11 @@ def _lay_out(task: tuple[str, str, bool, bool]) -> Laid:
         pages = laid.pages[1:] if lead else laid.pages
         anchors = [list(page.anchors) for page in pages]
         low = low_resolution_images(laid) if write else {}
+        lost = lost_notes(laid) if write else []
         data = laid.copy(pages).write_pdf(pdf_identifier=identifier, pdf_variant=variant) if write else None
     finally:
         logger.removeHandler(collect)
-    return Laid(data, anchors, low, collect.messages)
+    return Laid(data, anchors, low, collect.messages, lost)
 
 
 # --- the page map --------------------------------------------------------------------
@@ -231,6 +234,7 @@ def lay_out_book(edition, base_css: str, jobs: int, identifier: bytes, variant: 
             if message not in seen:
                 seen.add(message)
                 handler.emit(logging.makeLogRecord({"msg": message, "levelno": logging.WARNING}))
+    edition.lost_notes.lost = [where for result in results for where in result.lost]
     low: dict = {}
     for result in results:
         for key, (ppi, inches) in result.low.items():
@@ -258,6 +262,7 @@ def write_print_pdf_jobs(edition, name: str, css: str, identifier: bytes, path: 
                          jobs: int) -> None:
     """print_pdf.write_print_pdf, laid out in `jobs` processes: the same gutter search
     (wider only when the page count asks for it), then the same finishing and checks."""
+    from bookwright.writers.lost_notes import report_lost_notes
     from bookwright.writers.print_pdf import finish_and_check, pdf_variant, report_low_resolution
     from bookwright.writers.print_profiles import PROFILES, profile_css, trim_points
 
@@ -274,4 +279,5 @@ def write_print_pdf_jobs(edition, name: str, css: str, identifier: bytes, path: 
     data, count, low = lay_out_book(edition, css, jobs, identifier, pdf_variant(book, name), diags, page_css)
     pages = profile.padded_count(count, width, height)
     report_low_resolution(book, low, diags)
+    report_lost_notes(book, edition.lost_notes.lost, profile.service + " file", diags)
     finish_and_check(book, name, data, pages, path, diags)

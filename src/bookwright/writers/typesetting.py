@@ -8,6 +8,7 @@ from __future__ import annotations
 from lxml import html
 
 from bookwright.model import PageOptions
+from bookwright.print_config import points
 
 # Margin boxes inherit from the page, not from <body>: without this the running heads
 # and folios fall back to the system's default serif instead of the book face.
@@ -42,6 +43,9 @@ def typesetting_css(page: PageOptions) -> str:
     # A note's number never starts a line of its own: a word joiner ties it to the word before.
     rules.append('.footnote::footnote-call { content: "\\2060" attr(data-note); }')
     rules.append(OPENINGS.get(page.opening, ""))
+    # The copyright notice sits low on its page; a fixed drop would push it off a small
+    # page, so it is four ninths of the page's height (4in on a 6x9in book).
+    rules.append(f".copyright {{ padding-top: {points(page.height) * 4 / 9:.2f}pt; }}")
     return "\n".join(rule for rule in rules if rule)
 
 
