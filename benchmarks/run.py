@@ -3,6 +3,10 @@
 measured against pandoc (EPUB) and WeasyPrint alone (the PDF engine's floor) in the same
 run, so that the ratios mean something on a noisy machine.
 
+The EPUB is timed with its gate (EPUBCheck and Ace) and without (`cold_epub_nogate`, right
+before pandoc); the floor is timed plain and as the tagged PDF/UA-1 the screen PDF is
+(`weasyprint_floor_tagged`), each with its ratio.
+
     .venv/bin/python benchmarks/run.py [--sizes small,medium,large] [--jobs N] [--out DIR]
 
 Writes benchmarks/results/latest.json and prints a table. Not part of the test suite.
@@ -65,10 +69,12 @@ def measure(command: list[str], env: dict | None = None) -> dict:
     return {"seconds": round(seconds, 3), "peak_mb": round(peak / 2**20, 1)}
 
 
-def bookwright(book: Path, out: Path, formats: str, jobs: int | None) -> list[str]:
+def bookwright(book: Path, out: Path, formats: str, jobs: int | None, gate: bool = True) -> list[str]:
     command = [PYTHON, "-m", "bookwright", "build", str(book), "--out", str(out), "--format", formats, "--quiet"]
     if jobs:
         command += ["--jobs", str(jobs)]
+    if not gate:
+        command.append("--no-gate")
     return command
 
 
@@ -106,6 +112,8 @@ def engine_floor_inputs(book: Path, work: Path) -> Path:
         "Path(sys.argv[2], 'book.css').write_text(css, encoding='utf-8')\n"
     )
     subprocess.run([PYTHON, str(script), str(book), str(work)], check=True)
+    # argv[3], when given, is the PDF variant: the screen PDF is written as "pdf/ua-1"
+    # (tagged, writers/pdf.py), which costs WeasyPrint more than the plain floor.
     runner = work / "weasyprint_alone.py"
     runner.write_text(
         "import sys\n"
@@ -115,10 +123,14 @@ def engine_floor_inputs(book: Path, work: Path) -> Path:
         "from bookwright.paths import theme_dir\n"
         "fonts = FontConfiguration()\n"
         "work, book = Path(sys.argv[1]), Path(sys.argv[2])\n"
+        "variant = {'pdf_variant': sys.argv[3]} if len(sys.argv) > 3 else {}\n"
         "css = CSS(string=(work / 'book.css').read_text(), base_url=(theme_dir() / 'print.css').as_uri(), font_config=fonts)\n"
-        "HTML(string=(work / 'book.html').read_text(), base_url=book.as_uri() + '/').write_pdf(work / 'floor.pdf', stylesheets=[css], font_config=fonts)\n"
+        "HTML(string=(work / 'book.html').read_text(), base_url=book.as_uri() + '/').write_pdf(work / 'floor.pdf', stylesheets=[css], font_config=fonts, **variant)\n"
     )
     return runner
+
+
+SCREEN_PDF_VARIANT = "pdf/ua-1"  # what writers/pdf.py passes to write_pdf for the screen PDF
 
 
 def edit_one_paragraph(book: Path) -> None:
@@ -136,9 +148,17 @@ def run_size(size: str, work: Path, jobs: int | None) -> dict:
     formats = ["epub", "pdf"] + (["web"] if "web" in subprocess.run(
         [PYTHON, "-c", "from bookwright.pipeline import FORMATS; print(','.join(FORMATS))"],
         capture_output=True, text=True).stdout else [])
+    pandoc = pandoc_epub(book, work)
     for fmt in formats:
         shutil.rmtree(out, ignore_errors=True)
         result[f"cold_{fmt}"] = measure(bookwright(book, out, fmt, None))
+        if fmt == "epub":
+            # The EPUB without the gate (EPUBCheck and Ace), timed right before pandoc on the
+            # same chapters, so that their ratio is not one of two different machine loads.
+            shutil.rmtree(out, ignore_errors=True)
+            result["cold_epub_nogate"] = measure(bookwright(book, out, "epub", None, gate=False))
+            if pandoc:
+                result["pandoc_epub"] = measure(pandoc)
     if jobs and supports("--jobs"):
         shutil.rmtree(out, ignore_errors=True)
         result[f"cold_pdf_jobs{jobs}"] = measure(bookwright(book, out, "pdf", jobs))
@@ -152,14 +172,19 @@ def run_size(size: str, work: Path, jobs: int | None) -> dict:
     result["noop_all"] = measure(bookwright(book, out, everything, jobs if supports("--jobs") else None))
     edit_one_paragraph(book)
     result["incremental_all"] = measure(bookwright(book, out, everything, jobs if supports("--jobs") else None))
-    pandoc = pandoc_epub(book, work)
-    if pandoc:
+    if pandoc and "pandoc_epub" not in result:
         result["pandoc_epub"] = measure(pandoc)
     runner = engine_floor_inputs(book, work)
     result["weasyprint_floor"] = measure([PYTHON, str(runner), str(work), str(book)])
+    result["weasyprint_floor_tagged"] = measure([PYTHON, str(runner), str(work), str(book), SCREEN_PDF_VARIANT])
     if "pandoc_epub" in result:
         result["ratio_epub_vs_pandoc"] = round(result["cold_epub"]["seconds"] / result["pandoc_epub"]["seconds"], 2)
+        if "cold_epub_nogate" in result:
+            result["ratio_epub_nogate_vs_pandoc"] = round(
+                result["cold_epub_nogate"]["seconds"] / result["pandoc_epub"]["seconds"], 2)
     result["ratio_pdf_vs_floor"] = round(result["cold_pdf"]["seconds"] / result["weasyprint_floor"]["seconds"], 2)
+    result["ratio_pdf_vs_tagged_floor"] = round(
+        result["cold_pdf"]["seconds"] / result["weasyprint_floor_tagged"]["seconds"], 2)
     if f"cold_pdf_jobs{jobs}" in result:
         result[f"ratio_pdf_jobs{jobs}_vs_floor"] = round(
             result[f"cold_pdf_jobs{jobs}"]["seconds"] / result["weasyprint_floor"]["seconds"], 2)

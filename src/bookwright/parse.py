@@ -25,13 +25,15 @@ from bookwright.model import (
     SourceLocation,
 )
 from bookwright.limits import check_source, check_tree, too_deep_to_parse
-from bookwright.sanitize import removed_html, repair_nesting, sanitize
+from bookwright.sanitize import drop_emptied_paragraphs, removed_html, repair_nesting, sanitize
 from bookwright.sourcemap import SourceMap
 from bookwright.syntax import make_markdown
 from bookwright.syntax.references import BARE_REFERENCE, BRACKETED_REFERENCE
 
 HEADING_TAGS = ("h1", "h2", "h3", "h4", "h5", "h6")
 LABEL_PATTERN = re.compile(r"^(" + "|".join(LABEL_KINDS) + r")-")
+LABEL_TOKEN = re.compile(r"[\w:.-]+")
+HASH_LABEL = re.compile(r"#([\w:.-]+)")
 
 
 def parse_chapter(source: ChapterSource, language: str, diags: Diagnostics) -> ParsedChapter:
@@ -44,6 +46,7 @@ def parse_chapter(source: ChapterSource, language: str, diags: Diagnostics) -> P
         report(where.path, where.line, where.col, removal.message, hint=removal.hint)
     body = html.fragment_fromstring(sanitize(converted) or "", create_parent="div")
     repair_nesting(body)
+    drop_emptied_paragraphs(body)
     if not check_tree(body, sources, diags):
         return ParsedChapter(source, html.Element("div"), [], [], [], [], [])
     chapter = ParsedChapter(
@@ -81,7 +84,7 @@ def _headings(body: html.HtmlElement, sources: SourceMap) -> list[Heading]:
     for index, el in enumerate(_outside_notes(body, "|".join(f".//{tag}" for tag in HEADING_TAGS))):
         location = locations[index] if index < len(locations) else SourceLocation(sources.path, 1, 1)
         classes = el.get("class", "").split()
-        numbered = "unnumbered" not in classes and "-" not in classes
+        numbered = "unnumbered" not in classes  # `{-}` became this class in syntax/unnumbered.py
         headings.append(Heading(int(el.tag[1]), el.get("id", ""), el.text_content().strip(), numbered, location))
     return headings
 
@@ -89,6 +92,7 @@ def _headings(body: html.HtmlElement, sources: SourceMap) -> list[Heading]:
 def _labels(body: html.HtmlElement, sources: SourceMap) -> list[LabelDefinition]:
     labels = []
     seen: dict[str, int] = {}
+    written: dict[str, list[SourceLocation]] | None = None
     for el in body.iter():
         label = el.get("id", "") if isinstance(el.tag, str) else ""
         match = LABEL_PATTERN.match(label)
@@ -96,7 +100,17 @@ def _labels(body: html.HtmlElement, sources: SourceMap) -> list[LabelDefinition]
             continue
         occurrence = seen.get(label, 0)
         seen[label] = occurrence + 1
-        found = sources.find_all(re.compile(r"#" + re.escape(label) + r"(?![\w:.-])"))
+        if LABEL_TOKEN.fullmatch(label):
+            # Every `#label` of the source in one scan: `#` and the longest run of label
+            # characters after it is what `#label(?![\w:.-])` finds for each label in turn.
+            if written is None:
+                written = {}
+                for m in HASH_LABEL.finditer(sources.text):
+                    if not sources.in_code(m.start()):
+                        written.setdefault(m.group(1), []).append(sources.location(m.start()))
+            found = written.get(label, [])
+        else:
+            found = sources.find_all(re.compile(r"#" + re.escape(label) + r"(?![\w:.-])"))
         location = found[occurrence] if occurrence < len(found) else (found[-1] if found else SourceLocation(sources.path, 1, 1))
         labels.append(LabelDefinition(label, match.group(1), SourceLocation(location.path, location.line, location.col)))
     return labels
@@ -104,16 +118,18 @@ def _labels(body: html.HtmlElement, sources: SourceMap) -> list[LabelDefinition]
 
 def _references(body: html.HtmlElement, sources: SourceMap) -> list[Reference]:
     keys = list(dict.fromkeys(el.get("data-ref") for el in body.iter("a") if "xref" in el.get("class", "").split()))
+    if not keys:
+        return []
+    # The source is scanned once for every key (not once per key: that was quadratic in a
+    # chapter's references).
+    found: dict[str, list[SourceLocation]] = {}
+    for pattern, group in ((BARE_REFERENCE, 1), (BRACKETED_REFERENCE, 3)):
+        for loc, m in _matches(sources, pattern, group):
+            found.setdefault(m.group(group), []).append(loc)
     references = []
     for key in keys:
-        locations = [
-            loc
-            for pattern, group in ((BARE_REFERENCE, 1), (BRACKETED_REFERENCE, 3))
-            for loc, m in _matches(sources, pattern, group)
-            if m.group(group) == key
-        ]
         # A bracketed reference's key is found at the '@' itself, one column before the key.
-        references.append(Reference(key, sorted(set(locations), key=lambda l: (l.line, l.col))
+        references.append(Reference(key, sorted(set(found.get(key, ())), key=lambda l: (l.line, l.col))
                                     or [SourceLocation(sources.path, 1, 1)]))
     return references
 

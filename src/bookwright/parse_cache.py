@@ -82,6 +82,30 @@ class DiskParseCache:
         diags.items.extend(problems)
         return dataclasses.replace(parsed, source=chapter)
 
+    def parse_all(self, chapters: list[ChapterSource], language: str, diags: Diagnostics) -> list[ParsedChapter]:
+        """Every chapter, as __call__ gives it one at a time; the misses of a long book are
+        parsed by this process and forked workers together (parse_pool.py)."""
+        from bookwright.parse_pool import parse_chapters
+
+        paths = [self.folder / f"{self.key(chapter, language, diags)}.pickle" for chapter in chapters]
+        self.used.update(path.name for path in paths)
+        entries = [self._read(path) for path in paths]
+        misses = [index for index, entry in enumerate(entries) if entry is None]
+        self.hits += len(chapters) - len(misses)
+        self.misses += len(misses)
+        fresh = parse_chapters([chapters[i] for i in misses], language, diags.root, self.parse, pack, unpack)
+        for index, (parsed, problems, payload) in zip(misses, fresh):
+            if payload is None:
+                self._remember(paths[index], parsed, problems)
+            else:
+                self.pending[paths[index]] = _entry(payload)
+            entries[index] = parsed, problems
+        out = []
+        for chapter, (parsed, problems) in zip(chapters, entries):
+            diags.items.extend(problems)
+            out.append(parsed if parsed.source is chapter else dataclasses.replace(parsed, source=chapter))
+        return out
+
     def prune(self) -> None:
         """Removes the entries this build did not use, so that edits do not pile them up."""
         if not self.used or not self.folder.is_dir():
@@ -101,23 +125,14 @@ class DiskParseCache:
             checksum, payload = data[len(FORMAT):len(FORMAT) + 64], data[len(FORMAT) + 64:]
             if hashlib.sha256(payload).hexdigest().encode() != checksum:
                 return None
-            fields, body, problems = _ModelUnpickler(io.BytesIO(payload)).load()
-            tree = html.fragment_fromstring(body)
-            parsed = ParsedChapter(source=None, body=tree, **fields)
-            if not all(isinstance(p, Diagnostic) for p in problems):
-                return None
-            return parsed, list(problems)
+            return unpack(payload)
         except Exception:  # any damage to an entry means: parse again
             return None
 
     def _remember(self, path: Path, parsed: ParsedChapter, problems: list[Diagnostic]) -> None:
-        fields = {f.name: getattr(parsed, f.name) for f in dataclasses.fields(parsed) if f.name not in ("source", "body")}
-        try:
-            payload = pickle.dumps((fields, html.tostring(parsed.body, encoding="unicode"), list(problems)),
-                                   protocol=pickle.HIGHEST_PROTOCOL)
-        except (pickle.PicklingError, TypeError, AttributeError):
-            return  # a fact that does not pickle: this chapter is simply parsed every time
-        self.pending[path] = FORMAT + hashlib.sha256(payload).hexdigest().encode() + payload
+        payload = pack(parsed, problems)
+        if payload is not None:  # else a fact that does not pickle: this chapter is simply parsed every time
+            self.pending[path] = _entry(payload)
 
     def save(self) -> None:
         """Writes the new entries and drops the unused ones. Called only after the output
@@ -133,6 +148,32 @@ class DiskParseCache:
             record_output(self.folder.parent)  # `bookwright clean` removes the cache too
         except OSError:
             pass  # a cache that cannot be written only costs time
+
+
+def pack(parsed: ParsedChapter, problems: list[Diagnostic]) -> bytes | None:
+    """A parsed chapter (all but its source) and its problems as bytes, or None when one of
+    its facts does not pickle. The tree travels as HTML: lxml trees do not pickle."""
+    fields = {f.name: getattr(parsed, f.name) for f in dataclasses.fields(parsed) if f.name not in ("source", "body")}
+    try:
+        return pickle.dumps((fields, html.tostring(parsed.body, encoding="unicode"), list(problems)),
+                            protocol=pickle.HIGHEST_PROTOCOL)
+    except (pickle.PicklingError, TypeError, AttributeError):
+        return None
+
+
+def unpack(payload: bytes) -> tuple[ParsedChapter, list[Diagnostic]] | None:
+    """pack's result back (the chapter's source left None), or None when it is not one;
+    may raise on damaged bytes."""
+    fields, body, problems = _ModelUnpickler(io.BytesIO(payload)).load()
+    tree = html.fragment_fromstring(body)
+    parsed = ParsedChapter(source=None, body=tree, **fields)
+    if not all(isinstance(p, Diagnostic) for p in problems):
+        return None
+    return parsed, list(problems)
+
+
+def _entry(payload: bytes) -> bytes:
+    return FORMAT + hashlib.sha256(payload).hexdigest().encode() + payload
 
 
 def cached_parse(out: Path) -> DiskParseCache:

@@ -47,7 +47,11 @@ def resolve(root: Path, diags: Diagnostics, parse=parse_chapter) -> ResolvedBook
     """Everything short of writing: raises BookError with every problem found. `parse` may
     be a caching stand-in for parse_chapter (the live preview re-parses only what changed)."""
     book = load_book(root, diags)
-    parsed = [parse(chapter, book.metadata.language, diags) for chapter in book.chapters]
+    parse_all = getattr(parse, "parse_all", None)  # the parse cache parses a long book's chapters in parallel
+    if parse_all is not None:
+        parsed = parse_all(book.chapters, book.metadata.language, diags)
+    else:
+        parsed = [parse(chapter, book.metadata.language, diags) for chapter in book.chapters]
     check_accessibility(parsed, diags)  # alt text, heading levels, language tags (issue 6)
     if diags.errors:
         # Still run the whole-book pass, so that one run reports reference and image

@@ -51,13 +51,16 @@ def preflight(path: Path, profile: str, trim: tuple[float, float] | None = None,
             return findings
         rules = PROFILES[profile]
         findings += _interactive(pdf, rules)
-        boxes, bleed = _boxes(pdf, rules, trim, findings)
+        # Page 1 is a right-hand page, unless the book reads right to left: then its
+        # rectos are left-hand pages and the spine is on their right.
+        rectos_right = _direction(pdf) != "/R2L"
+        boxes, bleed = _boxes(pdf, rules, trim, findings, rectos_right)
         if rules.pdfx:
             findings += _pdfx(pdf)
             findings += _colours(pdf)
     document = pdfium.PdfDocument(str(path))
     try:
-        findings += _drawn(document, rules, boxes, bleed, skip)
+        findings += _drawn(document, rules, boxes, bleed, skip, rectos_right)
     finally:
         document.close()
     return findings
@@ -119,7 +122,14 @@ def _box(page, key: str) -> list[float]:
     return [float(v) for v in page.obj.get(key, page.obj.MediaBox)]
 
 
-def _boxes(pdf: pikepdf.Pdf, rules: Profile, trim, findings: list[Finding]):
+def _direction(pdf: pikepdf.Pdf) -> str:
+    """"/L2R" or "/R2L": the way the pages turn, as the file declares it (ViewerPreferences)."""
+    preferences = pdf.Root.get("/ViewerPreferences")
+    direction = preferences.get("/Direction") if isinstance(preferences, Dictionary) else None
+    return str(direction) if direction is not None else "/L2R"
+
+
+def _boxes(pdf: pikepdf.Pdf, rules: Profile, trim, findings: list[Finding], rectos_right: bool = True):
     """The page boxes of every page, checked: one trim size, bleed on the right sides."""
     boxes = []
     sizes = set()
@@ -149,7 +159,7 @@ def _boxes(pdf: pikepdf.Pdf, rules: Profile, trim, findings: list[Finding]):
                          f"{_inches(trim[0])} x {_inches(trim[1])}", hint="rebuild the file"))
     if rules.pod_bleed and bleed_seen:
         for number, (media, trim_box) in enumerate(boxes, 1):
-            right_hand = number % 2 == 1
+            right_hand = (number % 2 == 1) == rectos_right
             inside = trim_box[0] - media[0] if right_hand else media[2] - trim_box[2]
             outside = media[2] - trim_box[2] if right_hand else trim_box[0] - media[0]
             top, bottom = media[3] - trim_box[3], trim_box[1] - media[1]
@@ -278,7 +288,7 @@ def _colours(pdf: pikepdf.Pdf) -> list[Finding]:
 # --- what is drawn --------------------------------------------------------------------------------
 
 
-def _drawn(document, rules: Profile, boxes, bleed: bool, skip) -> list[Finding]:
+def _drawn(document, rules: Profile, boxes, bleed: bool, skip, rectos_right: bool = True) -> list[Finding]:
     from bookwright.writers.print_profiles import gutter_for
 
     findings: list[Finding] = []
@@ -290,7 +300,7 @@ def _drawn(document, rules: Profile, boxes, bleed: bool, skip) -> list[Finding]:
         number = index + 1
         page = document[index]
         media, trim = boxes[index]
-        right_hand = number % 2 == 1
+        right_hand = (number % 2 == 1) == rectos_right
         objects = list(page.get_objects(max_depth=1))
         blank.append(not objects)
         # PDFium's coordinates start at the MediaBox's lower left corner.

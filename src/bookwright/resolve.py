@@ -41,7 +41,8 @@ CAPTIONED = {"fig": ("figure", "figure"), "tbl": ("table", "table"), "lst": ("fi
 
 def resolve_book(book: Book, parsed: list[ParsedChapter], diags: Diagnostics) -> ResolvedBook:
     words = words_for(book.metadata.language, book.config.words)
-    chapters = [_number_chapter(p, book, words) for p in _chapter_numbers(parsed)]
+    unnumbered_counts = {kind: 0 for kind in CAPTIONED}  # shared by every unnumbered chapter
+    chapters = [_number_chapter(p, book, words, unnumbered_counts) for p in _chapter_numbers(parsed)]
     prepare_apparatus(chapters, parsed, diags)  # issue 7: formulas, equation numbers, index marks
     targets, defined_at = _collect_targets(chapters, parsed, words, diags)
     by_file = {p.source.path.resolve(): p for p in parsed}
@@ -79,7 +80,11 @@ def resolve_book(book: Book, parsed: list[ParsedChapter], diags: Diagnostics) ->
 def _chapter_numbers(parsed: list[ParsedChapter]):
     number, appendix = 0, 0
     for p in parsed:
-        if p.source.role == "chapter":
+        # `# Preface {.unnumbered}` (or `{-}`): a chapter or appendix that takes no number
+        # and leaves the count to the ones after it.
+        if p.headings and p.headings[0].level == 1 and not p.headings[0].numbered:
+            yield p, ""
+        elif p.source.role == "chapter":
             number += 1
             yield p, str(number)
         elif p.source.role == "appendix":
@@ -89,7 +94,7 @@ def _chapter_numbers(parsed: list[ParsedChapter]):
             yield p, ""
 
 
-def _number_chapter(item, book: Book, words: dict) -> ResolvedChapter:
+def _number_chapter(item, book: Book, words: dict, unnumbered_counts: dict[str, int]) -> ResolvedChapter:
     parsed, number = item
     body = copy.deepcopy(parsed.body)
     depth = book.config.numbering_depth
@@ -108,7 +113,7 @@ def _number_chapter(item, book: Book, words: dict) -> ResolvedChapter:
                 _prepend_number(el, f"{word} {number}", "chapter-number")
                 el.set("data-number", number)
             continue
-        unnumbered = "unnumbered" in classes or "-" in classes
+        unnumbered = "unnumbered" in classes  # `{-}` became this class in syntax/unnumbered.py
         if not unnumbered:  # an unnumbered section takes no number from the ones after it
             counters[level] += 1
         for deeper in range(level + 1, 7):
@@ -117,7 +122,10 @@ def _number_chapter(item, book: Book, words: dict) -> ResolvedChapter:
             section = ".".join([number] + [str(counters[i]) for i in range(2, level + 1)])
             _prepend_number(el, section, "section-number")
             el.set("data-number", section)
-    counts = {kind: 0 for kind in CAPTIONED}
+    # A numbered chapter counts its own (5.1, 5.2). Unnumbered chapters (preface, afterword,
+    # `{.unnumbered}`) have no number to prefix, so they share one count through the book:
+    # a preface's figure is Figure 1 and an afterword's Figure 2, never a second Figure 1.
+    counts = {kind: 0 for kind in CAPTIONED} if number else unnumbered_counts
     for el in body.iter("figure", "table"):
         label = el.get("id", "")
         kind = label.split("-", 1)[0]
@@ -351,7 +359,11 @@ def _collect_notes(chapter: ResolvedChapter, counter: list[int]) -> list[Note]:
             for child in li:
                 body.append(copy.deepcopy(child))
             for back in body.xpath(".//a[contains(@class,'footnote-backref')]"):
+                holder = back.getparent()
                 _drop_keep_tail(back)
+                # A note ending in code had its back link in a paragraph of its own.
+                if holder.tag == "p" and not len(holder) and not (holder.text or "").strip():
+                    _drop_keep_tail(holder)
             note = Note(number, f"note-{number}", f"note-ref-{number}", body, note_key.partition(":")[2] or note_key)
             numbers[note_key] = note
             notes.append(note)

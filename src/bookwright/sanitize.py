@@ -107,6 +107,22 @@ def repair_nesting(body) -> None:
             el.drop_tag()
 
 
+# --- paragraphs the allow-list empties ------------------------------------------------------
+
+# Whitespace as HTML counts it: a no-break space is the author's content, not nothing.
+HTML_SPACE = " \t\n\r\f"
+
+
+def drop_emptied_paragraphs(body) -> None:
+    """Removes paragraphs with nothing in them, which is what the allow-list leaves of one that
+    held only `<embed>`, `<input>` or an inline `<form>`: they would print as empty blocks.
+    Markdown writes no empty paragraph, and a raw `<p></p>` shows nothing either, so none is
+    lost; a paragraph with an attribute (`<p id="here"></p>`, a link's target) stays."""
+    for p in list(body.iter("p")):
+        if not p.attrib and len(p) == 0 and not (p.text or "").strip(HTML_SPACE):
+            p.drop_tree()  # its tail (text after it) stays in place
+
+
 # --- what the allow-list removes, for the author -------------------------------------------
 
 VOID_TAGS = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "param", "source",

@@ -12,6 +12,7 @@ import re
 from pathlib import Path
 
 from bookwright.model import SourceLocation
+from bookwright.syntax.listings import note_fences
 
 FENCE_LINE = re.compile(r"^[ ]{0,3}(`{3,}|~{3,})")
 INLINE_CODE = re.compile(r"(`+)(?!`).+?(?<!`)\1(?!`)", re.S)
@@ -44,6 +45,8 @@ class SourceMap:
                 fence = None
         if fence is not None:
             ranges.append((start, len(self.text)))
+        # Fenced code inside a footnote, indented with the note (syntax/listings.py).
+        ranges.extend((m.start("code"), m.end()) for m in note_fences(self.text))
         spans = []
         # A fence's backticks, or a backtick inside fenced code, never open an inline code
         # span: the search resumes after the block instead.

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from bookwright.writers.web_words import WEB_WORDS
+
 WORDS = {
     "en": {"chapter": "Chapter", "section": "Section", "figure": "Figure", "table": "Table",
            "listing": "Listing", "equation": "Equation", "appendix": "Appendix", "part": "Part",
@@ -42,8 +44,9 @@ APPARATUS_WORDS = {
 for _language, _words in APPARATUS_WORDS.items():
     WORDS[_language].update(_words)
 
-# What `[words]` in book.toml may override: every word the editions print.
-WORD_KEYS = tuple(WORDS["en"])
+# What `[words]` in book.toml may override: every word the editions print, the web
+# edition's navigation, search and download words included.
+WORD_KEYS = tuple(WORDS["en"]) + tuple(WEB_WORDS["en"])
 
 
 def words_for(language: str, overrides: dict[str, str] | None = None) -> dict[str, str]:

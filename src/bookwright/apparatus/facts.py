@@ -30,6 +30,8 @@ def citation_uses(body: html.HtmlElement, sources: SourceMap) -> list[CitationUs
     for el in body.iter("cite"):
         if "citation" in el.get("class", "").split():
             keys.extend(k for k in el.get("data-keys", "").split() if k not in keys)
+    if not keys:  # most chapters cite nothing: their source need not be scanned
+        return []
     found: dict[str, list[SourceLocation]] = {}
     for m in KEY_USE.finditer(sources.text):
         if not sources.in_code(m.start()):
@@ -38,6 +40,8 @@ def citation_uses(body: html.HtmlElement, sources: SourceMap) -> list[CitationUs
 
 
 def index_marks(body: html.HtmlElement, sources: SourceMap) -> list[IndexMark]:
+    if not any(is_index_mark(el) for el in body.iter("span")):
+        return []
     written: list[tuple[str, str, SourceLocation]] = []
     for m in BRACKETED_SPAN.finditer(sources.text):
         attributes = dict(span_attributes(m.group(2)))
@@ -57,6 +61,8 @@ def index_marks(body: html.HtmlElement, sources: SourceMap) -> list[IndexMark]:
 
 
 def formulas(body: html.HtmlElement, sources: SourceMap) -> list[FormulaUse]:
+    if not any("math" in el.get("class", "").split() for el in body.iter("span")):
+        return []
     written: list[tuple[str, SourceLocation]] = []
     taken: list[tuple[int, int]] = []
     for m in DISPLAY_MATH.finditer(sources.text):

@@ -97,9 +97,11 @@ def resolve_formulas(chapter: ResolvedChapter, source: ParsedChapter, diags: Dia
         el.append(html.fragment_fromstring(mathml))
 
 
-def number_equations(chapter: ResolvedChapter) -> None:
-    """Labelled display equations are numbered per chapter: (3.1), (3.2); others are not."""
-    count = 0
+def number_equations(chapter: ResolvedChapter, unnumbered_count: list[int]) -> None:
+    """Labelled display equations are numbered per chapter: (3.1), (3.2); others are not.
+    Unnumbered chapters share `unnumbered_count` through the book, so two of them never
+    both show an equation (1)."""
+    count = 0 if chapter.number else unnumbered_count[0]
     for div in chapter.body.iter("div"):
         if "equation" not in div.get("class", "").split() or not div.get("id", "").startswith("eq-"):
             continue
@@ -112,6 +114,8 @@ def number_equations(chapter: ResolvedChapter) -> None:
         label.set("class", "equation-number")
         label.text = f"({number})"
         div.insert(0, label)  # first, so that it floats to the right of the formula's line
+    if not chapter.number:
+        unnumbered_count[0] = count
 
 
 @functools.lru_cache(maxsize=4096)

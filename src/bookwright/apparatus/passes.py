@@ -24,9 +24,10 @@ GENERATED_ORDER = ("notes", "bibliography", "index")
 
 
 def prepare_apparatus(chapters: list[ResolvedChapter], parsed: list[ParsedChapter], diags: Diagnostics) -> None:
+    unnumbered_count = [0]
     for chapter, source in zip(chapters, parsed):
         resolve_formulas(chapter, source, diags)
-        number_equations(chapter)
+        number_equations(chapter, unnumbered_count)
     tag_marks(chapters)
 
 

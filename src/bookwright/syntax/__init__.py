@@ -15,13 +15,21 @@ attr_list 8, toc 5.
 from __future__ import annotations
 
 import markdown
-from markdown.extensions.toc import slugify_unicode
+from markdown.extensions.abbr import AbbrExtension
+from markdown.extensions.attr_list import AttrListExtension
+from markdown.extensions.def_list import DefListExtension
+from markdown.extensions.footnotes import FootnoteExtension
+from markdown.extensions.md_in_html import MarkdownInHtmlExtension
+from markdown.extensions.smarty import SmartyExtension
+from markdown.extensions.tables import TableExtension
+from markdown.extensions.toc import TocExtension, slugify_unicode
 
 from bookwright.syntax.apostrophes import register_apostrophes
 from bookwright.syntax.figures import FigureTreeprocessor
-from bookwright.syntax.listings import ListingPreprocessor
+from bookwright.syntax.listings import ListingPreprocessor, NoteListingTreeprocessor
 from bookwright.syntax.references import BracketedReferencePattern, BareReferencePattern
 from bookwright.syntax.tables import TableCaptionProcessor
+from bookwright.syntax.unnumbered import UnnumberedShorthandTreeprocessor
 # Scholarly apparatus (issue 7): spans, citations, index marks, math.
 from bookwright.syntax.citations import BracketedCitationPattern, NarrativeCitationPattern
 from bookwright.syntax.index import IndexMarkTreeprocessor
@@ -32,6 +40,8 @@ PRIORITIES = {
     # Before Python-Markdown's fences (25) would see the block, and after whitespace
     # normalisation (30) has run, so the listing fence is ours.
     "listing_pre": 27,
+    # After footnote-duplicate (15) added the last back link to a note, before attr_list (8).
+    "note_listing": 14,
     # After the table processor (75) has built the table it captions, before def_list
     # (25) would read ": Caption" as a definition.
     "table_caption": 76,
@@ -41,6 +51,8 @@ PRIORITIES = {
     "xref_bare": 178,
     # After attr_list (8) moved `{#fig-x}` onto the image, before toc (5).
     "figure": 7,
+    # After attr_list (8) read `# Preface {-}`, before toc (5) lists the heading.
+    "unnumbered_shorthand": 7.5,
     # In smarty's own registry, above its quote patterns (30 and down): apostrophes first.
     "apostrophe": 32,
     # --- scholarly apparatus (issue 7) ---
@@ -73,12 +85,15 @@ class BookExtension(markdown.Extension):
     def extendMarkdown(self, md: markdown.Markdown) -> None:
         md.ESCAPED_CHARS.append("@")
         md.preprocessors.register(ListingPreprocessor(md), "bookwright_listing", PRIORITIES["listing_pre"])
+        md.treeprocessors.register(NoteListingTreeprocessor(md), "bookwright_note_listing", PRIORITIES["note_listing"])
         md.parser.blockprocessors.register(
             TableCaptionProcessor(md.parser), "bookwright_table_caption", PRIORITIES["table_caption"]
         )
         md.inlinePatterns.register(BracketedReferencePattern(md), "bookwright_xref_bracketed", PRIORITIES["xref_bracketed"])
         md.inlinePatterns.register(BareReferencePattern(md), "bookwright_xref_bare", PRIORITIES["xref_bare"])
         md.treeprocessors.register(FigureTreeprocessor(md), "bookwright_figure", PRIORITIES["figure"])
+        md.treeprocessors.register(UnnumberedShorthandTreeprocessor(md), "bookwright_unnumbered",
+                                   PRIORITIES["unnumbered_shorthand"])
         register_apostrophes(md, PRIORITIES["apostrophe"])
         # Scholarly apparatus (issue 7).
         md.ESCAPED_CHARS.append("$")
@@ -95,32 +110,30 @@ class BookExtension(markdown.Extension):
 
 
 def make_markdown(language: str) -> markdown.Markdown:
-    """A fresh Markdown instance for one chapter: extensions keep per-document state."""
+    """A fresh Markdown instance for one chapter: extensions keep per-document state.
+
+    The extensions are given as instances, not by name: a name makes Python-Markdown look
+    through every installed package's entry points, which cost more than parsing a chapter."""
     single_l, single_r, double_l, double_r = QUOTES.get(language.split("-")[0].lower(), QUOTES["en"])
     return markdown.Markdown(
         extensions=[
-            "abbr",
-            "attr_list",
-            "def_list",
-            "footnotes",
-            "md_in_html",
-            "tables",
-            "smarty",
-            "toc",
-            BookExtension(),
-        ],
-        extension_configs={
-            "footnotes": {"UNIQUE_IDS": False, "BACKLINK_TEXT": ""},
-            "smarty": {
-                "smart_angled_quotes": False,
-                "substitutions": {
+            AbbrExtension(),
+            AttrListExtension(),
+            DefListExtension(),
+            FootnoteExtension(UNIQUE_IDS=False, BACKLINK_TEXT=""),
+            MarkdownInHtmlExtension(),
+            TableExtension(),
+            SmartyExtension(
+                smart_angled_quotes=False,
+                substitutions={
                     "left-single-quote": single_l,
                     "right-single-quote": single_r,
                     "left-double-quote": double_l,
                     "right-double-quote": double_r,
                 },
-            },
-            "toc": {"slugify": slugify_unicode, "permalink": False},
-        },
+            ),
+            TocExtension(slugify=slugify_unicode, permalink=False),
+            BookExtension(),
+        ],
         output_format="html",
     )

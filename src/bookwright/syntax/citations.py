@@ -26,8 +26,11 @@ from bookwright.model import LABEL_KINDS
 KEY = r"(?!(?:" + "|".join(LABEL_KINDS) + r")-)\w(?:[\w:.#%&+?~/-]*\w)?"
 # Shared with the source scanner, so diagnostics find the same keys the parser saw.
 KEY_USE = re.compile(rf"(?<![\w@.\\])@({KEY})")
-BRACKETED_CITATION = re.compile(r"(?<![\\!\]])\[([^\[\]]*(?<![\w@.\\])-?@" + KEY + r"[^\[\]]*)\](?![(\[{:])")
-NARRATIVE_CITATION = re.compile(rf"(?<![\w@.\\])@({KEY})(?:[ \t]\[([^\[\]@]*)\](?![(\[{{:]))?")
+# Written literal first, the character before it checked from behind (`[(?<!X[)` matches
+# what `(?<!X)[` does): a pattern that opens with a literal is searched for quickly, and
+# the inline patterns run on every text of every chapter.
+BRACKETED_CITATION = re.compile(r"\[(?<![\\!\]]\[)([^\[\]]*(?<![\w@.\\])-?@" + KEY + r"[^\[\]]*)\](?![(\[{:])")
+NARRATIVE_CITATION = re.compile(rf"@(?<![\w@.\\]@)({KEY})(?:[ \t]\[([^\[\]@]*)\](?![(\[{{:]))?")
 ITEM = re.compile(rf"^(?P<prefix>.*?)(?P<minus>-?)(?<![\w@.\\])@(?P<key>{KEY})(?P<rest>.*)$", re.S)
 
 # Locator words (Pandoc's English list, abbreviated) → CSL locator types.

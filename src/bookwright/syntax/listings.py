@@ -8,9 +8,13 @@ from __future__ import annotations
 
 import html
 import re
+import xml.etree.ElementTree as etree
 
+from markdown import util
 from markdown.extensions.attr_list import get_attrs
+from markdown.extensions.footnotes import NBSP_PLACEHOLDER
 from markdown.preprocessors import Preprocessor
+from markdown.treeprocessors import Treeprocessor
 from pygments import highlight
 from pygments.formatters import HtmlFormatter
 from pygments.lexers import get_lexer_by_name
@@ -22,7 +26,50 @@ FENCE = re.compile(
     r"(?P<code>.*?)(?<=\n)(?P=fence)[ \t]*$",
     re.M | re.S,
 )
+# The same fence inside a footnote: indented like the note's other blocks (four spaces or a
+# tab), every code line carrying that indent. Python-Markdown reads a note's blocks apart
+# from the document, after the preprocessors that see fences have run.
+NOTE_FENCE = re.compile(
+    r"^(?P<indent>[ ]{4}|\t)(?P<fence>`{3,}|~{3,})[ \t]*(?:\{(?P<attrs>[^\n}]*)\}|\.?(?P<lang>[\w#.+-]*))[ \t]*\n"
+    r"(?P<code>(?:(?P=indent)[^\n]*\n|[ \t]*\n)*?)(?P=indent)(?P=fence)[ \t]*$",
+    re.M,
+)
+NOTE_DEFINITION = re.compile(r"^[ ]{0,3}\[\^[^\]]*\]:")
 FORMATTER = HtmlFormatter(nowrap=True)
+
+
+def note_fences(text: str) -> list[re.Match]:
+    """The fenced code blocks of `text` that sit inside a footnote definition."""
+    return [m for m in NOTE_FENCE.finditer(text) if _in_note(text, m.start())]
+
+
+def _in_note(text: str, offset: int) -> bool:
+    """Whether the line at `offset` continues a footnote: the lines above it, back to a
+    `[^x]:` line, are indented or blank, or unindented only within the note's first block."""
+    blank_seen = False
+    for line in reversed(text[:offset].split("\n")[:-1]):
+        if NOTE_DEFINITION.match(line):
+            return True
+        if not line.strip():
+            blank_seen = True
+        elif not line.startswith(("    ", "\t")) and blank_seen:
+            return False
+    return False
+
+
+def _listing(match: re.Match, code: str) -> str:
+    lang, label, caption, classes = match.group("lang") or "", "", "", []
+    for key, value in get_attrs(match.group("attrs") or ""):
+        if key == "id":
+            label = value
+        elif key == ".":
+            if lang:
+                classes.append(value)
+            else:
+                lang = value
+        elif key in ("lst-cap", "caption"):
+            caption = value
+    return render_listing(code, lang, label, caption, classes)
 
 
 def render_listing(code: str, lang: str, label: str, caption: str, classes: list[str]) -> str:
@@ -48,18 +95,46 @@ class ListingPreprocessor(Preprocessor):
             match = FENCE.search(text)
             if not match:
                 break
-            lang, label, caption, classes = match.group("lang") or "", "", "", []
-            for key, value in get_attrs(match.group("attrs") or ""):
-                if key == "id":
-                    label = value
-                elif key == ".":
-                    if lang:
-                        classes.append(value)
-                    else:
-                        lang = value
-                elif key in ("lst-cap", "caption"):
-                    caption = value
-            markup = render_listing(match.group("code"), lang, label, caption, classes)
-            placeholder = self.md.htmlStash.store(markup)
+            placeholder = self.md.htmlStash.store(_listing(match, match.group("code")))
             text = f"{text[:match.start()]}\n{placeholder}\n{text[match.end():]}"
+        # Fences inside notes, last first so that earlier offsets hold. The placeholder keeps
+        # the note's indent and stands in a block of its own, so it stays in the note.
+        for match in reversed(note_fences(text)):
+            indent = match.group("indent")
+            code = "".join(line[len(indent):] if line.startswith(indent) else "\n"
+                           for line in match.group("code").splitlines(keepends=True))
+            placeholder = self.md.htmlStash.store(_listing(match, code))
+            # One blank line either side: the note's blocks are split at blank lines, and a
+            # block that opened with a second newline would not read as indented.
+            text = f"{text[:match.start()].rstrip(chr(10))}\n\n{indent}{placeholder}\n\n{text[match.end():].lstrip(chr(10))}"
         return text.split("\n")
+
+
+class NoteListingTreeprocessor(Treeprocessor):
+    """A listing that ends a note keeps a paragraph of its own. The footnotes extension
+    puts the note's back link into the note's last paragraph, which here holds only the
+    listing's placeholder; sharing it, the placeholder would not be swapped for the listing
+    as a block but set inside the paragraph, `<p><pre>`. The back link moves to a new
+    paragraph after it, as the extension does for a note ending in indented code."""
+
+    def run(self, root) -> None:
+        for div in root.iter("div"):
+            if div.get("class") != "footnote":
+                continue
+            for li in div.iter("li"):
+                last = li[-1] if len(li) else None
+                if last is None or last.tag != "p" or not len(last):
+                    continue
+                text = (last.text or "").replace(NBSP_PLACEHOLDER, "").strip()
+                found = util.HTML_PLACEHOLDER_RE.search(text)
+                if found is None or text != util.HTML_PLACEHOLDER % found.group(1):
+                    continue
+                if not self.md.htmlStash.rawHtmlBlocks[int(found.group(1))].startswith(("<pre", "<figure")):
+                    continue
+                if any(child.tag != "a" or "footnote-backref" not in (child.get("class") or "") for child in last):
+                    continue
+                back = etree.SubElement(li, "p")
+                for child in list(last):
+                    last.remove(child)
+                    back.append(child)
+                last.text = text

@@ -22,8 +22,11 @@ from markdown.util import AtomicString
 from bookwright.syntax.spans import span_attributes
 
 # Shared with the source scanner, so diagnostics find the formulas the parser saw.
-DISPLAY_MATH = re.compile(r"(?<![\\$])\$\$(?!\$)((?:[^$\\]|\\.)+?)\$\$", re.S)
-INLINE_MATH = re.compile(r"(?<![\\$])\$(?![$\s])((?:[^$\\\n]|\\.|\n(?![ \t]*\n))*?[^\s\\])\$(?![$\d])")
+# Written literal first, the character before it checked from behind (`$(?<!X$)` matches
+# what `(?<!X)$` does): a pattern that opens with a literal is searched for quickly, and
+# the inline patterns run on every text of every chapter.
+DISPLAY_MATH = re.compile(r"\$(?<![\\$]\$)\$(?!\$)((?:[^$\\]|\\.)+?)\$\$", re.S)
+INLINE_MATH = re.compile(r"\$(?<![\\$]\$)(?![$\s])((?:[^$\\\n]|\\.|\n(?![ \t]*\n))*?[^\s\\])\$(?![$\d])")
 EQUATION_BLOCK = re.compile(r"^[ ]{0,3}\$\$((?:[^$\\]|\\.)+?)\$\$[ \t]*(?:\{([^{}\n]*)\})?[ \t]*$", re.S)
 
 

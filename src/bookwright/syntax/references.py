@@ -18,7 +18,10 @@ from bookwright.model import LABEL_KINDS
 PREFIXES = "|".join(LABEL_KINDS)
 LABEL = rf"(?:{PREFIXES})-[\w:.-]*\w"
 # Shared with the source scanner, so diagnostics find the same tokens the parser saw.
-BARE_REFERENCE = re.compile(rf"(?<![\w@.\\])@({LABEL})")
+# Written literal first, the character before it checked from behind (`@(?<!X@)` matches
+# what `(?<!X)@` does): a pattern that opens with a literal is searched for quickly, and
+# the inline patterns run on every text of every chapter.
+BARE_REFERENCE = re.compile(rf"@(?<![\w@.\\]@)({LABEL})")
 BRACKETED_REFERENCE = re.compile(rf"\[([^\[\]@]*?)(-?)@({LABEL})(\s*,\s*page)?([^\[\]@]*)\]")
 
 

@@ -43,6 +43,7 @@ from bookwright.writers.pdf_apparatus import (
     anchor_pages, data_response, draw_formulas, index_body, replace_index, tidy_footnotes)
 from bookwright.writers.pdf_postprocess import finish_tagged_pdf
 from bookwright.writers.linebreaks import break_long_words
+from bookwright.writers.layout_places import LayoutPlaces
 from bookwright.writers.lost_notes import LostNotes, report_lost_notes
 from bookwright.writers.theme import code_css, stylesheet
 from bookwright.writers.print_profiles import PROFILES, mark_printed_urls
@@ -76,10 +77,10 @@ class BookFetcher(URLFetcher):
 class WeasyPrintMessages(logging.Handler):
     """WeasyPrint logs rather than raises; its warnings become the author's warnings."""
 
-    def __init__(self, diags: Diagnostics, source: str):
+    def __init__(self, diags: Diagnostics, book: ResolvedBook):
         super().__init__(logging.WARNING)
         self.diags = diags
-        self.source = source
+        self.places = LayoutPlaces(book)  # the chapter and line a message is about, where it tells
 
     def emit(self, record: logging.LogRecord) -> None:
         message = record.getMessage().splitlines()[0]
@@ -87,7 +88,8 @@ class WeasyPrintMessages(logging.Handler):
             return  # about the machine's libraries, not the book; fontTools subsets correctly
         if "has no required alt description" in message:
             return  # reported with the chapter's file and line (accessibility/checks.py)
-        self.diags.warning(self.source, 0, 0, f"PDF layout: {message}")
+        for placed in self.places.place(message):
+            self.diags.warning(placed.path, placed.line, placed.col, placed.message, hint=placed.hint)
 
 
 class ObservedHTML(HTML):
@@ -178,10 +180,13 @@ class PdfEdition:
         for call in body.xpath(".//a[contains(concat(' ', @class, ' '), ' noteref ')]"):
             note = notes.get(call.get("data-id"))
             if note is None or note.id in placed:
-                continue  # a second call to the same note keeps its plain number link
+                # A second call to the same note stays a numbered link, as in the EPUB and
+                # on the web: to the note at the foot of the first call's page.
+                continue
             placed.add(note.id)
             footnote = html.Element("span")
             footnote.set("class", "footnote")
+            footnote.set("id", note.id)  # what a second call links to
             footnote.set("data-note", str(note.number))
             content = copy.deepcopy(note.body)
             for el in content.iter(*NOTE_BLOCKS):
@@ -315,7 +320,7 @@ class PdfEdition:
         document = self.html_document()
         fetcher = BookFetcher([self.book.root, theme_dir()], self.book.assets)
         css = stylesheet("base.css", "print.css") + "\n" + code_css() + "\n" + self.generated_css()
-        handler = WeasyPrintMessages(diags, "book.toml")
+        handler = WeasyPrintMessages(diags, self.book)
         logger = logging.getLogger("weasyprint")
         logger.addHandler(handler)
         try:

@@ -1,7 +1,8 @@
 """`--jobs N` for the print interiors: the book laid out unit by unit in N processes.
 
 A unit is the front block (half-title to the lists), a part page or a chapter. Every unit
-after the front block opens on a right-hand page (`break-before: right` in print.css), so
+after the front block opens on a right-hand page (`break-before: recto` in print.css; a
+left-to-right book's rectos, the only books laid out this way, are its right-hand pages), so
 each can be laid out alone once three things from the rest of the book are known: the
 folio of its first page, whether a blank left-hand page precedes it, and the page numbers
 it prints (contents, lists, page references, index). Those come from a page map built from
@@ -227,7 +228,7 @@ def lay_out_book(edition, base_css: str, jobs: int, identifier: bytes, variant: 
         else:
             raise RuntimeError("the page numbers did not settle")
 
-    handler = WeasyPrintMessages(diags, "book.toml")
+    handler = WeasyPrintMessages(diags, book)
     seen = set()
     for result in results:
         for message in result.messages:

@@ -92,6 +92,7 @@ class PrintFinish:
     flatten: bool = False  # no transparency (PDF/X-1a)
     pdfx: str | None = None  # "x-1a" or "x-4"
     icc: Path | None = None  # the printer's CMYK profile for the output intent
+    right_to_left: bool = False  # the book reads right to left: its rectos are left-hand pages
 
 
 def finish_print_pdf(data: bytes, target: Path, finish: PrintFinish) -> tuple[list[str], int]:
@@ -105,6 +106,10 @@ def finish_print_pdf(data: bytes, target: Path, finish: PrintFinish) -> tuple[li
             problems, flattened = conversion.problems, conversion.flattened
         place_page_boxes(pdf, finish.bleed)
         pad_with_blank_pages(pdf, finish.pages)
+        if finish.right_to_left:
+            # Which way the pages turn: viewers show the spreads in order, and the
+            # preflight finds the spine of each page from it (preflight.py).
+            pdf.Root.ViewerPreferences = Dictionary(Direction=Name.R2L)
         if finish.pdfx:
             add_output_intent(pdf, finish.icc)
         options = {"deterministic_id": True, "object_stream_mode": pikepdf.ObjectStreamMode.disable}

@@ -77,6 +77,7 @@ def finish_and_check(book: ResolvedBook, name: str, data: bytes, pages: int, pat
         flatten=profile.pdfx and options.pdfx == "x-1a",
         pdfx=options.pdfx if profile.pdfx else None,
         icc=options.icc,
+        right_to_left=book.metadata.direction == "rtl",
     )
     toml = book.config.toml_path or book.root / "book.toml"
     problems, flattened = finish_print_pdf(data, path, finish)

@@ -64,7 +64,8 @@ class WebEdition:
         self.moment = moment
         self.downloads = [d for d in downloads if d.path.is_file()]
         m = book.metadata
-        self.words = {**words_for(m.language, book.config.words), **web_words(m.language)}
+        # The author's [words] choices win over both the book's words and the web furniture's.
+        self.words = {**words_for(m.language), **web_words(m.language), **book.config.words}
         self.pages = {c.key: self.page_name(c.key) for c in book.chapters}
         self.order = [c.key for c in book.chapters]
         self.cover_name = f"cover{m.cover.suffix.lower()}" if m.cover else "cover.png"

@@ -1,6 +1,7 @@
 """The words of the web edition's furniture (navigation, search, downloads), per language.
 
 Kept beside the web writer rather than in `words.py`: they are read by no other edition.
+book.toml's `[words]` overrides them like the other words (`words.WORD_KEYS` lists both).
 """
 
 from __future__ import annotations
