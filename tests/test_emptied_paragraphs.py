@@ -40,8 +40,9 @@ def test_epub_has_no_paragraph_emptied_by_removed_html(built):
     _, files = built
     assert paragraphs(epub_chapter(files, "01-embeds.xhtml")) == [
         (None, "The first paragraph."), ("kept-anchor", ""), (None, "\xa0"), (None, "The last paragraph.")]
-    assert paragraphs(epub_chapter(files, "02-form.xhtml")) == [
-        (None, "Search here: "), (None, "The closing paragraph.")]
+    form = epub_chapter(files, "02-form.xhtml")
+    assert paragraphs(form) == [(None, "Search here: "), (None, "The closing paragraph.")]
+    assert form.find(f".//{XHTML}blockquote") is None  # it held only the removed <embed>
 
 
 def test_web_pages_have_no_paragraph_emptied_by_removed_html(built):
@@ -52,6 +53,7 @@ def test_web_pages_have_no_paragraph_emptied_by_removed_html(built):
         (None, "The first paragraph."), ("kept-anchor", ""), (None, "\xa0"), (None, "The last paragraph.")]
     main = html.fromstring((site / "02-form.html").read_bytes()).get_element_by_id("content")
     assert [text for _, text in paragraphs(main)] == ["Search here: ", "The closing paragraph."]
+    assert main.find(".//blockquote") is None
 
 
 def test_author_is_still_told_what_was_removed(built):
@@ -60,5 +62,6 @@ def test_author_is_still_told_what_was_removed(built):
     for line in ("01-embeds.md:5:1: warning: <embed> removed (its text is kept)",
                  "01-embeds.md:7:1: warning: <input> removed (its text is kept)",
                  "02-form.md:3:14: warning: <form> removed (its text is kept)",
-                 "02-form.md:3:37: warning: <input> removed (its text is kept)"):
+                 "02-form.md:3:37: warning: <input> removed (its text is kept)",
+                 "02-form.md:7:3: warning: <embed> removed (its text is kept)"):
         assert line in text

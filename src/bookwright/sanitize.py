@@ -119,8 +119,16 @@ def drop_emptied_paragraphs(body) -> None:
     Markdown writes no empty paragraph, and a raw `<p></p>` shows nothing either, so none is
     lost; a paragraph with an attribute (`<p id="here"></p>`, a link's target) stays."""
     for p in list(body.iter("p")):
-        if not p.attrib and len(p) == 0 and not (p.text or "").strip(HTML_SPACE):
+        if _is_empty(p):
+            quote = p.getparent()
             p.drop_tree()  # its tail (text after it) stays in place
+            # A quotation that held only that paragraph (`> <embed …>`) would print as an empty rule.
+            if quote is not None and quote.tag == "blockquote" and _is_empty(quote):
+                quote.drop_tree()
+
+
+def _is_empty(el) -> bool:
+    return not el.attrib and len(el) == 0 and not (el.text or "").strip(HTML_SPACE)
 
 
 # --- what the allow-list removes, for the author -------------------------------------------
