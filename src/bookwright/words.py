@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bookwright.writers.web_words import WEB_WORDS
+from bookwright.web_words import WEB_WORDS
 
 WORDS = {
     "en": {"chapter": "Chapter", "section": "Section", "figure": "Figure", "table": "Table",

@@ -36,7 +36,7 @@ from bookwright.writers.common import (
 )
 from bookwright.writers.theme import code_css, font_files, stylesheet
 from bookwright.writers.web_search import SearchSection, chapter_sections, index_script, is_note_call, plain_text
-from bookwright.writers.web_words import web_words
+from bookwright.web_words import web_words
 
 # File names the site itself uses; a chapter with such a key gets a suffix instead.
 RESERVED_PAGES = {"index", "sitemap", "404"}

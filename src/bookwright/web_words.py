@@ -1,7 +1,8 @@
 """The words of the web edition's furniture (navigation, search, downloads), per language.
 
-Kept beside the web writer rather than in `words.py`: they are read by no other edition.
-book.toml's `[words]` overrides them like the other words (`words.WORD_KEYS` lists both).
+Apart from `words.py` because no other edition prints them; beside it, not in writers/,
+because book.toml's `[words]` overrides them like the other words and `words.WORD_KEYS`,
+which the config check reads, lists both.
 """
 
 from __future__ import annotations
