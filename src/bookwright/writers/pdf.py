@@ -356,8 +356,7 @@ class PdfEdition:
             # The screen edition is tagged for assistive technology (PDF/UA-1); its running
             # heads and folios are then marked as page furniture, which WeasyPrint leaves to us.
             doc.write_pdf(path, stylesheets=stylesheets, font_config=fonts, pdf_identifier=identifier,
-                          pdf_variant="pdf/ua-1")
-            finish_tagged_pdf(path)
+                          pdf_variant="pdf/ua-1", finisher=finish_tagged_pdf)
             report_lost_notes(self.book, self.lost_notes.lost, "PDF", diags)
         finally:
             logger.removeHandler(handler)

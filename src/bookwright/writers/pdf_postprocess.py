@@ -1,8 +1,9 @@
 """Finishing the PDF WeasyPrint wrote, where CSS layout has no say.
 
-The screen edition: running heads and folios become pagination artifacts, so that a
-screen reader skips them (WeasyPrint can tag them as artifacts only in PDF 2.0), and
-table header cells name the column or row they head.
+The screen edition, as WeasyPrint's finisher (on its objects, before the file is
+written): running heads and folios become pagination artifacts, so that a screen reader
+skips them (WeasyPrint can tag them as artifacts only in PDF 2.0), and table header cells
+name the column or row they head.
 
 A print interior: links, bookmarks and named destinations removed (paper has none, and
 printers reject annotations); the page boxes moved to the origin with an exact TrimBox
@@ -19,6 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pikepdf
+import pydyf
 from pikepdf import Array, Dictionary, Name
 
 from bookwright.writers.pdf_colour import convert_colours
@@ -31,54 +33,65 @@ REGISTERED_CONDITION = ("CGATS TR 001", "http://www.color.org", "SWOP (Publicati
 # --- the screen edition ----------------------------------------------------------------------
 
 
-def finish_tagged_pdf(path: Path) -> None:
-    """Marked content that no structure element holds (WeasyPrint's margin boxes) becomes
-    /Artifact /Pagination, and leaves the structure tree's parent tree. Header cells say
-    which cells they head (/Scope): a column from the table's head, a row elsewhere."""
-    with pikepdf.open(path, allow_overwriting_input=True) as pdf:
-        root = pdf.Root.get("/StructTreeRoot")
-        if root is None or "/ParentTree" not in root:
-            return
-        reachable: set[tuple[int, int]] = set()
-        pending = [(root.get("/K"), False)]
-        while pending:
-            node, in_head = pending.pop()
-            if isinstance(node, Array):
-                pending.extend((child, in_head) for child in node)
-            elif isinstance(node, Dictionary) and node.get("/Type") != Name.MCR:
-                if node.is_indirect:
-                    if node.objgen in reachable:
-                        continue
-                    reachable.add(node.objgen)
-                if node.get("/S") == Name.TH:
-                    attributes = node.get("/A")
-                    if not isinstance(attributes, Dictionary):
-                        attributes = node.A = Dictionary(O=Name.Table)
-                    attributes.Scope = Name.Column if in_head else Name.Row
-                pending.append((node.get("/K"), in_head or node.get("/S") == Name.THead))
-        nums = root.ParentTree.get("/Nums", Array())
-        parents = {int(nums[i]): nums[i + 1] for i in range(0, len(nums) - 1, 2)}
-        for page in pdf.pages:
-            elements = parents.get(int(page.obj.get("/StructParents", -1)))
-            if not isinstance(elements, Array):
+def finish_tagged_pdf(document, pdf) -> None:
+    """A WeasyPrint finisher (it sees the PDF's objects before they are written, so the file
+    is written once): marked content that no structure element holds (WeasyPrint's margin
+    boxes) becomes /Artifact /Pagination, and leaves the structure tree's parent tree.
+    Header cells say which cells they head (/Scope): a column from the table's head, a row
+    elsewhere."""
+
+    def resolve(value):
+        """(object, its number) for an indirect reference (b"12 0 R"), else (value, None)."""
+        if isinstance(value, bytes) and value.endswith(b" R"):
+            number = int(value.split()[0])
+            return pdf.objects[number], number
+        return value, None
+
+    root, _ = resolve(pdf.catalog.get("StructTreeRoot"))
+    if not isinstance(root, dict) or "ParentTree" not in root:
+        return
+    reachable: set[int] = set()
+    pending = [(root.get("K"), False)]
+    while pending:
+        node, in_head = pending.pop()
+        if isinstance(node, list):
+            pending.extend((child, in_head) for child in node)
+            continue
+        node, number = resolve(node)
+        if not isinstance(node, dict):
+            continue  # a marked-content id
+        if number is not None:
+            if number in reachable:
                 continue
-            orphans = {mcid for mcid, element in enumerate(elements)
-                       if isinstance(element, Dictionary) and element.objgen not in reachable}
-            if not orphans:
-                continue
-            instructions = []
-            for instruction in pikepdf.parse_content_stream(page.obj):
-                if (not isinstance(instruction, pikepdf.ContentStreamInlineImage)
-                        and str(instruction.operator) == "BDC"
-                        and isinstance(instruction.operands[1], Dictionary)
-                        and int(instruction.operands[1].get("/MCID", -1)) in orphans):
-                    instruction = pikepdf.ContentStreamInstruction(
-                        [Name.Artifact, Dictionary(Type=Name.Pagination)], pikepdf.Operator("BDC"))
-                instructions.append(instruction)
-            page.obj.Contents = pdf.make_stream(pikepdf.unparse_content_stream(instructions))
-            for mcid in orphans:
-                elements[mcid] = None
-        pdf.save(path, deterministic_id=True)
+            reachable.add(number)
+        if node.get("S") == "/TH":
+            attributes = node.get("A")
+            if not isinstance(attributes, dict):
+                attributes = node["A"] = pydyf.Dictionary({"O": "/Table"})
+            attributes["Scope"] = "/Column" if in_head else "/Row"
+        pending.append((node.get("K"), in_head or node.get("S") == "/THead"))
+    parent_tree, _ = resolve(root["ParentTree"])
+    nums = parent_tree.get("Nums", [])
+    parents = {nums[i]: nums[i + 1] for i in range(0, len(nums) - 1, 2)}
+    for number in pdf.pages["Kids"][::3]:
+        page = pdf.objects[number]
+        elements = parents.get(page.get("StructParents"))
+        if not isinstance(elements, list):
+            continue
+        orphans = {mcid for mcid, element in enumerate(elements)
+                   if isinstance(element, bytes) and resolve(element)[1] not in reachable}
+        if not orphans:
+            continue
+        stream, _ = resolve(page["Contents"])
+        operations = stream.stream
+        for index in range(2, len(operations)):
+            properties = operations[index - 1]
+            if (operations[index] == b"BDC" and isinstance(properties, dict)
+                    and properties.get("MCID") in orphans):
+                operations[index - 2] = "/Artifact"
+                operations[index - 1] = pydyf.Dictionary({"Type": "/Pagination"})
+        for mcid in orphans:
+            elements[mcid] = "null"
 
 
 # --- print interiors ---------------------------------------------------------------------------
