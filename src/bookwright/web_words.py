@@ -1,8 +1,7 @@
 """The words of the web edition's furniture (navigation, search, downloads), per language.
 
-Apart from `words.py` because no other edition prints them; beside it, not in writers/,
-because book.toml's `[words]` overrides them like the other words and `words.WORD_KEYS`,
-which the config check reads, lists both.
+Apart from the other editions' words because only the web edition prints them; words.py
+merges them into its table, so `words_for` and book.toml's `[words]` cover them too.
 """
 
 from __future__ import annotations
@@ -33,7 +32,3 @@ WEB_WORDS = {
            "about_epub": "para lectores de libros electrónicos", "about_pdf": "para leer en pantalla e imprimir",
            "print_pdf": "PDF para imprenta", "about_print": "interior listo para imprimir"},
 }
-
-
-def web_words(language: str) -> dict[str, str]:
-    return WEB_WORDS.get(language.split("-")[0].lower(), WEB_WORDS["en"])

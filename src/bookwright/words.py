@@ -44,9 +44,13 @@ APPARATUS_WORDS = {
 for _language, _words in APPARATUS_WORDS.items():
     WORDS[_language].update(_words)
 
-# What `[words]` in book.toml may override: every word the editions print, the web
-# edition's navigation, search and download words included.
-WORD_KEYS = tuple(WORDS["en"]) + tuple(WEB_WORDS["en"])
+# The web edition's navigation, search and download words join the table like the
+# apparatus's, so one lookup (and one `[words]` override) serves every edition.
+for _language, _words in WORDS.items():
+    _words.update(WEB_WORDS.get(_language, WEB_WORDS["en"]))
+
+# What `[words]` in book.toml may override: every word the editions print.
+WORD_KEYS = tuple(WORDS["en"])
 
 
 def words_for(language: str, overrides: dict[str, str] | None = None) -> dict[str, str]:

@@ -36,7 +36,6 @@ from bookwright.writers.common import (
 )
 from bookwright.writers.theme import code_css, font_files, stylesheet
 from bookwright.writers.web_search import SearchSection, chapter_sections, index_script, is_note_call, plain_text
-from bookwright.web_words import web_words
 
 # File names the site itself uses; a chapter with such a key gets a suffix instead.
 RESERVED_PAGES = {"index", "sitemap", "404"}
@@ -64,8 +63,7 @@ class WebEdition:
         self.moment = moment
         self.downloads = [d for d in downloads if d.path.is_file()]
         m = book.metadata
-        # The author's [words] choices win over both the book's words and the web furniture's.
-        self.words = {**words_for(m.language), **web_words(m.language), **book.config.words}
+        self.words = words_for(m.language, book.config.words)
         self.pages = {c.key: self.page_name(c.key) for c in book.chapters}
         self.order = [c.key for c in book.chapters]
         self.cover_name = f"cover{m.cover.suffix.lower()}" if m.cover else "cover.png"
