@@ -107,7 +107,7 @@ def engine_floor_inputs(book: Path, work: Path) -> Path:
         "import sys\n"
         "from pathlib import Path\n"
         "from bookwright.diagnostics import Diagnostics\n"
-        "from bookwright.pipeline import resolve\n"
+        "from bookwright.build.pipeline import resolve\n"
         "from bookwright.writers.pdf import PdfEdition\n"
         "from bookwright.writers.theme import code_css, stylesheet\n"
         "book = resolve(Path(sys.argv[1]), Diagnostics())\n"
@@ -118,7 +118,7 @@ def engine_floor_inputs(book: Path, work: Path) -> Path:
     )
     subprocess.run([PYTHON, str(script), str(book), str(work)], check=True)
     # argv[3], when given, is the PDF variant: the screen PDF is written as "pdf/ua-1"
-    # (tagged, writers/pdf.py), which costs WeasyPrint more than the plain floor.
+    # (tagged, writers/pdf/__init__.py), which costs WeasyPrint more than the plain floor.
     runner = work / "weasyprint_alone.py"
     runner.write_text(
         "import sys\n"
@@ -135,7 +135,7 @@ def engine_floor_inputs(book: Path, work: Path) -> Path:
     return runner
 
 
-SCREEN_PDF_VARIANT = "pdf/ua-1"  # what writers/pdf.py passes to write_pdf for the screen PDF
+SCREEN_PDF_VARIANT = "pdf/ua-1"  # what writers/pdf/__init__.py passes to write_pdf for the screen PDF
 
 
 def edit_one_paragraph(book: Path) -> None:
@@ -151,7 +151,7 @@ def run_size(size: str, work: Path, jobs: int | None) -> dict:
     out = work / f"dist-{size}"
     result: dict = {"size": size, "chapters": SIZES[size][0]}
     formats = ["epub", "pdf"] + (["web"] if "web" in subprocess.run(
-        [PYTHON, "-c", "from bookwright.pipeline import FORMATS; print(','.join(FORMATS))"],
+        [PYTHON, "-c", "from bookwright.build.pipeline import FORMATS; print(','.join(FORMATS))"],
         capture_output=True, text=True).stdout else [])
     pandoc = pandoc_epub(book, work)
     for fmt in formats:

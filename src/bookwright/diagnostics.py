@@ -53,6 +53,13 @@ class Diagnostics:
     def warning(self, path, line: int, col: int, message: str, hint: str = "") -> None:
         self.items.append(Diagnostic(self.display_path(path), line, col, "warning", message, hint))
 
+    def error_at(self, where, message: str, hint: str = "") -> None:
+        """An error at a SourceLocation (anything with path, line and col)."""
+        self.error(where.path, where.line, where.col, message, hint)
+
+    def warning_at(self, where, message: str, hint: str = "") -> None:
+        self.warning(where.path, where.line, where.col, message, hint)
+
     @property
     def errors(self) -> list[Diagnostic]:
         return [d for d in self.items if d.severity == "error"]

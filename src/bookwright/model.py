@@ -65,7 +65,7 @@ class PageOptions:
 
 @dataclass
 class PrintOptions:
-    """[print]: the print-ready PDFs (see writers/print_profiles.py for what each profile does)."""
+    """[print]: the print-ready PDFs (see writers/pdf/print/profiles.py for what each profile does)."""
 
     profiles: tuple[str, ...] = ()  # built by default besides the EPUB and the screen PDF
     bleed: bool = False  # art runs off the page: bleed on the top, bottom and outside edge
@@ -109,7 +109,7 @@ class Config:
     bibliography: Path | None = None  # a .bib or CSL-JSON .json file inside the book folder
     csl: str = ""  # a .csl file inside the book folder, or the name of a bundled CSL style
     notes: NoteOptions = field(default_factory=lambda: NoteOptions())
-    # Issue 6: [epub] accessibility-summary / certified-by and [print] isbn; see accessibility/config.py.
+    # Issue 6: [epub] accessibility-summary / certified-by and [print] isbn; see load/epub_options.py.
     accessibility: AccessibilityOptions = field(default_factory=lambda: AccessibilityOptions())
 
 
@@ -228,7 +228,7 @@ class ParsedChapter:
     references: list[Reference]
     links: list[ChapterLink]
     images: list[ImageUse]
-    # Scholarly apparatus (issue 7), filled by apparatus/facts.py (collect_facts).
+    # Scholarly apparatus (issue 7), filled by parse/facts.py (collect_facts).
     citations: list[CitationUse] = field(default_factory=list)
     index_marks: list[IndexMark] = field(default_factory=list)
     formulas: list[FormulaUse] = field(default_factory=list)
@@ -313,7 +313,7 @@ class ResolvedBook:
     toc: list[TocEntry]
     targets: dict[str, Target]
     images: list[Path]  # every image the book uses, absolute, inside the book folder
-    moment: datetime.datetime | None = None  # the build's timestamp; see moment.py
+    moment: datetime.datetime | None = None  # the build's timestamp; see load/moment.py
     # The lists of figures and tables book.toml asks for ("figures", "tables"), in reading order.
     lists: dict[str, list[Target]] = field(default_factory=dict)
     # The back-of-book index as data (issue 7): the generated index chapter shows it with

@@ -1,0 +1,104 @@
+"""Issue 4: Markdown made from the syntax bookwright accepts (and raw HTML, and any
+Unicode) either builds an EPUB that EPUBCheck passes and a PDF that opens, or fails with
+diagnostics that name a line; never another exception.
+
+The default run is short; BOOKWRIGHT_FUZZ_EXAMPLES=500 runs a longer one. The PDF is
+laid out for the first few examples only (it costs seconds each).
+"""
+
+from __future__ import annotations
+
+import itertools
+import os
+import tempfile
+from pathlib import Path
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from bookwright.build.pipeline import build
+from support import epubcheck
+
+EXAMPLES = int(os.environ.get("BOOKWRIGHT_FUZZ_EXAMPLES", "15"))
+PDF_EXAMPLES = max(3, EXAMPLES // 10)
+
+WORD = st.text(st.characters(codec="utf-8", exclude_categories=("Cs",)), min_size=1, max_size=12) | st.sampled_from(
+    ["trust", "café", "e\u0301", "שלום", "مرحبا", "漢字", "😀", "👩‍👩‍👧", "a&b", "<3", "x*y", "_", "`", "\\", "@", "#", "|"])
+TEXT = st.lists(WORD, min_size=1, max_size=8).map(" ".join)
+RAW_HTML = st.sampled_from([
+    "<kbd>Ctrl</kbd>", '<abbr title="x & y">XY</abbr>', "<span lang=\"de\">Wort</span>", "<sub>2</sub>",
+    "<script>alert(1)</script>", '<a href="javascript:alert(1)">x</a>', '<img src="x" onerror="alert(1)">',
+    "<iframe src=\"http://127.0.0.1:9/\"></iframe>", "<em>unclosed", "</div>", "<div>", "<b><i>crossed</b></i>",
+    "<form><input></form>", '<span style="color:red">red</span>', "<!-- comment -->", "<p>para", "<br>", "&nbsp;&amp;",
+    '<a data-chapter="nope" data-id="x">y</a>', "<object data=x></object>", "<svg><circle r=1></svg>",
+])
+LABEL = st.sampled_from(["sec-a", "sec-b", "fig-a", "tbl-a", "sec-missing"])
+
+
+@st.composite
+def block(draw) -> str:
+    kind = draw(st.sampled_from(["para", "heading", "list", "quote", "table", "note", "ref", "html", "code", "image"]))
+    text = draw(TEXT)
+    if kind == "heading":
+        label = draw(st.none() | LABEL)
+        return "#" * draw(st.integers(2, 6)) + " " + text + (f" {{#{label}}}" if label else "")
+    if kind == "list":
+        items = draw(st.lists(TEXT, min_size=1, max_size=4))
+        depth = draw(st.integers(0, 3))
+        marker = draw(st.sampled_from(["-", "*", "1."]))
+        return "\n".join("    " * min(i, depth) + f"{marker} {item}" for i, item in enumerate(items))
+    if kind == "quote":
+        return "> " * draw(st.integers(1, 4)) + text
+    if kind == "table":
+        cells = draw(st.lists(TEXT.map(lambda t: t.replace("|", "/")), min_size=2, max_size=2))
+        caption = draw(st.none() | TEXT)
+        table = f"| A | B |\n|---|---|\n| {cells[0]} | {cells[1]} |"
+        return table + (f"\n\n: {caption} {{#tbl-a}}" if caption else "")
+    if kind == "note":
+        return f"{text}[^n1]\n\n[^n1]: {draw(TEXT)}"
+    if kind == "ref":
+        return f"{text} @{draw(LABEL)} and [-@{draw(LABEL)}]."
+    if kind == "html":
+        return f"{text} {draw(RAW_HTML)} {draw(TEXT)}"
+    if kind == "code":
+        return f"```\n{text}\n```"
+    if kind == "image":
+        return f"![{text}](images/dot.png){{#fig-a}}"
+    return text
+
+
+DOCUMENT = st.tuples(TEXT, st.lists(block(), max_size=8)).map(
+    lambda parts: f"# {parts[0]} {{#sec-top}}\n\n" + "\n\n".join(parts[1]) + "\n")
+COUNTER = itertools.count()
+DOT_PNG = bytes.fromhex("89504e470d0a1a0a0000000d4948445200000001000000010802000000907753de0000000c4944415408d763f8cf"
+                        "c0000003010100c9fe92ef0000000049454e44ae426082")
+
+
+@settings(max_examples=EXAMPLES, deadline=None, derandomize=True, suppress_health_check=list(HealthCheck))
+@given(chapters=st.lists(DOCUMENT, min_size=1, max_size=2), title=TEXT)
+def test_any_book_builds_cleanly_or_fails_with_located_diagnostics(chapters, title):
+    number = next(COUNTER)
+    with tempfile.TemporaryDirectory() as folder:
+        root = Path(folder) / "book"
+        (root / "images").mkdir(parents=True)
+        (root / "images" / "dot.png").write_bytes(DOT_PNG)
+        toml_title = title.replace("\\", "\\\\").replace('"', '\\"')
+        (root / "book.toml").write_text(
+            f'[book]\ntitle = "{toml_title}"\nauthors = ["{toml_title}"]\nlanguage = "en"\n', encoding="utf-8")
+        for index, text in enumerate(chapters, 1):
+            (root / f"{index:02d}-chapter.md").write_text(text, encoding="utf-8")
+        formats = ("epub", "pdf") if number < PDF_EXAMPLES else ("epub",)
+        result = build(root, Path(folder) / "out", formats)  # any exception fails the test
+        errors = result.diagnostics.errors
+        if errors:
+            assert not result.outputs
+            for error in errors:
+                assert error.path.endswith((".md", ".toml")), error.format()
+                assert error.line >= 1 or error.path == "book.toml", error.format()
+            return
+        outputs = {o.format: o.path for o in result.outputs}
+        assert epubcheck(outputs["epub"]) == []
+        if "pdf" in outputs:
+            from pypdf import PdfReader
+
+            assert len(PdfReader(str(outputs["pdf"])).pages) >= 1

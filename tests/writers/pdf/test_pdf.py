@@ -1,0 +1,321 @@
+"""The PDF edition read back page by page: the contents against the pages where the headings
+really are, the bookmarks, right-hand chapter openings, running heads, folios, notes at the
+foot of their page, fonts and page size.
+
+Each fixture book is built once for the module; the sample book comes from the session build.
+"""
+
+from __future__ import annotations
+
+import copy
+import re
+import shutil
+import subprocess
+
+import pytest
+
+from bookwright.writers.common import iter_toc, toc_label
+
+from support.readback import Pdf, pdf_contents, squash, text_of
+from support import build_book
+
+FIXTURES = ("minimal", "parts-appendix", "configured")
+ALL = FIXTURES + ("sample",)
+ROMAN = re.compile(r"^[ivxlcdm]+$")
+
+
+@pytest.fixture(scope="module")
+def builds(tmp_path_factory, sample_build):
+    results = {"sample": sample_build}
+    for name in FIXTURES:
+        result = build_book(name, tmp_path_factory.mktemp(name), formats=("pdf",))
+        assert not result.diagnostics.errors, [d.format() for d in result.diagnostics.errors]
+        results[name] = result
+    return results
+
+
+@pytest.fixture(scope="module")
+def pdfs(builds):
+    return {name: Pdf(next(o.path for o in result.outputs if o.format == "pdf")) for name, result in builds.items()}
+
+
+def roman_value(text: str) -> int:
+    values = {"i": 1, "v": 5, "x": 10, "l": 50, "c": 100, "d": 500, "m": 1000}
+    total = 0
+    for char, following in zip(text, text[1:] + " "):
+        value = values[char]
+        total += -value if following != " " and values[following] > value else value
+    return total
+
+
+def title_of(label: str) -> str:
+    """A contents label without its chapter number: "5. Trust" → "Trust"."""
+    return re.sub(r"^[0-9A-Z]+\. ", "", label)
+
+
+def chapter_pages(pdf: Pdf, book) -> dict[str, int]:
+    """Chapter and part openings (page index), from the bookmarks."""
+    wanted = {toc_label(e) for e in iter_toc(book.toc) if e.level <= 1}
+    found = {}
+
+    def walk(items):
+        for title, page, children in items:
+            if title in wanted:
+                found[title] = page
+            walk(children)
+
+    walk(pdf.outline())
+    assert set(found) == wanted
+    return found
+
+
+def body_start(pdf: Pdf, book) -> int:
+    """The first page of the body: the first part, or else the first numbered chapter."""
+    first = next(c for c in book.chapters if c.role == "chapter" or c.source.part is not None)
+    if first.source.part is not None:
+        label = book.parts[first.source.part].title
+    else:
+        label = toc_label(next(e for e in iter_toc(book.toc) if e.chapter == first.key))
+    return chapter_pages(pdf, book)[label]
+
+
+# --- contents ---------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("name", ALL)
+def test_contents_list_the_book_in_order(pdfs, builds, name):
+    book = builds[name].book
+    parts = [p.title for p in book.parts]
+    expected = [toc_label(e) for e in iter_toc(book.toc)]
+    printed = [label for label, _ in pdf_contents(pdfs[name], parts)]
+    # Generated front matter (lists of figures and tables) may be listed before the book.
+    assert printed[len(printed) - len(expected):] == expected
+    assert all(label not in expected for label in printed[:len(printed) - len(expected)])
+
+
+@pytest.mark.parametrize("name", ALL)
+def test_contents_page_numbers_are_the_pages_the_headings_are_on(pdfs, builds, name):
+    pdf = pdfs[name]
+    parts = [p.title for p in builds[name].book.parts]
+    entries = pdf_contents(pdf, parts)
+    checked = 0
+    for label, folio in entries:
+        if folio is None:
+            assert label in parts  # only a part is listed without a page
+            continue
+        page = pdf.page_with_folio(folio)
+        heading = title_of(label) if re.match(r"^[0-9A-Z]+\. ", label) else label
+        assert heading in page.body, f"{label!r} is not on the page printed {folio}"
+        checked += 1
+    assert checked == len([e for e in entries if e[1] is not None]) > 0
+
+
+def test_front_matter_is_numbered_in_roman_and_the_body_in_arabic(pdfs):
+    entries = dict(pdf_contents(pdfs["parts-appendix"], ["Part One: Lighting", "Part Two: Keeping"]))
+    assert entries["Preface"] == "vii"
+    assert entries["1. Trimming the Wick"] == "3"  # the part's page is page 1
+    assert entries["A. Checklists"] == "13"
+
+
+@pytest.mark.parametrize("name", ALL)
+def test_folios_count_pages_in_two_sequences(pdfs, builds, name):
+    """Roman from the first page; arabic restarting at 1 on the first page of the body."""
+    pdf, book = pdfs[name], builds[name].book
+    start = body_start(pdf, book)
+    for page in pdf.pages:
+        if not page.foot:
+            continue
+        if page.index < start:
+            assert ROMAN.match(page.foot) and roman_value(page.foot) == page.index + 1, (page.index, page.foot)
+        else:
+            assert page.foot.isdigit() and int(page.foot) == page.index - start + 1, (page.index, page.foot)
+
+
+# --- bookmarks --------------------------------------------------------------------------------
+
+
+def toc_shape(entries) -> list:
+    return [(toc_label(e), toc_shape(e.children)) for e in entries]
+
+
+def outline_shape(items) -> list:
+    return [(title, outline_shape(children)) for title, _, children in items]
+
+
+@pytest.mark.parametrize("name", ALL)
+def test_bookmarks_mirror_the_contents(pdfs, builds, name):
+    book = builds[name].book
+    outline = pdfs[name].outline()
+    expected = toc_shape(book.toc)
+    # The contents page itself (and any generated lists) are bookmarked before the book.
+    front = outline[:len(outline) - len(expected)]
+    assert "Contents" in [title for title, _, _ in front]
+    assert outline_shape(outline[len(front):]) == expected
+
+
+@pytest.mark.parametrize("name", ALL)
+def test_bookmarks_point_at_the_pages_the_contents_name(pdfs, builds, name):
+    pdf = pdfs[name]
+    folios = dict(pdf_contents(pdf, [p.title for p in builds[name].book.parts]))
+
+    def walk(items):
+        for title, page, children in items:
+            if folios.get(title):
+                assert pdf.page_with_folio(folios[title]).index == page, title
+            walk(children)
+
+    walk(pdf.outline())
+
+
+def test_configured_toc_depth_reaches_the_bookmarks(pdfs):
+    assert outline_shape(pdfs["configured"].outline())[-2:] == [
+        ("1. Layers", [("1.1 Outer layer", [("1.1.1 Inner layer", [])]), ("1.2 Second layer", [])]),
+        ("Afterword", [("A last word", [])]),
+    ]
+
+
+# --- pages --------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("name", ALL)
+def test_chapters_and_parts_open_on_right_hand_pages(pdfs, builds, name):
+    for label, page in chapter_pages(pdfs[name], builds[name].book).items():
+        assert pdfs[name].pages[page].is_right, f"{label} opens on page {page + 1}"
+
+
+@pytest.mark.parametrize("name", ALL)
+def test_running_heads(pdfs, builds, name):
+    """Book title over left pages, chapter title over right pages, none on openings."""
+    pdf, book = pdfs[name], builds[name].book
+    openings = chapter_pages(pdf, book)
+    titles_by_page = {}
+    for entry in iter_toc(book.toc):
+        if entry.level == 1:
+            chapter = next(c for c in book.chapters if c.key == entry.chapter)
+            titles_by_page[openings[toc_label(entry)]] = chapter.title
+    for label, page in openings.items():
+        assert pdf.pages[page].head == "", f"a running head on the opening of {label}"
+    current = None
+    checked = {"left": 0, "right": 0}
+    # Front matter carries folios only; the heads start with the body.
+    for page in pdf.pages[body_start(pdf, book):]:
+        if page.index in titles_by_page:
+            current = titles_by_page[page.index]
+            continue
+        if page.index in openings.values() or page.blank:
+            continue
+        if page.is_right:
+            assert page.head == current, f"page {page.index + 1}"
+            checked["right"] += 1
+        else:
+            assert page.head.casefold() == book.metadata.title.casefold(), f"page {page.index + 1}"
+            checked["left"] += 1
+    if name in ("parts-appendix", "sample"):  # books with chapters longer than two pages
+        assert checked["left"] and checked["right"]
+
+
+def note_calls(book) -> dict[int, str]:
+    """For each note, the words its call follows in the text, as a reader sees them."""
+    contexts = {}
+    for chapter in book.chapters:
+        body = copy.deepcopy(chapter.body)
+        for call in body.xpath(".//a[contains(concat(' ', @class, ' '), ' noteref ')]"):
+            call.text = f"\u27e6{call.get('data-note')}\u27e7"
+        text = squash(body.text_content())
+        for match in re.finditer(r"(\S+ \S+)\u27e6(\d+)\u27e7", text):
+            contexts.setdefault(int(match.group(2)), match.group(1))
+    return contexts
+
+
+def call_pages(pdf: Pdf, context: str, number: int) -> list[int]:
+    pages = [p.index for p in pdf.pages if f"{context}{number}" in p.body]
+    if not pages:  # the two words before the call were split by a page break
+        pages = [p.index for p in pdf.pages if f"{context.split()[-1]}{number}" in p.body]
+    return pages
+
+
+def note_placement(pdf: Pdf, book) -> list[tuple[int, list[int], list[int]]]:
+    """(note number, pages its call is found on, pages its text starts on) for every note."""
+    calls = note_calls(book)
+    notes = [note for chapter in book.chapters for note in chapter.notes]
+    assert sorted(calls) == [n.number for n in notes]
+    placed = []
+    for note in notes:
+        opening = f"{note.number}. " + " ".join(text_of(note.body).split()[:4])
+        placed.append((note.number, call_pages(pdf, calls[note.number], note.number),
+                       [p.index for p in pdf.pages if opening in p.body]))
+    return placed
+
+
+@pytest.mark.parametrize("name", FIXTURES)
+def test_footnotes_sit_at_the_foot_of_the_page_that_calls_them(pdfs, builds, name):
+    pdf = pdfs[name]
+    for number, calls, notes in note_placement(pdf, builds[name].book):
+        assert len(notes) == 1 and calls == notes, f"note {number}: called on {calls}, set on {notes}"
+        page = pdf.pages[notes[0]]
+        lines = page.lines
+        call_line = next(i for i, line in enumerate(lines) if re.search(rf"\D{number}(\D|$)", line)
+                         and not line.startswith(f"{number}. "))
+        note_line = next(i for i, line in enumerate(lines) if f"{number}. " in line and i >= call_line)
+        assert call_line <= note_line  # the note is set below the text that calls it
+
+
+def test_sample_footnotes_sit_under_their_calls(pdfs, builds):
+    """WeasyPrint 70 moves a note that does not fit under its call to the top of the next
+    page's note area (its `footnote-policy: line` moves the call and then the note a page
+    further still), so in the sample a note may follow its call by one page, but only when
+    the call is in the last lines of a full page."""
+    pdf = pdfs["sample"]
+    for number, calls, notes in note_placement(pdf, builds["sample"].book):
+        assert len(calls) == 1 and len(notes) == 1, f"note {number}: called on {calls}, set on {notes}"
+        if calls == notes:
+            continue
+        assert notes[0] == calls[0] + 1, f"note {number}: called on {calls}, set on {notes}"
+        page = pdf.pages[calls[0]]
+        text_lines = [line for line in page.lines if not re.match(r"^\d+\. ", line)]
+        assert any(re.search(rf"\D{number}(\D|$)", line) for line in text_lines[-6:]), \
+            f"note {number} was moved on although its call is not at the foot of page {calls[0] + 1}"
+
+
+# --- fonts and paper ------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("name", ALL)
+def test_every_font_is_embedded_and_the_book_face_is_libertine(pdfs, name):
+    fonts = pdfs[name].fonts()
+    assert fonts and all(fonts.values()), fonts
+    families = {re.sub(r"^/?[A-Z]{6}\+", "", font) for font in fonts}
+    assert "Linux-Libertine-O" in families
+    assert all("Libertine" in family for family in families), families  # no DejaVu fallback anywhere
+
+
+@pytest.mark.skipif(shutil.which("pdffonts") is None, reason="poppler-utils is not installed")
+@pytest.mark.parametrize("name", ("parts-appendix", "sample"))
+def test_pdffonts_agrees(pdfs, name):
+    out = subprocess.run(["pdffonts", str(pdfs[name].path)], capture_output=True, text=True, check=True).stdout
+    rows = [line.split() for line in out.splitlines()[2:] if line.strip()]
+    assert rows
+    for row in rows:
+        # name type... encoding emb sub uni object-id generation
+        emb = row[-5]
+        assert emb == "yes", row
+        assert "DejaVu" not in row[0]
+
+
+@pytest.mark.parametrize("name, size", [("minimal", (432, 648)), ("parts-appendix", (432, 648)),
+                                        ("sample", (432, 648)), ("configured", (360, 576))])
+def test_page_size_follows_the_trim(pdfs, name, size):
+    assert {(round(p.width), round(p.height)) for p in pdfs[name].pages} == {size}
+
+
+def test_half_title_title_and_copyright_pages(pdfs):
+    pages = pdfs["parts-appendix"].pages
+    assert pages[0].body == "Lanterns and Ledgers"
+    assert pages[0].is_right
+    title = next(p for p in pages[1:] if p.body)
+    assert title.is_right
+    assert title.body == "Lanterns and Ledgers A Fixture Book Ada Quill, Ben Marsh Fixture House"
+    copyright_page = pages[title.index + 1]
+    assert "Copyright © 2025 Ada Quill and Ben Marsh." in copyright_page.body
+    assert "ISBN 9780000000017" in copyright_page.body
+    assert all(not p.head and not p.foot for p in pages[:title.index + 2])
