@@ -107,14 +107,12 @@ def engine_floor_inputs(book: Path, work: Path) -> Path:
         "import sys\n"
         "from pathlib import Path\n"
         "from bookwright.diagnostics import Diagnostics\n"
-        "from bookwright.build.pipeline import resolve\n"
-        "from bookwright.writers.pdf import PdfEdition\n"
-        "from bookwright.writers.theme import code_css, stylesheet\n"
-        "book = resolve(Path(sys.argv[1]), Diagnostics())\n"
-        "edition = PdfEdition(book, book.moment)\n"
-        "Path(sys.argv[2], 'book.html').write_text(edition.html_document(), encoding='utf-8')\n"
-        "css = stylesheet('base.css', 'print.css') + code_css() + edition.generated_css()\n"
-        "Path(sys.argv[2], 'book.css').write_text(css, encoding='utf-8')\n"
+        "from bookwright.build.pipeline import prepare_book\n"
+        "from bookwright.writers.pdf.document import PdfDocument\n"
+        "book = prepare_book(Path(sys.argv[1]), Diagnostics())\n"
+        "document = PdfDocument(book)\n"
+        "Path(sys.argv[2], 'book.html').write_text(document.html_document(), encoding='utf-8')\n"
+        "Path(sys.argv[2], 'book.css').write_text(document.stylesheet(), encoding='utf-8')\n"
     )
     subprocess.run([PYTHON, str(script), str(book), str(work)], check=True)
     # argv[3], when given, is the PDF variant: the screen PDF is written as "pdf/ua-1"
@@ -150,9 +148,7 @@ def run_size(size: str, work: Path, jobs: int | None) -> dict:
     book = generate(work / f"book-{size}", size)
     out = work / f"dist-{size}"
     result: dict = {"size": size, "chapters": SIZES[size][0]}
-    formats = ["epub", "pdf"] + (["web"] if "web" in subprocess.run(
-        [PYTHON, "-c", "from bookwright.build.pipeline import FORMATS; print(','.join(FORMATS))"],
-        capture_output=True, text=True).stdout else [])
+    formats = ["epub", "pdf", "web"]
     pandoc = pandoc_epub(book, work)
     for fmt in formats:
         shutil.rmtree(out, ignore_errors=True)

@@ -1,9 +1,69 @@
-"""The names of the editions, apart from the pipeline that builds them, so that the
-command line can read its arguments (and skip a no-op build) without importing it."""
+"""The one list of editions a build can make: the registry the pipeline loops over.
+
+Each entry says what the edition is called (on the command line, in `[print] profiles`,
+in messages), where it is written in the output folder, whether it is laid out in pages
+or is a folder, and which writer makes it. The writer is named, not imported, so that
+the command line can read its arguments and skip a build whose inputs did not change
+without importing WeasyPrint or ebooklib; `Edition.write` imports it when it is needed.
+
+Adding an edition means adding an entry here and a folder under `writers/` whose class
+takes this entry and implements `write(book, target, context) -> note`
+(see `writers/__init__.py` for the contract).
+"""
 
 from __future__ import annotations
 
-FORMATS = ("epub", "pdf", "web")
-# Print-ready interiors (writers/pdf/print/profiles.py): built only when --format names them
-# or book.toml lists them in [print] profiles; each is dist/<slug>-<profile>.pdf.
-PRINT_FORMATS = ("print-kdp", "print-ingram", "print-press")
+import importlib
+from dataclasses import dataclass
+from pathlib import Path
+
+# Print-on-demand services an interior can be made for (writers/pdf/print/profiles.py holds
+# each one's rules); `print-<name>` is the edition, `[print] profiles` names them.
+PRINT_PROFILES = ("kdp", "ingram", "press")
+
+
+@dataclass(frozen=True)
+class Edition:
+    name: str
+    output: str  # the file or folder it writes in the output folder; "{slug}" is the book's
+    writer: str  # "module:Class": the class takes this entry and writes the edition
+    paged: bool = False  # laid out in pages: the EPUB's page list can follow its layout
+    folder: bool = False  # writes a folder, not a file
+    default: bool = True  # made by a plain `bookwright build` (print interiors: when [print] asks)
+    profile: str = ""  # a print interior's profile
+
+    def output_path(self, out: Path, slug: str) -> Path:
+        return out / self.output.format(slug=slug)
+
+    def write(self, book, target: Path, context) -> str:
+        """Writes the edition at `target` (a temporary path the build renames into place)
+        and returns what the build line says about it."""
+        module, _, name = self.writer.partition(":")
+        return getattr(importlib.import_module(module), name)(self).write(book, target, context) or ""
+
+
+EDITIONS: dict[str, Edition] = {
+    edition.name: edition
+    for edition in (
+        Edition("epub", "{slug}.epub", "bookwright.writers.epub:EpubEdition"),
+        Edition("pdf", "{slug}.pdf", "bookwright.writers.pdf:ScreenPdfEdition", paged=True),
+        *(Edition(f"print-{profile}", f"{{slug}}-{profile}.pdf", "bookwright.writers.pdf.print:PrintEdition",
+                  paged=True, default=False, profile=profile) for profile in PRINT_PROFILES),
+        # The web edition offers the other editions of the same run for download, so it is written last.
+        Edition("web", "site", "bookwright.writers.web:WebEdition", folder=True),
+    )
+}
+
+
+def default_editions(print_profiles: tuple[str, ...] = ()) -> tuple[str, ...]:
+    """What a plain `bookwright build` makes: every default edition and the print
+    interiors `[print] profiles` asks for."""
+    return tuple(name for name, edition in EDITIONS.items()
+                 if edition.default or edition.profile in print_profiles)
+
+
+def build_order(names) -> list[Edition]:
+    """Paged editions first (the EPUB's page list follows their layout), folders last
+    (the web edition copies the files made before it)."""
+    chosen = [EDITIONS[name] for name in names]
+    return sorted(chosen, key=lambda e: (not e.paged, e.folder))

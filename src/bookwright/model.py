@@ -8,6 +8,7 @@ book that the writers read and never change.
 from __future__ import annotations
 
 import datetime
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -235,6 +236,10 @@ class ParsedChapter:
 
 
 # --- resolve -------------------------------------------------------------------------------
+# What the whole-book pass returns is frozen: the dataclasses cannot be reassigned and their
+# collections are tuples and read-only mappings, so a writer cannot change what another
+# writer reads. (Chapter bodies are lxml trees, which cannot be frozen: every writer works
+# on `writers.common.body_copy`, and a test checks that writing leaves them as they were.)
 
 
 @dataclass(frozen=True)
@@ -250,17 +255,17 @@ class Target:
     title: str
 
 
-@dataclass
+@dataclass(frozen=True)
 class TocEntry:
     title: str
     chapter: str  # chapter or part key
     element_id: str  # "" for the top of the chapter file
     number: str
     level: int  # 0 part, 1 chapter, 2 section, ...
-    children: list[TocEntry] = field(default_factory=list)
+    children: tuple[TocEntry, ...] | list[TocEntry] = field(default_factory=list)  # a list while resolving
 
 
-@dataclass
+@dataclass(frozen=True)
 class Note:
     number: int
     id: str  # element id of the note, unique in its chapter
@@ -269,7 +274,7 @@ class Note:
     label: str = ""  # the author's `[^label]`, to find the call in the source
 
 
-@dataclass
+@dataclass(frozen=True)
 class ResolvedChapter:
     key: str
     source: ChapterSource
@@ -278,14 +283,15 @@ class ResolvedChapter:
     number: str  # "5", "A" or ""
     heading_id: str
     body: html.HtmlElement
-    notes: list[Note]
+    notes: tuple[Note, ...] | list[Note]  # a list while resolving
+    generated: bool = False  # written by the whole-book pass (notes, references, index), not by the author
 
     @property
     def is_front_matter(self) -> bool:
         return self.source.is_front_matter
 
 
-@dataclass
+@dataclass(frozen=True)
 class IndexLocator:
     """One place a term is marked: a link target, and how the EPUB and web editions name it."""
 
@@ -294,34 +300,35 @@ class IndexLocator:
     label: str  # "1.2" (the section), "1" or a chapter title
 
 
-@dataclass
+@dataclass(frozen=True)
 class IndexEntry:
     term: str
     sort_key: tuple
-    locators: list[IndexLocator] = field(default_factory=list)
-    see: list[str] = field(default_factory=list)
-    see_also: list[str] = field(default_factory=list)
-    children: list[IndexEntry] = field(default_factory=list)
+    # Lists while the index is collected, tuples in the resolved book.
+    locators: tuple[IndexLocator, ...] | list[IndexLocator] = field(default_factory=list)
+    see: tuple[str, ...] | list[str] = field(default_factory=list)
+    see_also: tuple[str, ...] | list[str] = field(default_factory=list)
+    children: tuple[IndexEntry, ...] | list[IndexEntry] = field(default_factory=list)
 
 
-@dataclass
+@dataclass(frozen=True)
 class ResolvedBook:
     root: Path
     config: Config
-    parts: list[Part]
-    chapters: list[ResolvedChapter]
-    toc: list[TocEntry]
-    targets: dict[str, Target]
-    images: list[Path]  # every image the book uses, absolute, inside the book folder
-    moment: datetime.datetime | None = None  # the build's timestamp; see load/moment.py
+    parts: tuple[Part, ...]
+    chapters: tuple[ResolvedChapter, ...]  # in reading order, generated back matter included
+    toc: tuple[TocEntry, ...]
+    targets: Mapping[str, Target]
+    images: tuple[Path, ...]  # every image the book uses, absolute, inside the book folder
+    moment: datetime.datetime  # the build's timestamp; see load/moment.py
     # The lists of figures and tables book.toml asks for ("figures", "tables"), in reading order.
-    lists: dict[str, list[Target]] = field(default_factory=dict)
+    lists: Mapping[str, tuple[Target, ...]]
     # The back-of-book index as data (issue 7): the generated index chapter shows it with
     # links; the PDF writer prints page numbers from it instead.
-    index: list[IndexEntry] = field(default_factory=list)
+    index: tuple[IndexEntry, ...]
     # The bytes every edition embeds for each image (and the cover): checked, scaled and
-    # made inert by assets/prepare.py. Writers never copy an image file from disk themselves.
-    assets: dict[Path, bytes] = field(default_factory=dict)
+    # made inert by resolve/assets/prepare.py. Writers never copy an image file from disk themselves.
+    assets: Mapping[Path, bytes]
 
     @property
     def metadata(self) -> Metadata:

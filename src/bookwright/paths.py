@@ -26,3 +26,9 @@ def theme_dir() -> Path:
     if installed.is_dir():
         return installed
     return Path(__file__).resolve().parents[2] / "styles"
+
+
+def checkout_tools_dir() -> Path:
+    """Where `build.py` installs the tools a source checkout runs (`.tools/` beside `src/`):
+    Ace by DAISY for the EPUB's gate. An installed bookwright finds them on PATH instead."""
+    return Path(__file__).resolve().parents[2] / ".tools"

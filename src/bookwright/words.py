@@ -1,8 +1,7 @@
-"""The words a book prints around numbers, in the book's language."""
+"""The words a book prints around numbers and on its generated pages, in the book's language,
+and how it writes a file's size."""
 
 from __future__ import annotations
-
-from bookwright.web_words import WEB_WORDS
 
 WORDS = {
     "en": {"chapter": "Chapter", "section": "Section", "figure": "Figure", "table": "Table",
@@ -44,8 +43,35 @@ APPARATUS_WORDS = {
 for _language, _words in APPARATUS_WORDS.items():
     WORDS[_language].update(_words)
 
-# The web edition's navigation, search and download words join the table like the
+# The web edition's furniture (navigation, search, downloads) joins the table like the
 # apparatus's, so one lookup (and one `[words]` override) serves every edition.
+WEB_WORDS = {
+    "en": {"previous": "Previous", "next": "Next", "note": "Note", "back_to_text": "Back to the text",
+           "skip": "Skip to the text", "start_reading": "Start reading", "download": "Download the book",
+           "search": "Search", "search_label": "Search the book", "no_results": "No matches",
+           "results": "matches", "one_result": "1 match", "book_navigation": "Chapters", "book_navigation_end": "Chapters, end of page",
+           "about_epub": "for ebook readers and apps", "about_pdf": "for reading on screen and printing",
+           "print_pdf": "Print PDF", "about_print": "print-ready interior"},
+    "fr": {"previous": "Précédent", "next": "Suivant", "note": "Note", "back_to_text": "Retour au texte",
+           "skip": "Aller au texte", "start_reading": "Commencer la lecture", "download": "Télécharger le livre",
+           "search": "Rechercher", "search_label": "Rechercher dans le livre", "no_results": "Aucun résultat",
+           "results": "résultats", "one_result": "1 résultat", "book_navigation": "Chapitres", "book_navigation_end": "Chapitres, fin de page",
+           "about_epub": "pour liseuses et applications", "about_pdf": "pour l’écran et l’impression",
+           "print_pdf": "PDF pour l’impression", "about_print": "intérieur prêt à imprimer"},
+    "de": {"previous": "Zurück", "next": "Weiter", "note": "Anmerkung", "back_to_text": "Zurück zum Text",
+           "skip": "Zum Text springen", "start_reading": "Lesen beginnen", "download": "Das Buch herunterladen",
+           "search": "Suchen", "search_label": "Im Buch suchen", "no_results": "Keine Treffer",
+           "results": "Treffer", "one_result": "1 Treffer", "book_navigation": "Kapitel", "book_navigation_end": "Kapitel, Seitenende",
+           "about_epub": "für E-Reader und Apps", "about_pdf": "zum Lesen am Bildschirm und zum Drucken",
+           "print_pdf": "Druck-PDF", "about_print": "druckfertiger Buchblock"},
+    "es": {"previous": "Anterior", "next": "Siguiente", "note": "Nota", "back_to_text": "Volver al texto",
+           "skip": "Ir al texto", "start_reading": "Empezar a leer", "download": "Descargar el libro",
+           "search": "Buscar", "search_label": "Buscar en el libro", "no_results": "Sin resultados",
+           "results": "resultados", "one_result": "1 resultado", "book_navigation": "Capítulos", "book_navigation_end": "Capítulos, final de la página",
+           "about_epub": "para lectores de libros electrónicos", "about_pdf": "para leer en pantalla e imprimir",
+           "print_pdf": "PDF para imprenta", "about_print": "interior listo para imprimir"},
+}
+
 for _language, _words in WORDS.items():
     _words.update(WEB_WORDS.get(_language, WEB_WORDS["en"]))
 
@@ -58,3 +84,12 @@ def words_for(language: str, overrides: dict[str, str] | None = None) -> dict[st
     words = dict(WORDS.get(language.split("-")[0].lower(), WORDS["en"]))
     words.update(overrides or {})
     return words
+
+
+def human_size(size: int) -> str:
+    """ "412 KB", "1.2 MB": how a file's size is written for readers and authors (1 KB = 1024 bytes)."""
+    if size < 1024:
+        return f"{size} B"
+    if size < 1024 * 1024:
+        return f"{round(size / 1024)} KB"
+    return f"{size / (1024 * 1024):.1f} MB"

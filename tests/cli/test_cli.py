@@ -146,11 +146,11 @@ def test_a_writer_failing_midway_leaves_the_earlier_file_untouched(built, monkey
     book, out, _, _ = built
     before = snapshot(out)
 
-    def half_written(self, path, *args, **kwargs):
-        Path(path).write_bytes(b"%PDF-1.7 half a book")
+    def half_written(self, book, target, context):
+        Path(target).write_bytes(b"%PDF-1.7 half a book")
         raise RuntimeError("the machine ran out of something")
 
-    monkeypatch.setattr("bookwright.writers.pdf.PdfEdition.write", half_written)
+    monkeypatch.setattr("bookwright.writers.pdf.ScreenPdfEdition.write", half_written)
     with pytest.raises(RuntimeError):
         build(book, out, ("pdf",))
     assert snapshot(out) == before

@@ -12,7 +12,7 @@ import pytest
 from lxml import etree
 
 from bookwright.diagnostics import Diagnostics
-from bookwright.build.pipeline import build, resolve
+from bookwright.build.pipeline import build, prepare_book
 from support import BOOK_TOML, BOOKS, XHTML, check, epub_documents, epubcheck, first_lines, make_book, text_of
 
 # --- config ------------------------------------------------------------------------------
@@ -55,7 +55,7 @@ def test_a_folder_without_book_toml_says_so(tmp_path):
 def test_a_toml_date_time_is_read_as_its_day(tmp_path):
     root = make_book(tmp_path / "b", {"01-a.md": "# A\n\nText.\n"}, BOOK_TOML + "date = 2026-03-04T10:30:00\n")
     diags = Diagnostics(root=root)
-    book = resolve(root, diags)
+    book = prepare_book(root, diags)
     assert book.metadata.date == "2026-03-04"
     assert book.moment.isoformat() == "2026-03-04T00:00:00+00:00"
 

@@ -19,7 +19,7 @@ from lxml import etree
 
 from bookwright.cli import main as cli_main
 from bookwright.diagnostics import BookError, Diagnostics
-from bookwright.build.pipeline import resolve
+from bookwright.build.pipeline import prepare_book
 from support import BOOKS, XHTML, build_book, diagnostics_text, epubcheck
 
 NBSP = "\u00a0"
@@ -408,7 +408,7 @@ SMALL_BOOK = {
 def resolved_texts(root: Path) -> dict[str, str]:
     diags = Diagnostics(root=root)
     (root / "loop.svg").write_text('<svg xmlns="http://www.w3.org/2000/svg" width="1" height="1"/>')
-    book = resolve(root, diags)
+    book = prepare_book(root, diags)
     assert not diags.items
     chapter = next(c for c in book.chapters if c.key == "02-two")
     texts = {}
@@ -440,7 +440,7 @@ def test_words_can_be_overridden_in_book_toml(tmp_path):
     assert texts["tbl-t"] == "Table\u00a01.1 p."
     assert texts["sec-app"] == "App.\u00a0A p."
     diags = Diagnostics(root=root)
-    book = resolve(root, diags)
+    book = prepare_book(root, diags)
     caption = book.chapters[0].body.find(".//figcaption/span")
     assert caption.text == "Fig. 1.1"  # the caption prints the same word as the reference
 
@@ -511,7 +511,7 @@ def test_the_command_exits_1_and_prints_the_diagnostics(tmp_path, capsys):
 def check(root: Path) -> str:
     diags = Diagnostics(root=root)
     with pytest.raises(BookError):
-        resolve(root, diags)
+        prepare_book(root, diags)
     return reference_diagnostics(diags)
 
 
@@ -537,7 +537,7 @@ def test_an_at_key_without_a_matching_id_is_left_for_citations(tmp_path):
     # "## Trust" has the id "trust", but the author never wrote {#trust}: @trust is a citation.
     diags = Diagnostics(root=root)
     try:
-        resolve(root, diags)
+        prepare_book(root, diags)
     except BookError:
         pass
     assert reference_diagnostics(diags) == ""

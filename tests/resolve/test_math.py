@@ -12,9 +12,9 @@ from support import BOOKS, build_book, diagnostics_text, epubcheck
 
 from bookwright.diagnostics import Diagnostics
 from bookwright.resolve.apparatus.formulas import FormulaError, tex_to_mathml
-from bookwright.build.pipeline import resolve
+from bookwright.build.pipeline import prepare_book
 from bookwright.parse.syntax import make_markdown
-from bookwright.writers.pdf import PdfEdition
+from bookwright.writers.pdf.document import PdfDocument
 
 MATHML = "{http://www.w3.org/1998/Math/MathML}"
 
@@ -100,8 +100,8 @@ def test_epub_declares_mathml_only_where_it_is(counted):
 
 
 def test_pdf_draws_the_same_formulas_as_svg_with_a_text_alternative():
-    book = resolve(BOOKS / "scholarly-math", Diagnostics())
-    document = html.document_fromstring(PdfEdition(book, book.moment).html_document())
+    book = prepare_book(BOOKS / "scholarly-math", Diagnostics())
+    document = html.document_fromstring(PdfDocument(book).html_document())
     images = document.xpath("//img[@class='math-image']")
     assert len(images) == 7
     little = next(img for img in images if img.get("alt") == "L = \\lambda W")

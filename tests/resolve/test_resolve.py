@@ -8,7 +8,7 @@ import textwrap
 import pytest
 
 from bookwright.diagnostics import BookError, Diagnostics
-from bookwright.build.pipeline import resolve
+from bookwright.build.pipeline import prepare_book
 from bookwright.writers.common import toc_label
 
 from support.readback import text_of
@@ -121,7 +121,7 @@ def book(tmp_path_factory):
     root = tmp_path_factory.mktemp("resolved")
     write_book(root, FILES, HEAD + CHAPTERS)
     diags = Diagnostics(root=root)
-    resolved = resolve(root, diags)
+    resolved = prepare_book(root, diags)
     assert diags.items == []
     return resolved
 
@@ -169,7 +169,7 @@ def test_sections_are_numbered_to_the_numbering_depth(book):
 def test_numbering_depth_three(tmp_path):
     write_book(tmp_path, {"01-one.md": "# One\n\n## A\n\n### A1\n\n### A2\n\n## B\n\n### B1\n"},
                HEAD + "[numbering]\ndepth = 3\n")
-    resolved = resolve(tmp_path, Diagnostics(root=tmp_path))
+    resolved = prepare_book(tmp_path, Diagnostics(root=tmp_path))
     body = resolved.chapters[0].body
     assert [el.get("data-number") for el in body.iter("h2", "h3")] == ["1.1", "1.1.1", "1.1.2", "1.2", "1.2.1"]
 
@@ -213,14 +213,14 @@ def test_toc_tree_nests_parts_chapters_and_sections(book):
 
 def test_toc_depth_three_takes_subsections(tmp_path):
     write_book(tmp_path, {"01-one.md": "# One\n\n## A\n\n### A1\n\n#### Too deep\n"}, HEAD + "[toc]\ndepth = 3\n")
-    resolved = resolve(tmp_path, Diagnostics(root=tmp_path))
+    resolved = prepare_book(tmp_path, Diagnostics(root=tmp_path))
     assert tree(resolved.toc) == [
         (1, "1. One", "01-one", "", [(2, "1.1 A", "01-one", "a", [(3, "A1", "01-one", "a1", [])])])]
 
 
 def test_toc_depth_one_is_chapters_only(tmp_path):
     write_book(tmp_path, {"01-one.md": "# One\n\n## A\n"}, HEAD + "[toc]\ndepth = 1\n")
-    resolved = resolve(tmp_path, Diagnostics(root=tmp_path))
+    resolved = prepare_book(tmp_path, Diagnostics(root=tmp_path))
     assert tree(resolved.toc) == [(1, "1. One", "01-one", "", [])]
 
 
@@ -253,7 +253,7 @@ def test_note_calls_carry_the_book_wide_number(book):
 def resolve_errors(root) -> list[str]:
     diags = Diagnostics(root=root)
     with pytest.raises(BookError):
-        resolve(root, diags)
+        prepare_book(root, diags)
     return [d.format() for d in diags.sorted()]
 
 

@@ -98,9 +98,9 @@ def test_a_huge_png_is_scaled_down_in_bounded_memory(tmp_path):
     root = make_book(tmp_path / "b", {"01-a.md": "# Huge\n\n" + figure("images/huge.png", 1)})
     (root / "images").mkdir(exist_ok=True)
     huge_png(root / "images" / "huge.png", 20_000, 20_000)
-    code = ("import sys, resource; from pathlib import Path; from bookwright.build.pipeline import resolve; "
+    code = ("import sys, resource; from pathlib import Path; from bookwright.build.pipeline import prepare_book; "
             "from bookwright.diagnostics import Diagnostics; from PIL import Image; import io; "
-            "d = Diagnostics(); book = resolve(Path(sys.argv[1]), d); "
+            "d = Diagnostics(); book = prepare_book(Path(sys.argv[1]), d); "
             "print([x.format() for x in d.items]); "
             "print(Image.open(io.BytesIO(next(iter(book.assets.values())))).size); "
             "print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)")
@@ -299,7 +299,7 @@ def test_the_pdf_fetcher_serves_only_the_book_and_the_theme(tmp_path):
     from weasyprint import HTML
 
     from bookwright.paths import theme_dir
-    from bookwright.writers.pdf import BookFetcher
+    from bookwright.writers.pdf.engine import BookFetcher
 
     book = tmp_path / "book"
     book.mkdir()

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from lxml import etree
 
-from bookwright.build.pipeline import BuildResult, build, resolve
+from bookwright.build.pipeline import BuildResult, build, prepare_book
 from bookwright.diagnostics import BookError, Diagnostics
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -128,7 +128,7 @@ def check(root: Path) -> list[str]:
     """What `bookwright check` reports: every diagnostic, formatted."""
     diags = Diagnostics(root=root.resolve())
     try:
-        resolve(root, diags)
+        prepare_book(root, diags)
     except BookError:
         pass
     return [d.format() for d in diags.sorted()]

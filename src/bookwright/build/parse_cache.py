@@ -41,6 +41,22 @@ class _ModelUnpickler(pickle.Unpickler):
         raise pickle.UnpicklingError(f"{module}.{name} is not part of a parsed chapter")
 
 
+def parse_inputs(chapter: ChapterSource, language: str, diags: Diagnostics) -> dict:
+    """Everything parse_chapter's result depends on besides the tool itself: what a cached
+    parse is keyed by, on disk here and in the live preview's memory."""
+    return {
+        "text": chapter.text,
+        "path": str(chapter.path),
+        "rel": str(getattr(chapter, "rel", "")),
+        "chapter": chapter.key,
+        "role": chapter.role,
+        "part": chapter.part,
+        "front_matter": repr(sorted(chapter.front_matter.items(), key=lambda item: str(item[0]))),
+        "language": language,
+        "root": str(diags.root),
+    }
+
+
 class DiskParseCache:
     """A drop-in for parse_chapter (pipeline.build's `parse`) backed by `folder`."""
 
@@ -53,18 +69,7 @@ class DiskParseCache:
         self.pending: dict[Path, bytes] = {}  # written by save(), once the output folder is known to be safe
 
     def key(self, chapter: ChapterSource, language: str, diags: Diagnostics) -> str:
-        return digest({
-            "tool": tool_fingerprint(),
-            "text": chapter.text,
-            "path": str(chapter.path),
-            "rel": str(getattr(chapter, "rel", "")),
-            "chapter": chapter.key,
-            "role": chapter.role,
-            "part": chapter.part,
-            "front_matter": repr(sorted(chapter.front_matter.items(), key=lambda item: str(item[0]))),
-            "language": language,
-            "root": str(diags.root),
-        })
+        return digest({"tool": tool_fingerprint(), **parse_inputs(chapter, language, diags)})
 
     def __call__(self, chapter: ChapterSource, language: str, diags: Diagnostics) -> ParsedChapter:
         path = self.folder / f"{self.key(chapter, language, diags)}.pickle"

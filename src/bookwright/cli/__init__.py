@@ -13,19 +13,12 @@ import traceback
 from pathlib import Path
 
 from bookwright import __version__
-from bookwright.build import up_to_date as noop
-from bookwright.diagnostics import BookError, Diagnostics
+from bookwright.build import up_to_date
 from bookwright.build.output_record import OutputFolderError, clean
-from bookwright.editions import FORMATS, PRINT_FORMATS
 from bookwright.cli.scaffold import scaffold
-
-
-def _size(n: int) -> str:
-    for unit in ("B", "KB", "MB", "GB"):
-        if n < 1024 or unit == "GB":
-            return f"{n:.0f} {unit}" if unit == "B" else f"{n:.1f} {unit}"
-        n /= 1024
-    return str(n)
+from bookwright.diagnostics import BookError, Diagnostics
+from bookwright.editions import EDITIONS, PRINT_PROFILES, default_editions
+from bookwright.words import human_size
 
 
 def _report(diags: Diagnostics, strict: bool) -> int:
@@ -39,10 +32,10 @@ def _report(diags: Diagnostics, strict: bool) -> int:
 
 def _formats(value: str) -> tuple[str, ...]:
     names = tuple(dict.fromkeys(v.strip() for v in value.split(",") if v.strip()))
-    unknown = [n for n in names if n not in FORMATS + PRINT_FORMATS]
+    unknown = [n for n in names if n not in EDITIONS]
     if unknown or not names:
         raise argparse.ArgumentTypeError(f"unknown format {', '.join(unknown) or '(none)'}; "
-                                         f"choose from {', '.join(FORMATS + PRINT_FORMATS)}")
+                                         f"choose from {', '.join(EDITIONS)}")
     return names
 
 
@@ -81,7 +74,7 @@ def run(argv: list[str]) -> int:
     build_cmd.add_argument("book", nargs="?", default=".", type=Path, help="the book folder (holds book.toml)")
     build_cmd.add_argument("--out", type=Path, default=None, help="output folder (default: ./dist)")
     build_cmd.add_argument("--format", type=_formats, default=None,
-                           help="comma-separated: " + ",".join(FORMATS + PRINT_FORMATS)
+                           help="comma-separated: " + ",".join(EDITIONS)
                            + " (default: every edition and the [print] profiles in book.toml)")
     build_cmd.add_argument("--strict", action="store_true", help="fail on warnings too")
     build_cmd.add_argument("--jobs", "-j", type=int, default=1, metavar="N",
@@ -97,7 +90,7 @@ def run(argv: list[str]) -> int:
     check_cmd.add_argument("book", nargs="?", default=".", type=Path)
     check_cmd.add_argument("--strict", action="store_true", help="fail on warnings too")
     check_cmd.add_argument("--no-gate", action="store_true", help="skip building the EPUB for EPUBCheck and Ace")
-    check_cmd.add_argument("--profile", choices=("screen", "kdp", "ingram", "press"), default=None,
+    check_cmd.add_argument("--profile", choices=("screen",) + PRINT_PROFILES, default=None,
                            help="also read the built PDF back and check it against a printer's rules")
     check_cmd.add_argument("--pdf", type=Path, default=None, help="the PDF to check (default: the built one in --out)")
     check_cmd.add_argument("--out", type=Path, default=None, help="where the build wrote it (default: ./dist)")
@@ -148,12 +141,12 @@ def run(argv: list[str]) -> int:
         return serve(args.book, args.host, args.port, args.out)
 
     if args.command == "check":
-        from bookwright.build.pipeline import resolve
+        from bookwright.build.pipeline import prepare_book
 
         diags = Diagnostics(root=args.book.resolve())
         checked = args.book
         try:
-            book = resolve(args.book, diags)
+            book = prepare_book(args.book, diags)
         except BookError:
             book = None
         if args.profile and book is not None:
@@ -161,7 +154,7 @@ def run(argv: list[str]) -> int:
 
             checked = check_built_file(book, args.profile, args.pdf, args.out or Path("dist"), diags)
         if book is not None and not args.no_gate:
-            from bookwright.writers.epub.gate import check_epub
+            from bookwright.writers.epub import check_epub
 
             print(f"epub  {check_epub(book, diags)}")
         status = _report(diags, args.strict)
@@ -175,21 +168,21 @@ def run(argv: list[str]) -> int:
     def announce(output):
         if not args.quiet:
             note = f"  {output.note}" if output.note else ""
-            print(f"{output.format:5} {output.path}  {_size(output.size)}{note}  {output.seconds:.1f}s")
+            print(f"{output.format:5} {output.path}  {human_size(output.size)}{note}  {output.seconds:.1f}s")
 
     # Issue 9: nothing changed since the last build into `out` → its outputs stand, and the
     # heavy modules (the pipeline, WeasyPrint, ebooklib) are never imported.
-    key = noop.inputs_key(args.book, out, args.format, {"gate": not args.no_gate})
-    previous = noop.unchanged(out, key)
+    key = up_to_date.inputs_key(args.book, out, args.format, {"gate": not args.no_gate})
+    previous = up_to_date.unchanged(out, key)
     if previous is not None:
         if not args.quiet:
             for recorded in previous.outputs:
                 note = f"  {recorded.note}" if recorded.note else ""
-                print(f"{recorded.format:5} {recorded.path}  {_size(recorded.size)}{note}  unchanged")
+                print(f"{recorded.format:5} {recorded.path}  {human_size(recorded.size)}{note}  unchanged")
         if args.verbose:
             print(f"nothing changed since the last build ({time.perf_counter() - started:.2f}s)")
         return _report(Diagnostics(root=args.book.resolve(), items=previous.diagnostics), args.strict)
-    noop.forget(out)
+    up_to_date.forget(out)
     from bookwright.build.pipeline import build
 
     try:
@@ -198,9 +191,9 @@ def run(argv: list[str]) -> int:
         print(f"bookwright: error: cannot write {exc.filename or out}: {exc.strerror}", file=sys.stderr)
         return 1
     if result.book is not None:
-        expected = args.format or FORMATS + tuple(f"print-{p}" for p in result.book.config.print.profiles)
+        expected = args.format or default_editions(result.book.config.print.profiles)
         if {o.format for o in result.outputs} == set(expected):
-            noop.record(out, key, result.outputs, result.diagnostics.items)
+            up_to_date.record(out, key, result.outputs, result.diagnostics.items)
     status = _report(result.diagnostics, args.strict)
     if args.verbose and result.outputs:
         print(f"built {len(result.outputs)} edition(s) in {time.perf_counter() - started:.1f}s")

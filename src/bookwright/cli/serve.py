@@ -38,7 +38,10 @@ from bookwright.diagnostics import Diagnostics
 from bookwright.model import ChapterSource, ParsedChapter
 from bookwright.parse import parse_chapter
 from bookwright.paths import is_inside, theme_dir
-from bookwright.build.pipeline import SITE_FOLDER, build
+from bookwright.build.fingerprint import digest
+from bookwright.build.parse_cache import parse_inputs
+from bookwright.build.pipeline import build
+from bookwright.editions import EDITIONS
 
 STATUS_PATH = "/__bookwright/status"
 SCRIPT_PATH = "/__bookwright/serve.js"
@@ -54,12 +57,11 @@ class ParseCache:
     """parse_chapter, remembered per chapter text for the life of the preview."""
 
     def __init__(self):
-        self.entries: dict[tuple, tuple[ParsedChapter, list]] = {}
-        self.used: dict[tuple, tuple[ParsedChapter, list]] = {}
+        self.entries: dict[str, tuple[ParsedChapter, list]] = {}
+        self.used: dict[str, tuple[ParsedChapter, list]] = {}
 
     def __call__(self, chapter: ChapterSource, language: str, diags: Diagnostics) -> ParsedChapter:
-        key = (str(chapter.path), chapter.rel, chapter.key, chapter.role, chapter.part, chapter.text, language,
-               repr(sorted(chapter.front_matter.items(), key=lambda item: str(item[0]))))
+        key = digest(parse_inputs(chapter, language, diags))
         entry = self.entries.get(key)
         if entry is None:
             own = Diagnostics(root=diags.root)
@@ -89,7 +91,7 @@ class Preview:
     def __init__(self, root: Path, out: Path, log=lambda line: print(line, flush=True)):
         self.root = root.resolve()
         self.out = out.resolve()
-        self.site = self.out / SITE_FOLDER
+        self.site = EDITIONS["web"].output_path(self.out, "")
         self.log = log
         self.cache = ParseCache()
         self.state = BuildState()

@@ -1,9 +1,10 @@
 """The whole-book pass: numbers, targets, references, notes, images and the TOC.
 
-Input: every chapter parsed. Output: a `ResolvedBook` in which every reference element
-carries its final text and target (`data-chapter`, `data-id`), every note is numbered
-through the book, and every image is known to exist inside the book folder. Writers
-only decide where a target lives in their own format.
+Input: every chapter parsed. Output: a frozen `ResolvedBook` in which every reference
+element carries its final text and target (`data-chapter`, `data-id`), every note is
+numbered through the book, every image is known to exist inside the book folder and is
+prepared for embedding, and the build's moment is fixed. Writers only decide where a
+target lives in their own format; nothing is decided after this pass returns.
 """
 
 from __future__ import annotations
@@ -13,16 +14,19 @@ import difflib
 import os
 import string
 from collections import defaultdict, deque
+from dataclasses import replace
 from pathlib import Path
+from types import MappingProxyType
 from urllib.parse import unquote, urlsplit
 
 from lxml import html
 
-from bookwright.resolve.assets.prepare import cover_location
 from bookwright.diagnostics import Diagnostics
+from bookwright.load.moment import build_moment
 from bookwright.model import (
     LABEL_KINDS,
     Book,
+    IndexEntry,
     Note,
     ParsedChapter,
     ResolvedBook,
@@ -31,8 +35,9 @@ from bookwright.model import (
     Target,
     TocEntry,
 )
-from bookwright.resolve.labels import check_unprefixed_references, label_misplaced
 from bookwright.resolve.apparatus.passes import finish_apparatus, prepare_apparatus
+from bookwright.resolve.assets.prepare import cover_location, link_remote_images, prepare_images
+from bookwright.resolve.labels import check_unprefixed_references, label_misplaced
 from bookwright.paths import is_inside
 from bookwright.words import words_for
 
@@ -70,8 +75,24 @@ def resolve_book(book: Book, parsed: list[ParsedChapter], diags: Diagnostics) ->
         elif not cover.is_file():
             diags.error_at(where, f"cover image '{written}' does not exist")
     toc = _build_toc(book, chapters, parsed)
-    return ResolvedBook(book.root, book.config, book.parts, chapters, toc, targets, images,
-                        lists=_lists(targets, book.config.lists), index=index)
+    assets = prepare_images(book, images, parsed, diags)  # image problems join the others in one run
+    for chapter in chapters:
+        link_remote_images(chapter.body)
+    return ResolvedBook(
+        root=book.root, config=book.config, parts=tuple(book.parts),
+        chapters=tuple(replace(c, notes=tuple(c.notes)) for c in chapters),
+        toc=tuple(_frozen_toc(entry) for entry in toc), targets=MappingProxyType(targets), images=tuple(images),
+        moment=build_moment(book), lists=MappingProxyType(_lists(targets, book.config.lists)),
+        index=tuple(_frozen_index(entry) for entry in index), assets=MappingProxyType(assets))
+
+
+def _frozen_toc(entry: TocEntry) -> TocEntry:
+    return replace(entry, children=tuple(_frozen_toc(child) for child in entry.children))
+
+
+def _frozen_index(entry: IndexEntry) -> IndexEntry:
+    return replace(entry, locators=tuple(entry.locators), see=tuple(entry.see), see_also=tuple(entry.see_also),
+                   children=tuple(_frozen_index(child) for child in entry.children))
 
 
 # --- numbering -----------------------------------------------------------------------------

@@ -102,3 +102,16 @@ def front_matter_keys(book: ResolvedBook) -> set[str]:
             break
         keys.add(chapter.key)
     return keys
+
+
+def roman(number: int) -> str:
+    """A page number in lower-case roman numerals, as front matter is numbered (0 and below stay arabic)."""
+    if number <= 0:
+        return str(number)
+    out = []
+    for value, letters in ((1000, "m"), (900, "cm"), (500, "d"), (400, "cd"), (100, "c"), (90, "xc"),
+                           (50, "l"), (40, "xl"), (10, "x"), (9, "ix"), (5, "v"), (4, "iv"), (1, "i")):
+        while number >= value:
+            out.append(letters)
+            number -= value
+    return "".join(out)

@@ -33,7 +33,7 @@ from dataclasses import dataclass, field
 
 from lxml import etree
 
-from bookwright.writers.common import EPUB_NS, XHTML_NS
+from bookwright.writers.common import EPUB_NS, XHTML_NS, roman
 
 BLOCK_TAGS = ("h1", "h2", "h3", "h4", "h5", "h6", "p", "li", "dt", "dd", "pre", "figure", "table", "tr", "hr")
 # Blocks a marker goes inside (phrasing content is allowed there), at the start or the end.
@@ -166,18 +166,6 @@ class LayoutProbe:
 
 
 # --- folios ----------------------------------------------------------------------------------
-
-
-def roman(number: int) -> str:
-    if number <= 0:
-        return str(number)
-    out = []
-    for value, letters in ((1000, "m"), (900, "cm"), (500, "d"), (400, "cd"), (100, "c"), (90, "xc"),
-                           (50, "l"), (40, "xl"), (10, "x"), (9, "ix"), (5, "v"), (4, "iv"), (1, "i")):
-        while number >= value:
-            out.append(letters)
-            number -= value
-    return "".join(out)
 
 
 def _pairs(value):

@@ -17,7 +17,7 @@ from lxml import etree
 
 from bookwright.writers.epub import gate as a11y_gate
 from bookwright.diagnostics import BookError, Diagnostics
-from bookwright.build.pipeline import build, resolve
+from bookwright.build.pipeline import build, prepare_book
 from support import BOOKS, SAMPLE, XHTML, EPUB_NS, build_book, copy_book, epubcheck, text_of
 
 OPF = "{http://www.idpf.org/2007/opf}"
@@ -103,7 +103,7 @@ def gated_sample(tmp_path_factory):
 def test_author_problems_are_reported_at_their_source_lines():
     diags = Diagnostics(root=(BOOKS / "a11y-errors").resolve())
     with pytest.raises(BookError):
-        resolve(BOOKS / "a11y-errors", diags)
+        prepare_book(BOOKS / "a11y-errors", diags)
     text = "\n".join(d.format() for d in diags.sorted())
     assert "01-only.md:5:5: error: image 'lamp.svg' has no alt text" in text
     assert "{.decorative}" in text  # the hint shows the way out
@@ -130,7 +130,7 @@ def test_a_wrong_print_isbn_is_an_error_at_its_line(tmp_path):
     toml.write_text(toml.read_text().replace("978-0-306-40615-7", "978-0-306-40615-8"))
     diags = Diagnostics(root=book)
     with pytest.raises(BookError):
-        resolve(book, diags)
+        prepare_book(book, diags)
     line = next(n for n, l in enumerate(toml.read_text().splitlines(), 1) if l.startswith("isbn"))
     assert any(d.line == line and "not a valid ISBN" in d.message for d in diags.errors)
 
@@ -230,7 +230,7 @@ def test_every_file_is_in_the_manifest(epub):
 def test_manifest_properties_follow_what_a_document_holds():
     from bookwright.writers.epub.a11y import EpubAccessibility
 
-    book = resolve(BOOKS / "a11y-book", Diagnostics())
+    book = prepare_book(BOOKS / "a11y-book", Diagnostics())
     doc = (b'<html xmlns="http://www.w3.org/1999/xhtml" lang="en" xml:lang="en"><head><title>t</title></head>'
            b'<body><p>x</p><svg xmlns="http://www.w3.org/2000/svg"><title>mark</title></svg></body></html>')
     _, properties = EpubAccessibility(book, None, False).finish("c-x", doc)
@@ -325,31 +325,32 @@ def test_no_page_list_without_a_pdf_in_the_same_build(tmp_path):
 
 
 def test_reading_the_layout_leaves_the_pdf_unchanged(tmp_path):
-    from bookwright.writers.pagelist import LayoutProbe
-    from bookwright.writers.pdf import PdfEdition
+    from bookwright.editions import EDITIONS
+    from bookwright.writers import BuildContext
 
-    book = resolve(BOOKS / "a11y-book", Diagnostics())
-    PdfEdition(book, book.moment).write(tmp_path / "plain.pdf", Diagnostics())
-    probe = LayoutProbe("pdf")
-    PdfEdition(book, book.moment, probe=probe).write(tmp_path / "probed.pdf", Diagnostics())
+    book = prepare_book(BOOKS / "a11y-book", Diagnostics())
+    EDITIONS["pdf"].write(book, tmp_path / "plain.pdf", BuildContext(Diagnostics()))
+    probed = BuildContext(Diagnostics(), layouts={})
+    EDITIONS["pdf"].write(book, tmp_path / "probed.pdf", probed)
     assert (tmp_path / "plain.pdf").read_bytes() == (tmp_path / "probed.pdf").read_bytes()
-    assert probe.layout is not None and len(probe.layout.pages) > 10
+    layout = probed.page_layout()
+    assert layout is not None and len(layout.pages) > 10
 
 
 # --- the gate ------------------------------------------------------------------------------
 
 
 def test_gate_findings_point_at_the_chapter_and_line():
-    book = resolve(BOOKS / "a11y-book", Diagnostics())
-    from bookwright.writers.epub import EpubEdition
+    book = prepare_book(BOOKS / "a11y-book", Diagnostics())
+    from bookwright.writers.epub.package import EpubPackage
 
-    files = EpubEdition(book, book.moment).files
+    files = EpubPackage(book).files
     result = a11y_gate.GateResult(
-        findings=[a11y_gate.Finding("Ace", "error", "01-wicks.xhtml", "image-alt (critical): no alt",
+        findings=[a11y_gate.GateFinding("Ace", "error", "01-wicks.xhtml", "image-alt (critical): no alt",
                                     '<img xmlns="http://www.w3.org/1999/xhtml" src="media/images/lamp.svg"/>'),
-                  a11y_gate.Finding("Ace", "warning", "02-glass.xhtml", "heading-order (moderate): order",
+                  a11y_gate.GateFinding("Ace", "warning", "02-glass.xhtml", "heading-order (moderate): order",
                                     "<p>A glass chimney steadies the flame by drawing air up past it.</p>"),
-                  a11y_gate.Finding("EPUBCheck", "error", "content.opf", "OPF-096: not reachable")],
+                  a11y_gate.GateFinding("EPUBCheck", "error", "content.opf", "OPF-096: not reachable")],
         ran=["EPUBCheck", "Ace"])
     diags = Diagnostics(root=(BOOKS / "a11y-book").resolve())
     a11y_gate.report_findings(result, book, files, diags)
@@ -372,7 +373,7 @@ def test_a_failing_gate_keeps_the_previous_epub(tmp_path, monkeypatch):
     out.mkdir()
     previous = out / "lamps-for-reading.epub"
     previous.write_bytes(b"the edition published yesterday")
-    _fake_gate(monkeypatch, [a11y_gate.Finding("Ace", "error", "01-wicks.xhtml", "color-contrast (serious): low")])
+    _fake_gate(monkeypatch, [a11y_gate.GateFinding("Ace", "error", "01-wicks.xhtml", "color-contrast (serious): low")])
     result = build(BOOKS / "a11y-book", out, ("epub",), gate=True)
     assert [d.message for d in result.diagnostics.errors] == ["Ace: color-contrast (serious): low"]
     assert result.outputs == []
@@ -385,7 +386,7 @@ def test_claim_is_made_only_when_every_check_passes(tmp_path, monkeypatch):
     epub = Epub(clean.outputs[0].path)
     assert epub.meta("dcterms:conformsTo") == ["EPUB Accessibility 1.1 - WCAG 2.1 Level AA"]
     assert epub.meta("a11y:certifiedBy") == ["Quiet Margin Books"]
-    _fake_gate(monkeypatch, [a11y_gate.Finding("Ace", "warning", "02-glass.xhtml", "region (moderate): x")])
+    _fake_gate(monkeypatch, [a11y_gate.GateFinding("Ace", "warning", "02-glass.xhtml", "region (moderate): x")])
     flagged = build(BOOKS / "a11y-book", tmp_path / "flagged", ("epub",), gate=True)
     assert [d.severity for d in flagged.diagnostics.items] == ["warning"]
     epub = Epub(flagged.outputs[0].path)

@@ -14,7 +14,7 @@ import pytest
 from lxml import etree
 from PIL import Image
 
-from bookwright.writers.epub import SECTION_SEMANTICS
+from bookwright.writers.epub.package import SECTION_SEMANTICS
 
 from support.readback import EPUB_TYPE, NCX, OPF, XHTML, Epub, squash, text_of
 from support import BOOKS, build_book, epubcheck

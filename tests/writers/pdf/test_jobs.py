@@ -10,7 +10,9 @@ import pytest
 from pypdf import PdfReader
 
 from bookwright.build.pipeline import build
+from bookwright.writers.common import roman
 from bookwright.writers.pdf import jobs as pdf_jobs
+from bookwright.writers.pdf.print import PrintEdition
 from support import BOOKS, diagnostics_text
 
 # parts-appendix: parts (blank pages after part openings), a preface in roman folios, lists;
@@ -23,13 +25,13 @@ CASES = ["parts-appendix", "xref-book", "scholarly-index"]
 def builds(tmp_path_factory):
     """(one-pass reader, parallel reader, parallel diagnostics) per fixture book."""
     calls = []
-    original = pdf_jobs.write_print_pdf_jobs
+    original = PrintEdition._write_in_units
 
-    def counted(*args, **kwargs):
-        calls.append(args[1])
-        return original(*args, **kwargs)
+    def counted(self, *args, **kwargs):
+        calls.append(self.edition.profile)
+        return original(self, *args, **kwargs)
 
-    pdf_jobs.write_print_pdf_jobs = counted
+    PrintEdition._write_in_units = counted
     out = {}
     try:
         for case in CASES:
@@ -39,7 +41,7 @@ def builds(tmp_path_factory):
             out[case] = (PdfReader(one.outputs[0].path), PdfReader(two.outputs[0].path),
                          diagnostics_text(one), diagnostics_text(two))
     finally:
-        pdf_jobs.write_print_pdf_jobs = original
+        PrintEdition._write_in_units = original
     assert calls == ["kdp"] * len(CASES)  # the parallel path ran; it did not fall back to one pass
     return out
 
@@ -103,4 +105,4 @@ def test_page_map_opens_every_unit_on_a_right_hand_page():
     assert pages.anchors == {"p1": 8, "c1": 10, "c2": 14}
     assert pages.total == 16
     assert [pages.counter(i) for i in (6, 8, 10)] == [7, 1, 3]
-    assert pdf_jobs.roman(7) == "vii" and pdf_jobs.roman(14) == "xiv"
+    assert roman(7) == "vii" and roman(14) == "xiv"

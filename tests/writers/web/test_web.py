@@ -26,9 +26,9 @@ from lxml import html
 
 from bookwright.diagnostics import Diagnostics
 from bookwright.build.atomic import atomic_folder
-from bookwright.build.pipeline import build, resolve
+from bookwright.build.pipeline import build, prepare_book
 from bookwright.cli.serve import is_loopback
-from bookwright.writers.web import human_size
+from bookwright.words import human_size
 from bookwright.writers.web.search import tokens
 from support import BOOKS, ROOT, SAMPLE
 
@@ -66,7 +66,7 @@ def page(path: Path) -> html.HtmlElement:
 
 
 def chapter_keys(root: Path) -> list[str]:
-    book = resolve(root, Diagnostics(root=root))
+    book = prepare_book(root, Diagnostics(root=root))
     return [c.key for c in book.chapters]
 
 
@@ -301,7 +301,7 @@ def test_a_bad_base_url_is_reported_at_its_line(tmp_path):
         f.write('\n[web]\nbase-url = "books.example.org/x"\n')
     diags = Diagnostics(root=book)
     with pytest.raises(Exception):
-        resolve(book, diags)
+        prepare_book(book, diags)
     line = len((book / "book.toml").read_text().splitlines())
     assert [d.format().splitlines()[0] for d in diags.errors] == [
         f"book.toml:{line}:1: error: [web] base-url 'books.example.org/x' is not a web address"]

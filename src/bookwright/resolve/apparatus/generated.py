@@ -15,7 +15,7 @@ from bookwright.model import Book, ChapterSource, ResolvedChapter
 
 
 def marker_chapter(chapters: list[ResolvedChapter], role: str) -> ResolvedChapter | None:
-    return next((c for c in chapters if c.role == role and not c.source.front_matter.get("generated")), None)
+    return next((c for c in chapters if c.role == role and not c.generated), None)
 
 
 def place_generated(book: Book, chapters: list[ResolvedChapter], role: str, title: str) -> ResolvedChapter:
@@ -28,12 +28,12 @@ def place_generated(book: Book, chapters: list[ResolvedChapter], role: str, titl
     while key in keys:
         key += "-x"
     source = ChapterSource(path=book.config.toml_path or book.root / "book.toml", rel="book.toml", key=key,
-                           role=role, part=None, text="", front_matter={"generated": True})
+                           role=role, part=None, text="")
     body = html.Element("div")
     h1 = html.Element("h1")
     h1.set("id", role)
     h1.text = title
     body.append(h1)
-    chapter = ResolvedChapter(key, source, role, title, "", role, body, [])
+    chapter = ResolvedChapter(key, source, role, title, "", role, body, [], generated=True)
     chapters.append(chapter)
     return chapter

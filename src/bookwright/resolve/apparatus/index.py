@@ -14,6 +14,7 @@ from __future__ import annotations
 import difflib
 import unicodedata
 from collections.abc import Callable
+from dataclasses import replace
 
 from lxml import html
 
@@ -58,7 +59,7 @@ def build_index(book: Book, chapters: list[ResolvedChapter], parsed: list[Parsed
     found = list(_occurrences(chapters))
     if not found:
         return []
-    tree = _Tree()
+    tree = _IndexTree()
     pending: list[tuple[IndexEntry, str, str, SourceLocation]] = []  # (entry, kind, target, where)
     for chapter, span, label in found:
         mark = _mark_of(span, marks, chapter)
@@ -126,7 +127,7 @@ def _mark_of(span: html.HtmlElement, marks: dict[str, list[IndexMark]], chapter:
     return found[int(number)] if number.isdigit() and int(number) < len(found) else None
 
 
-class _Tree:
+class _IndexTree:
     """Entries by folded term, level by level, so "Trust" and "trust" are one entry."""
 
     def __init__(self):
@@ -150,12 +151,11 @@ class _Tree:
 
     def finish(self) -> list[IndexEntry]:
         def done(entry: IndexEntry) -> IndexEntry:
-            entry.children = sorted((done(c) for c in self.children(entry)), key=lambda e: e.sort_key)
-            return entry
+            return replace(entry, children=sorted((done(c) for c in self.children(entry)), key=lambda e: e.sort_key))
         return sorted((done(e) for e in self.roots.values()), key=lambda e: e.sort_key)
 
 
-def _check_cross_references(tree: _Tree, pending, diags: Diagnostics) -> None:
+def _check_cross_references(tree: _IndexTree, pending, diags: Diagnostics) -> None:
     names = {}
     for root in tree.roots.values():
         names[sort_key(root.term)[0]] = root.term

@@ -36,8 +36,8 @@ def finish_apparatus(book: Book, chapters: list[ResolvedChapter], parsed: list[P
     place_notes(book, chapters, words)
     resolve_citations(book, chapters, parsed, words, diags)
     index = build_index(book, chapters, parsed, words, diags)
-    authored = [c for c in chapters if not c.source.front_matter.get("generated")]
-    generated = sorted((c for c in chapters if c.source.front_matter.get("generated")),
+    authored = [c for c in chapters if not c.generated]
+    generated = sorted((c for c in chapters if c.generated),
                        key=lambda c: GENERATED_ORDER.index(c.role))
     chapters[:] = authored + generated
     return index

