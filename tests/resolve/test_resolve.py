@@ -9,7 +9,7 @@ import pytest
 
 from bookwright.diagnostics import BookError, Diagnostics
 from bookwright.build.pipeline import prepare_book
-from bookwright.writers.common import toc_label
+from bookwright.writers.frontmatter import toc_label
 
 from support.readback import text_of
 

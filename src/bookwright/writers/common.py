@@ -10,7 +10,7 @@ from collections.abc import Callable
 
 from lxml import etree, html
 
-from bookwright.model import ResolvedBook, ResolvedChapter, Target, TocEntry
+from bookwright.model import ResolvedBook, ResolvedChapter, TocEntry
 
 XHTML_NS = "http://www.w3.org/1999/xhtml"
 EPUB_NS = "http://www.idpf.org/2007/ops"
@@ -68,30 +68,10 @@ def escape_attr(text: str) -> str:
     return escape_text(text).replace('"', "&quot;")
 
 
-def toc_label(entry: TocEntry) -> str:
-    """How an entry reads in a contents list: "5. Trust", "5.2 Repair", "Preface"."""
-    if not entry.number:
-        return entry.title
-    if entry.level == 1:
-        return f"{entry.number}. {entry.title}"
-    return f"{entry.number} {entry.title}"
-
-
 def iter_toc(entries: list[TocEntry]):
     for entry in entries:
         yield entry
         yield from iter_toc(entry.children)
-
-
-# The generated lists of figures and tables: their element ids and the word naming each.
-LISTS = {"figures": ("list-of-figures", "list_of_figures"), "tables": ("list-of-tables", "list_of_tables")}
-
-
-def list_entry_label(target: Target) -> str:
-    """How a figure or table reads in its list: "1.1 The trust loop". A caption's closing
-    full stop is dropped: the PDF's leader dots follow it."""
-    title = target.title[:-1] if target.title.endswith(".") and not target.title.endswith("..") else target.title
-    return f"{target.number} {title}".strip()
 
 
 def front_matter_keys(book: ResolvedBook) -> set[str]:

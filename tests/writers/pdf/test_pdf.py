@@ -14,7 +14,8 @@ import subprocess
 
 import pytest
 
-from bookwright.writers.common import iter_toc, toc_label
+from bookwright.writers.common import iter_toc
+from bookwright.writers.frontmatter import toc_label
 
 from support.readback import Pdf, pdf_contents, squash, text_of
 from support import build_book

@@ -25,16 +25,14 @@ from bookwright.model import Note, ResolvedBook, ResolvedChapter, TocEntry
 from bookwright.words import words_for
 from bookwright.writers.common import (
     EPUB_NS,
-    LISTS,
     body_copy,
     escape_attr,
     escape_text,
     inner_xml,
-    list_entry_label,
     point_images,
     point_links,
-    toc_label,
 )
+from bookwright.writers.frontmatter import LISTS, copyright_lines, list_entry_label, title_page, toc_label
 from bookwright.writers.epub.a11y import EpubAccessibility, page_list_label, reader_css
 from bookwright.writers.pagelist import PageLayout, PageMarkers
 from bookwright.writers.theme import code_css, font_files, stylesheet
@@ -163,26 +161,18 @@ class EpubPackage:
         return self.document(self.words["cover"], body, "cover")
 
     def title_document(self) -> bytes:
-        m = self.book.metadata
-        subtitle = f'<p class="subtitle">{escape_text(m.subtitle)}</p>' if m.subtitle else ""
-        publisher = f'<p class="publisher">{escape_text(m.publisher)}</p>' if m.publisher else ""
+        page = title_page(self.book)
+        subtitle = f'<p class="subtitle">{escape_text(page.subtitle)}</p>' if page.subtitle else ""
+        publisher = f'<p class="publisher">{escape_text(page.publisher)}</p>' if page.publisher else ""
         body = (
             f'<section data-epub-type="titlepage" class="titlepage" aria-label="{escape_attr(self.words["title_page"])}">'
-            f'<h1 class="title">{escape_text(m.title)}</h1>{subtitle}'
-            f'<p class="authors">{escape_text(", ".join(m.authors))}</p>{publisher}</section>'
+            f'<h1 class="title">{escape_text(page.title)}</h1>{subtitle}'
+            f'<p class="authors">{escape_text(page.authors)}</p>{publisher}</section>'
         )
-        return self.document(m.title, body, "frontmatter")
+        return self.document(page.title, body, "frontmatter")
 
     def copyright_document(self) -> bytes:
-        m = self.book.metadata
-        lines = [m.title + (f": {m.subtitle}" if m.subtitle else ""), ", ".join(m.authors)]
-        if m.rights:
-            lines.append(m.rights)
-        if m.publisher:
-            lines.append(f"{m.publisher}{', ' + m.date[:4] if m.date else ''}")
-        if m.identifier.startswith("urn:isbn:"):
-            lines.append("ISBN " + m.identifier.removeprefix("urn:isbn:"))
-        paragraphs = "".join(f"<p>{escape_text(line)}</p>" for line in lines)
+        paragraphs = "".join(f"<p>{escape_text(line)}</p>" for line in copyright_lines(self.book))
         body = (
             f'<section data-epub-type="copyright-page" class="copyright" aria-label="{escape_attr(self.words["copyright"])}">'
             f"{paragraphs}</section>"

@@ -17,18 +17,16 @@ from lxml import html
 from bookwright.model import ResolvedBook, ResolvedChapter, TocEntry
 from bookwright.words import words_for
 from bookwright.writers.common import (
-    LISTS,
     body_copy,
     escape_attr,
     escape_text,
     front_matter_keys,
     inner_html,
-    list_entry_label,
     point_images,
     point_links,
     rename_ids,
-    toc_label,
 )
+from bookwright.writers.frontmatter import LISTS, copyright_lines, list_entry_label, title_page, toc_label
 from bookwright.writers.pdf.apparatus import draw_formulas, index_body, replace_index, tidy_footnotes
 from bookwright.writers.pdf.linebreaks import break_long_words
 from bookwright.writers.pdf.typesetting import mark_drop_cap, typesetting_css
@@ -196,19 +194,15 @@ class PdfDocument:
     def sections(self) -> list[tuple[str, str]]:
         """The book's markup in the order it is laid out, as (key, markup): the front block
         (half-title to the lists) under "#front", then each part and chapter under its key."""
-        m = self.book.metadata
-        subtitle = f'<p class="subtitle">{escape_text(m.subtitle)}</p>' if m.subtitle else ""
-        publisher = f'<p class="publisher">{escape_text(m.publisher)}</p>' if m.publisher else ""
-        copyright_lines = [m.title + (f": {m.subtitle}" if m.subtitle else ""), ", ".join(m.authors)]
-        copyright_lines += [line for line in (m.rights, m.publisher) if line]
-        if m.identifier.startswith("urn:isbn:"):
-            copyright_lines.append("ISBN " + m.identifier.removeprefix("urn:isbn:"))
+        page = title_page(self.book)
+        subtitle = f'<p class="subtitle">{escape_text(page.subtitle)}</p>' if page.subtitle else ""
+        publisher = f'<p class="publisher">{escape_text(page.publisher)}</p>' if page.publisher else ""
         parts = [
-            f'<section class="halftitle"><h1 class="title">{escape_text(m.title)}</h1></section>',
-            self._probed("#title", f'<section class="titlepage"><h1 class="title">{escape_text(m.title)}</h1>{subtitle}'
-                         f'<p class="authors">{escape_text(", ".join(m.authors))}</p>{publisher}</section>'),
+            f'<section class="halftitle"><h1 class="title">{escape_text(page.title)}</h1></section>',
+            self._probed("#title", f'<section class="titlepage"><h1 class="title">{escape_text(page.title)}</h1>{subtitle}'
+                         f'<p class="authors">{escape_text(page.authors)}</p>{publisher}</section>'),
             self._probed("#copyright", '<section class="copyright">'
-                         + "".join(f"<p>{escape_text(l)}</p>" for l in copyright_lines) + "</section>"),
+                         + "".join(f"<p>{escape_text(line)}</p>" for line in copyright_lines(self.book)) + "</section>"),
             self._probed("#toc", self.toc_html()),
             self._probed("#lists", self.lists_html()),
         ]

@@ -23,16 +23,14 @@ from bookwright.model import Metadata, Note, ResolvedBook, ResolvedChapter, TocE
 from bookwright.paths import theme_dir
 from bookwright.words import human_size, words_for
 from bookwright.writers.common import (
-    LISTS,
     body_copy,
     escape_attr,
     escape_text,
     inner_html,
-    list_entry_label,
     point_images,
     point_links,
-    toc_label,
 )
+from bookwright.writers.frontmatter import LISTS, imprint_lines, list_entry_label, toc_label
 from bookwright.writers.theme import code_css, font_files, stylesheet
 from bookwright.writers.web.search import SearchSection, chapter_sections, index_script, is_note_call, plain_text
 
@@ -397,15 +395,8 @@ class WebSite:
         return DOWNLOAD_NAMES.get(fmt, path.suffix.lstrip(".").upper()), w.get(f"about_{fmt}", "")
 
     def footer(self, page: str) -> str:
-        m = self.book.metadata
-        lines = []
-        if m.rights:
-            lines.append(f"<p>{escape_text(m.rights)}</p>")
-        if m.publisher:
-            lines.append(f"<p>{escape_text(m.publisher)}{', ' + escape_text(m.date[:4]) if m.date else ''}</p>")
-        if m.identifier.startswith("urn:isbn:"):
-            lines.append(f"<p>ISBN {escape_text(m.identifier.removeprefix('urn:isbn:'))}</p>")
-        return '<footer class="colophon">\n' + "\n".join(lines) + "\n</footer>\n"
+        lines = "\n".join(f"<p>{escape_text(line)}</p>" for line in imprint_lines(self.book))
+        return '<footer class="colophon">\n' + lines + "\n</footer>\n"
 
 
 def _clip(text: str) -> str:

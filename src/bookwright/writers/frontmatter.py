@@ -1,0 +1,76 @@
+"""The pages every edition generates around the author's chapters, said once.
+
+The title page, the copyright page, how a line of the contents reads and how a figure or
+table is named in its list: each edition sets these in its own markup (an XHTML page,
+a page of the PDF, the web edition's home page and footer), but the words come from here,
+so the EPUB, the PDFs and the web edition say the same thing.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from bookwright.model import ResolvedBook, Target, TocEntry
+from bookwright.words import words_for
+
+
+@dataclass(frozen=True)
+class TitlePage:
+    title: str
+    subtitle: str
+    authors: str  # every author, in the order book.toml gives them
+    publisher: str
+
+
+def title_page(book: ResolvedBook) -> TitlePage:
+    m = book.metadata
+    return TitlePage(m.title, m.subtitle, ", ".join(m.authors), m.publisher)
+
+
+def copyright_lines(book: ResolvedBook) -> list[str]:
+    """The copyright page, line by line: the book, its authors, then its imprint."""
+    m = book.metadata
+    return [m.title + (f": {m.subtitle}" if m.subtitle else ""), ", ".join(m.authors)] + imprint_lines(book)
+
+
+def imprint_lines(book: ResolvedBook) -> list[str]:
+    """What the copyright page says after the title and authors: the rights, the
+    publisher with the year, and the book's ISBNs. The web edition's footer says these."""
+    m = book.metadata
+    lines = [m.rights] if m.rights else []
+    if m.publisher:
+        lines.append(f"{m.publisher}, {m.date[:4]}" if m.date else m.publisher)
+    return lines + isbn_lines(book)
+
+
+def isbn_lines(book: ResolvedBook) -> list[str]:
+    """"ISBN 9780000000017"; with both a print ISBN (`[print] isbn`) and an ebook one (an
+    `identifier` that is an ISBN), each says which edition it numbers."""
+    words = words_for(book.metadata.language, book.config.words)
+    ebook = book.metadata.identifier.removeprefix("urn:isbn:") if book.metadata.identifier.startswith("urn:isbn:") else ""
+    printed = book.config.accessibility.print_isbn.removeprefix("urn:isbn:")
+    if printed and ebook and printed != ebook:
+        return [f"ISBN {printed} ({words['print_edition']})", f"ISBN {ebook} ({words['ebook_edition']})"]
+    if printed and not ebook:
+        return [f"ISBN {printed} ({words['print_edition']})"]
+    return [f"ISBN {ebook}"] if ebook else []
+
+
+def toc_label(entry: TocEntry) -> str:
+    """How an entry reads in a contents list: "5. Trust", "5.2 Repair", "Preface"."""
+    if not entry.number:
+        return entry.title
+    if entry.level == 1:
+        return f"{entry.number}. {entry.title}"
+    return f"{entry.number} {entry.title}"
+
+
+# The generated lists of figures and tables: their element ids and the word naming each.
+LISTS = {"figures": ("list-of-figures", "list_of_figures"), "tables": ("list-of-tables", "list_of_tables")}
+
+
+def list_entry_label(target: Target) -> str:
+    """How a figure or table reads in its list: "1.1 The trust loop". A caption's closing
+    full stop is dropped: the PDF's leader dots follow it."""
+    title = target.title[:-1] if target.title.endswith(".") and not target.title.endswith("..") else target.title
+    return f"{target.number} {title}".strip()
