@@ -22,7 +22,13 @@ from bookwright.model import BookOptions, Metadata
 from bookwright.options import field_names, with_defaults
 from bookwright.paths import is_inside
 
-LANGUAGE_TAG = re.compile(r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$")
+# A BCP 47 tag, checked for form: a primary language subtag of 2 or 3 letters (ISO 639),
+# then subtags of 1 to 8 letters and digits (script, region, variants, and extensions and
+# private use, whose singletons are one character: en-x-house, de-u-co-phonebk). The
+# syntax also reserves 4- and 5-to-8-letter primary subtags, but none is registered, and
+# accepting them would let "german" or "english" pass, the mistake this check is for.
+# Shared with the check of `lang` in the chapters (parse/accessibility.py).
+LANGUAGE_TAG = re.compile(r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*$")
 BIBLIOGRAPHY_FORMATS = (".bib", ".json")
 
 
