@@ -195,11 +195,13 @@ class NoteOptions:
 
 
 @dataclass(frozen=True)
-class KeyLocations:
-    """Where each key and each [table] header of book.toml is written, found while loading,
-    so that a later stage can point at an option's line without reading the file again."""
+class TomlSource:
+    """book.toml as it was loaded: its text, and where each key and [table] header is
+    written. Later stages point at an option's line, or search the text, from here; none
+    reads the file again (it may have changed since)."""
 
     path: Path
+    text: str
     keys: dict[tuple[str, str], SourceLocation]  # (table, key) → its first line; table "" above every header
     headers: dict[str, SourceLocation]  # table → its first [table] line
 
@@ -226,11 +228,11 @@ class Config:
                                          'figure = "Fig.", ...', accepts=str, shown="the book language's word")
     list_options: ListOptions = options_of(ListOptions)  # [lists]
     notes: NoteOptions = options_of(NoteOptions)
-    key_locations: KeyLocations = field(repr=False, compare=False)
+    toml: TomlSource = field(repr=False, compare=False)
 
     def location_of(self, table: str, key: str) -> SourceLocation:
         """Where `[table] key` is in book.toml, for a problem found after loading."""
-        return self.key_locations.key(table, key)
+        return self.toml.key(table, key)
 
     # Shortcuts the other stages read.
 
@@ -240,7 +242,7 @@ class Config:
 
     @property
     def toml_path(self) -> Path:
-        return self.key_locations.path
+        return self.toml.path
 
     @property
     def allow_remote_images(self) -> bool:

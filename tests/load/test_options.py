@@ -120,13 +120,14 @@ def test_the_print_isbn_is_a_print_option(tmp_path):
     assert config.accessibility.print_isbn == config.print.isbn
 
 
-def test_the_config_survives_pickling_with_its_key_locations(tmp_path):
+def test_the_config_survives_pickling_with_its_key_locations_and_text(tmp_path):
     # The parse pool and the caches pickle what they hand on.
     (config, _), _ = read(tmp_path, MINIMAL + '[pdf]\n  trim = "a5"\n')
     copy = pickle.loads(pickle.dumps(config))
     assert copy == config
     assert copy.location_of("pdf", "trim") == config.location_of("pdf", "trim")
     assert (copy.location_of("pdf", "trim").line, copy.location_of("pdf", "trim").col) == (6, 3)
+    assert copy.toml.text == (tmp_path / "book.toml").read_text(encoding="utf-8")
 
 
 def test_the_config_cannot_be_changed_after_loading(tmp_path):

@@ -45,7 +45,7 @@ def load_config(root: Path, diags: Diagnostics) -> tuple[Config, list[ChapterEnt
     config = Config(
         book=options["book"], toc=options["toc"], numbering=options["numbering"], page=options["pdf"],
         print=options["print"], web=options["web"], words=options["words"], list_options=options["lists"],
-        notes=options["notes"], key_locations=at.locations,
+        notes=options["notes"], toml=at.source,
         # writers/epub/a11y.py reads the print ISBN from the accessibility options.
         accessibility=replace(options["epub"], print_isbn=options["print"].isbn),
     )

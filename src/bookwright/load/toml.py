@@ -1,8 +1,8 @@
 """book.toml as TOML: the file read, where each key is written, and every table and key
 checked against the declared options before any reader gives a value its meaning.
 
-tomllib keeps no positions, so `KeyLocator` finds them in the text, once, and what it
-finds travels on the Config (`KeyLocations`): no later stage reads book.toml again.
+tomllib keeps no positions, so `KeyLocator` finds them in the text, once; the text and
+what it finds travel on the Config (`TomlSource`), so no later stage reads book.toml again.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ import tomllib
 from pathlib import Path
 
 from bookwright.diagnostics import Diagnostics
-from bookwright.model import Config, KeyLocations, SourceLocation
+from bookwright.model import Config, SourceLocation, TomlSource
 from bookwright.options import EVERY_WORD, TABLES, Option, declared_options
 from bookwright.words import WORD_KEYS
 
@@ -51,7 +51,7 @@ def read_book_toml(root: Path, diags: Diagnostics) -> tuple[dict, KeyLocator] | 
 
 class KeyLocator:
     """Where keys and strings sit in book.toml, for messages at their line; the readers'
-    `at`. Keys are found in one pass; `locations` is what the Config keeps of them."""
+    `at`. Keys are found in one pass; `source` is what the Config keeps of them."""
 
     def __init__(self, path: Path, text: str):
         self.path = path
@@ -70,7 +70,7 @@ class KeyLocator:
                 key = written.group(1) if written.group(1) is not None else written.group(2)
                 col = line.index(key.split(".")[0]) + 1
                 keys.setdefault((current, key), SourceLocation(path, number, col))
-        self.locations = KeyLocations(path, keys, headers)
+        self.source = TomlSource(path, text, keys, headers)
 
     @property
     def root(self) -> Path:
@@ -78,7 +78,7 @@ class KeyLocator:
         return self.path.parent
 
     def key(self, table: str, key: str) -> SourceLocation:
-        return self.locations.key(table, key)
+        return self.source.key(table, key)
 
     def string(self, value: str, occurrence: int = 0) -> SourceLocation:
         """Where the `occurrence`-th quoted `value` is written."""
