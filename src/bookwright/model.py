@@ -43,8 +43,8 @@ class SourceLocation:
 class Metadata:
     """[book]'s description of the book: what every edition prints and declares about it."""
 
-    title: str = BOOK.option("title", REQUIRED, "The title, on the cover, the title page and in every edition's metadata.",
-                             accepts=str)
+    title: str = BOOK.option("title", REQUIRED, "The title, on the cover, the title page and in every edition's "
+                             "metadata.", accepts=str)
     subtitle: str = BOOK.option("subtitle", "", "Printed under the title on the cover and the title page.")
     authors: list[str] = BOOK.option("authors", REQUIRED, "One or more names, in the order they are credited.",
                                      accepts=list)

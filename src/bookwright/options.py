@@ -14,7 +14,6 @@ is checked by the reader of its table in load/, where the value gets that meanin
 from __future__ import annotations
 
 import dataclasses
-import datetime
 from dataclasses import dataclass
 from typing import Any
 
@@ -115,8 +114,6 @@ def _toml_literal(value: Any) -> str:
         return f'"{value}"'
     if isinstance(value, (tuple, list)):
         return "[" + ", ".join(_toml_literal(v) for v in value) + "]"
-    if isinstance(value, datetime.date):
-        return value.isoformat()
     return str(value)
 
 

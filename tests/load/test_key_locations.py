@@ -68,7 +68,8 @@ def resolve_after_book_toml_is_gone(root) -> list[str]:
 def test_a_missing_cover_is_reported_at_its_key_without_reading_book_toml_again(tmp_path):
     (tmp_path / "book.toml").write_text(MINIMAL + '\n\ncover = "images/cover.png"\n', encoding="utf-8")
     (tmp_path / "01-a.md").write_text("# A chapter\n\nText.\n", encoding="utf-8")
-    assert "book.toml:7:1: error: cover image 'images/cover.png' does not exist" in resolve_after_book_toml_is_gone(tmp_path)
+    messages = resolve_after_book_toml_is_gone(tmp_path)
+    assert "book.toml:7:1: error: cover image 'images/cover.png' does not exist" in messages
 
 
 def test_a_refused_citation_style_is_reported_at_its_key_without_reading_book_toml_again(tmp_path):

@@ -18,7 +18,8 @@ def read_epub(table: dict, at: KeyLocator, diags: Diagnostics) -> AccessibilityO
     for key, name in field_names(AccessibilityOptions).items():
         value = table.get(key)
         if value is not None and not value.strip():
-            diags.error_at(at.key("epub", key), f"[epub] {key} is empty", hint="leave the key out to use the generated text")
+            diags.error_at(at.key("epub", key), f"[epub] {key} is empty",
+                           hint="leave the key out to use the generated text")
         elif value is not None:
             values[name] = " ".join(value.split())
     return with_defaults(AccessibilityOptions, **values)

@@ -82,7 +82,8 @@ def _line_height(leading: str | int | float | None, at: KeyLocator, diags: Diagn
     elif isinstance(leading, str):
         if LENGTH.match(leading):
             return leading
-        diags.error_at(where, f"[pdf] line-height must be a number such as 1.35 or a length such as 14pt, not '{leading}'")
+        diags.error_at(where, "[pdf] line-height must be a number such as 1.35 or a length such as 14pt, "
+                              f"not '{leading}'")
     return None
 
 

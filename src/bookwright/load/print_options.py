@@ -81,7 +81,8 @@ def _bleed_size(size: str | None, at: KeyLocator, diags: Diagnostics) -> str | N
                        f"[print] bleed-size must be a length such as 0.125in or 3mm, not '{size}'")
         return None
     if not 0 < value <= 36:
-        diags.error_at(at.key("print", "bleed-size"), f"[print] bleed-size {size} must be more than 0 and at most 0.5in")
+        diags.error_at(at.key("print", "bleed-size"),
+                       f"[print] bleed-size {size} must be more than 0 and at most 0.5in")
         return None
     return size
 
