@@ -87,9 +87,9 @@ def test_every_import_points_down_the_pipeline():
     assert upward == []
 
 
-def test_the_vocabulary_imports_nothing_else_of_bookwright():
+def test_the_vocabulary_imports_only_vocabulary():
     vocabulary = [name for name in MODULES if layer(name) == 0]
-    assert [(name, target) for name in vocabulary for target, _ in imports(name)] == []
+    assert [(name, target) for name in vocabulary for target, _ in imports(name) if layer(target) != 0] == []
 
 
 def test_editions_do_not_import_each_other():

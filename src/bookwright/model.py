@@ -1,6 +1,7 @@
 """The book model every stage shares.
 
-`Book` is what `load` makes of the folder (no Markdown parsed yet); `ParsedChapter` is
+`Config` is book.toml as read, each option declared on the field that holds it
+(options.py); `Book` is what `load` makes of the folder (no Markdown parsed yet); `ParsedChapter` is
 what `parse` makes of one chapter; `ResolvedBook` is the complete, numbered, linked
 book that the writers read and never change.
 """
@@ -11,8 +12,12 @@ import datetime
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import ClassVar
 
 from lxml import html
+
+from bookwright.options import (BOOK, EPUB, EVERY_WORD, LISTS, NOTES, NUMBERING, PDF, PRINT, REQUIRED, TOC, WEB, WORDS,
+                                Option, options_of)
 
 # Roles a chapter's front matter may give it. Front matter comes before the first
 # numbered chapter (roman page numbers in print); back matter after it.
@@ -35,19 +40,27 @@ class SourceLocation:
     col: int
 
 
-@dataclass
+@dataclass(frozen=True, kw_only=True)
 class Metadata:
-    title: str
-    authors: list[str]
-    language: str
-    subtitle: str = ""
-    identifier: str = ""
-    publisher: str = ""
-    date: str = ""
-    rights: str = ""
-    description: str = ""
-    cover: Path | None = None
-    slug: str = "book"
+    """[book]'s description of the book: what every edition prints and declares about it."""
+
+    title: str = BOOK.option("title", REQUIRED, "The title, on the cover, the title page and in every edition's "
+                             "metadata.", accepts=str)
+    subtitle: str = BOOK.option("subtitle", "", "Printed under the title on the cover and the title page.")
+    authors: list[str] = BOOK.option("authors", REQUIRED, "One or more names, in the order they are credited.",
+                                     accepts=list)
+    language: str = BOOK.option("language", REQUIRED, "A BCP 47 tag (en, en-GB, fr, de, es): the book's words, "
+                                "hyphenation and text direction.", accepts=str)
+    identifier: str = BOOK.option("identifier", "", "The EPUB's unique identifier, such as urn:isbn:9780000000000.",
+                                  shown="a stable UUID from the title, authors and language")
+    publisher: str = BOOK.option("publisher", "", "Named on the copyright page and in the metadata.")
+    date: str = BOOK.option("date", "", "The publication date: YYYY, YYYY-MM or YYYY-MM-DD, or a TOML date.",
+                            accepts=(str, datetime.date), shown="none")
+    rights: str = BOOK.option("rights", "", "The copyright notice, on the copyright page.")
+    description: str = BOOK.option("description", "", "A few sentences about the book, for stores and the web edition.")
+    cover: Path | None = BOOK.option("cover", None, "The cover image, a file inside the book folder.", accepts=str,
+                                     shown="a generated typographic cover")
+    slug: str = "book"  # from the title; names the output files
 
     @property
     def direction(self) -> str:
@@ -55,63 +68,207 @@ class Metadata:
         return "rtl" if primary in ("ar", "he", "fa", "ur", "yi") else "ltr"
 
 
-@dataclass
+@dataclass(frozen=True)
+class ChapterEntry:
+    """One entry of `[book] chapters`, before the file is read."""
+
+    path: str
+    part: str | None
+    part_location: SourceLocation | None
+    location: SourceLocation
+
+
+@dataclass(frozen=True)
+class BookOptions:
+    """[book]: the book's metadata, its chapter files, and the other files it draws on."""
+
+    metadata: Metadata = options_of(Metadata, required=True)
+    chapters: tuple[ChapterEntry, ...] = BOOK.option(
+        "chapters", (), 'The chapter files in reading order; a part is { part = "Title", chapters = [...] }.',
+        accepts=list, shown="every .md file but README.md, in file-name order")
+    allow_remote_images: bool = BOOK.option(
+        "allow-remote-images", False, "A remote (http, https) image becomes a link to it instead of an error; "
+        "nothing is ever downloaded.")
+    bibliography: Path | None = BOOK.option(
+        "bibliography", None, "A BibTeX (.bib) or CSL-JSON (.json) file inside the book folder; see Citations.",
+        accepts=str, shown="none")
+    csl: str = BOOK.option("csl", "apa", "The citation style: a bundled CSL style by name, or a .csl file inside "
+                           "the book folder.")
+
+
+@dataclass(frozen=True)
+class TocOptions:
+    """[toc]: how deep the contents go."""
+
+    depth: int = TOC.option("depth", 2, "Heading levels listed, 1 to 6: 1 lists chapters, 2 their sections too.")
+
+
+@dataclass(frozen=True)
+class NumberingOptions:
+    """[numbering]: how deep headings are numbered."""
+
+    depth: int = NUMBERING.option("depth", 2, "Heading levels numbered, 1 to 6: 1 numbers chapters, 2 sections "
+                                  "too (5.2).")
+
+
+@dataclass(frozen=True)
 class PageOptions:
-    width: str = "6in"
-    height: str = "9in"
-    font_size: str = ""  # [pdf] font-size, a CSS length; "" keeps the theme's
-    line_height: str = ""  # [pdf] line-height, a number or a CSS length; "" keeps the theme's
-    opening: str = "plain"  # [pdf] opening: how a chapter's first paragraph starts: plain, small-caps, drop-cap
+    """[pdf]: the page and the type of every PDF."""
+
+    trim: ClassVar[Option] = PDF.setting(
+        "trim", "6x9", "A named trim size, which sets width and height: 5x8, 5.25x8, 5.5x8.5, 6x9, 7x10, 8.5x11, a5, "
+        "a4.", accepts=str)
+    width: str = PDF.option("width", "6in", "The page width, a length in in, mm, cm, pt or px (with height, "
+                            "instead of trim).")
+    height: str = PDF.option("height", "9in", "The page height, a length in in, mm, cm, pt or px.")
+    # "" keeps the theme's; a CSS length
+    font_size: str = PDF.option("font-size", "", "The body text size, 7pt to 16pt: a length, or a number of points.",
+                                accepts=(str, int, float), shown="the theme's, 11pt")
+    # "" keeps the theme's; a number (a multiple of the size) or a CSS length
+    line_height: str = PDF.option("line-height", "", "The leading: a multiple of the size, 1.0 to 2.5, or a "
+                                  "length such as 15pt.", accepts=(str, int, float), shown="the theme's, 1.38")
+    opening: str = PDF.option("opening", "plain", "How a chapter's first paragraph starts: plain, small-caps or "
+                              "drop-cap.")
 
 
-@dataclass
+@dataclass(frozen=True)
 class PrintOptions:
     """[print]: the print-ready PDFs (see writers/pdf/print/profiles.py for what each profile does)."""
 
-    profiles: tuple[str, ...] = ()  # built by default besides the EPUB and the screen PDF
-    bleed: bool = False  # art runs off the page: bleed on the top, bottom and outside edge
-    bleed_size: str = "0.125in"  # the press profile's bleed; KDP and IngramSpark want 0.125in
-    marks: str = "crop"  # the press profile's printer marks
-    pdfx: str = "x-1a"  # IngramSpark's PDF/X flavour: x-1a or x-4
-    interior: str = "black-and-white"  # or "color": how IngramSpark's file writes colours
-    icc: Path | None = None  # the printer's CMYK ICC profile, inside the book folder
+    profiles: tuple[str, ...] = PRINT.option(
+        "profiles", (), "Print interiors `bookwright build` makes besides the other editions: kdp, ingram, press.")
+    bleed: bool = PRINT.option("bleed", False, "Art runs off the page: KDP and IngramSpark files get 0.125in of "
+                               "bleed on the top, bottom and outside edge.")
+    bleed_size: str = PRINT.option("bleed-size", "0.125in", "The press profile's bleed on every side, at most 0.5in.")
+    marks: str = PRINT.option("marks", "crop", "The press profile's printer marks: crop, cross, crop cross or none.")
+    pdfx: str = PRINT.option("pdfx", "x-1a", "IngramSpark's PDF/X flavour: x-1a, or x-4 (which needs icc).")
+    interior: str = PRINT.option("interior", "black-and-white", "How IngramSpark's file prints colours: "
+                                 "black-and-white (grey) or color (CMYK).")
+    icc: Path | None = PRINT.option(
+        "icc", None, "The printer's CMYK ICC profile, a file inside the book folder, embedded as the output intent.",
+        accepts=str, shown="none: PDF/X-1a names the registered SWOP condition")
+    # As urn:isbn:<digits>
+    isbn: str = PRINT.option("isbn", "", "The print edition's ISBN (checked); the EPUB's page list names it as "
+                             "its source.", shown="none")
 
 
-@dataclass
+@dataclass(frozen=True)
+class AccessibilityOptions:
+    """[epub]: what the EPUB says about its own accessibility, where the author overrides it."""
+
+    summary: str = EPUB.option("accessibility-summary", "", "Replaces the accessibility summary bookwright writes.",
+                               shown="written from the book's contents")
+    certified_by: str = EPUB.option("certified-by", "", "Who vouches for the accessibility conformance claim.",
+                                    shown="the publisher, else the authors")
+
+
+@dataclass(frozen=True)
+class WebOptions:
+    """[web]: where the web edition will live."""
+
+    base_url: str = WEB.option("base-url", "", "The address the site will be published at: absolute Open Graph "
+                               "addresses, canonical links and a sitemap.", shown="none")
+
+
+@dataclass(frozen=True)
+class ListOptions:
+    """[lists]: which lists follow the contents."""
+
+    figures: bool = LISTS.option("figures", False, "A list of figures.")
+    tables: bool = LISTS.option("tables", False, "A list of tables.")
+
+    @property
+    def wanted(self) -> tuple[str, ...]:
+        return tuple(kind for kind in ("figures", "tables") if getattr(self, kind))
+
+
+@dataclass(frozen=True)
 class NoteOptions:
     """[notes]: how notes are numbered and where every edition puts them."""
 
-    numbering: str = "book"  # "book": 1, 2, ... through the book; "chapter": restart in each chapter
-    placement: str = "footnotes"  # or "endnotes-chapter", "endnotes-book"
+    numbering: str = NOTES.option("numbering", "book", "book: 1, 2, ... through the book; chapter: from 1 in "
+                                  "each chapter.")
+    placement: str = NOTES.option("placement", "footnotes", "footnotes, endnotes-chapter (at each chapter's end) "
+                                  "or endnotes-book (a generated Notes chapter).")
 
 
-@dataclass
-class AccessibilityOptions:
-    """What the EPUB says about its own accessibility, where the author overrides it."""
+@dataclass(frozen=True)
+class TomlSource:
+    """book.toml as it was loaded: its text, and where each key and [table] header is
+    written. Later stages point at an option's line, or search the text, from here; none
+    reads the file again (it may have changed since)."""
 
-    summary: str = ""  # [epub] accessibility-summary; "" means generated from the book
-    certified_by: str = ""  # [epub] certified-by; "" means the publisher
-    print_isbn: str = ""  # [print] isbn, as urn:isbn:...; names the page list's source
+    path: Path
+    text: str
+    keys: dict[tuple[str, str], SourceLocation]  # (table, key) → its first line; table "" above every header
+    headers: dict[str, SourceLocation]  # table → its first [table] line
+
+    def key(self, table: str, key: str) -> SourceLocation:
+        """Where `[table] key` is written; where the key is not, its table's header (a
+        top-level key's own [key] header), else the start of the file."""
+        found = self.keys.get((table, key)) or self.headers.get(table or key)
+        return found or SourceLocation(self.path, 1, 1)
 
 
-@dataclass
+@dataclass(frozen=True, kw_only=True)
 class Config:
-    metadata: Metadata
-    toc_depth: int = 2
-    numbering_depth: int = 2
-    page: PageOptions = field(default_factory=PageOptions)
-    print: PrintOptions = field(default_factory=PrintOptions)
-    toml_path: Path | None = None
-    allow_remote_images: bool = False  # [book] allow-remote-images: link to them instead of failing
-    web_base_url: str = ""  # [web] base-url, ending in "/"; "" when the site's address is unknown
-    words: dict[str, str] = field(default_factory=dict)  # [words]: overrides of the language's words
-    lists: tuple[str, ...] = ()  # [lists]: "figures", "tables" when the book wants those lists
-    # Scholarly apparatus (issue 7): [book] bibliography and csl, and [notes].
-    bibliography: Path | None = None  # a .bib or CSL-JSON .json file inside the book folder
-    csl: str = ""  # a .csl file inside the book folder, or the name of a bundled CSL style
-    notes: NoteOptions = field(default_factory=lambda: NoteOptions())
-    # Issue 6: [epub] accessibility-summary / certified-by and [print] isbn; see load/epub_options.py.
-    accessibility: AccessibilityOptions = field(default_factory=lambda: AccessibilityOptions())
+    """book.toml as read: a field per table, each option declared on the field that holds
+    it (options.py). Filled once by load/ and never changed afterwards."""
+
+    book: BookOptions = options_of(BookOptions, required=True)
+    toc: TocOptions = options_of(TocOptions)
+    numbering: NumberingOptions = options_of(NumberingOptions)
+    page: PageOptions = options_of(PageOptions)  # [pdf]
+    print: PrintOptions = options_of(PrintOptions)
+    accessibility: AccessibilityOptions = options_of(AccessibilityOptions)  # [epub]
+    web: WebOptions = options_of(WebOptions)
+    words: dict[str, str] = WORDS.option(EVERY_WORD, {}, 'Any word the editions print: chapter = "Chap.", '
+                                         'figure = "Fig.", ...', accepts=str, shown="the book language's word")
+    list_options: ListOptions = options_of(ListOptions)  # [lists]
+    notes: NoteOptions = options_of(NoteOptions)
+    toml: TomlSource = field(repr=False, compare=False)
+
+    def location_of(self, table: str, key: str) -> SourceLocation:
+        """Where `[table] key` is in book.toml, for a problem found after loading."""
+        return self.toml.key(table, key)
+
+    # Shortcuts the other stages read.
+
+    @property
+    def metadata(self) -> Metadata:
+        return self.book.metadata
+
+    @property
+    def toml_path(self) -> Path:
+        return self.toml.path
+
+    @property
+    def allow_remote_images(self) -> bool:
+        return self.book.allow_remote_images
+
+    @property
+    def bibliography(self) -> Path | None:
+        return self.book.bibliography
+
+    @property
+    def csl(self) -> str:
+        return self.book.csl
+
+    @property
+    def toc_depth(self) -> int:
+        return self.toc.depth
+
+    @property
+    def numbering_depth(self) -> int:
+        return self.numbering.depth
+
+    @property
+    def web_base_url(self) -> str:
+        return self.web.base_url
+
+    @property
+    def lists(self) -> tuple[str, ...]:
+        return self.list_options.wanted
 
 
 @dataclass
@@ -144,6 +301,7 @@ class Book:
     config: Config
     parts: list[Part]
     chapters: list[ChapterSource]
+    moment: datetime.datetime  # the build's timestamp, from the sources (load/moment.py)
 
     @property
     def metadata(self) -> Metadata:

@@ -6,8 +6,11 @@ import textwrap
 
 import pytest
 
-from bookwright.load.config import load_config
 from bookwright.diagnostics import Diagnostics
+from bookwright.load.config import load_config
+from bookwright.model import ChapterSource
+from bookwright.parse import parse_chapter
+from bookwright.parse.accessibility import check_accessibility
 
 MINIMAL = """\
 [book]
@@ -276,3 +279,21 @@ def test_default_identifier_does_not_change_between_releases(tmp_path):
 
 def test_an_explicit_identifier_wins(tmp_path):
     assert identifier(tmp_path, MINIMAL + 'identifier = "urn:isbn:9780000000017"\n') == "urn:isbn:9780000000017"
+
+
+# --- one rule for language tags ------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("tag, valid", [
+    ("en", True), ("en-GB", True), ("zh-Hant-TW", True), ("es-419", True),
+    ("en-x-house", True), ("de-u-co-phonebk", True),  # one-letter singletons (BCP 47 extensions, private use)
+    ("german", False), ("e", False), ("en-", False), ("en-verylongsub", False), ("en_GB", False),
+])
+def test_the_book_language_and_a_language_span_follow_one_rule(tmp_path, tag, valid):
+    _, diags = read(tmp_path, MINIMAL.replace('"en"', f'"{tag}"'))
+    assert (f"book.toml:4:1: error: '{tag}' is not a language tag" not in messages(diags)) == valid
+    source = ChapterSource(path=tmp_path / "01-a.md", rel="01-a.md", key="a", role="chapter", part=None,
+                           text=f"# A\n\nA [Wort]{{lang={tag}}} here.\n")
+    diags = Diagnostics(root=tmp_path)
+    check_accessibility([parse_chapter(source, "en", diags)], diags)
+    assert (f"01-a.md:3:10: error: '{tag}' is not a language tag" not in messages(diags)) == valid

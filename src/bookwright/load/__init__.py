@@ -8,9 +8,11 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from bookwright.load.config import ChapterEntry, load_config, slugify
 from bookwright.diagnostics import BookError, Diagnostics
-from bookwright.model import ROLES, Book, ChapterSource, Part
+from bookwright.load.book_options import slugify
+from bookwright.load.config import load_config
+from bookwright.load.moment import build_moment
+from bookwright.model import ROLES, Book, ChapterEntry, ChapterSource, Part
 from bookwright.paths import is_inside
 
 FRONT_MATTER_KEYS = {"role"}
@@ -77,7 +79,7 @@ def load_book(root: Path, diags: Diagnostics) -> Book:
         diags.error(where, 1, 1, "the book has no chapters",
                     hint="add Markdown files to the folder, or list them in [book] chapters")
     diags.raise_if_errors()
-    return Book(root=root, config=config, parts=parts, chapters=chapters)
+    return Book(root=root, config=config, parts=parts, chapters=chapters, moment=build_moment(config, chapters))
 
 
 def read_chapter(path: Path, root: Path, diags: Diagnostics) -> ChapterSource | None:

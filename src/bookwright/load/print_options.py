@@ -1,7 +1,7 @@
-"""The print keys of book.toml: typesetting in `[pdf]`, the print-ready files in `[print]`.
+"""[print]: the print-ready interiors for print-on-demand services, and the print
+edition's ISBN, checked for what the values mean and reported at their line.
 
-`config.py` checks the types (SCHEMA); this module checks what the values mean and
-reports each problem at its key's line.
+`points()` reads a length as written in book.toml; the print writers use it too.
 """
 
 from __future__ import annotations
@@ -10,12 +10,13 @@ import re
 from pathlib import Path
 
 from bookwright.diagnostics import Diagnostics
-from bookwright.model import PageOptions, PrintOptions
+from bookwright.load.toml import KeyLocator
+from bookwright.model import PrintOptions
+from bookwright.options import with_defaults
 from bookwright.paths import is_inside
 
 # The print profiles `[print] profiles` and `--format print-NAME` know.
 PRINT_PROFILES = ("kdp", "ingram", "press")
-OPENINGS = ("plain", "small-caps", "drop-cap")
 MARKS = {"crop": "crop", "cross": "cross", "crop cross": "crop cross", "cross crop": "crop cross", "none": "none"}
 PDFX = {"x-1a": "x-1a", "pdf/x-1a": "x-1a", "x-4": "x-4", "pdf/x-4": "x-4"}
 INTERIORS = {"black-and-white": "black-and-white", "color": "color", "colour": "color"}
@@ -32,106 +33,99 @@ def points(length: str) -> float:
     return float(match.group(1)) * POINTS_PER[match.group(2)]
 
 
-def read_typesetting(pdf: dict, page: PageOptions, loc, diags: Diagnostics) -> None:
-    """`[pdf] font-size`, `line-height` and `opening` into `page`."""
+def read_print(table: dict, at: KeyLocator, diags: Diagnostics) -> PrintOptions:
+    values = {"profiles": _profiles(table.get("profiles"), at, diags), "bleed": table.get("bleed"),
+              "bleed_size": _bleed_size(table.get("bleed-size"), at, diags)}
+    for key, known in (("marks", MARKS), ("pdfx", PDFX), ("interior", INTERIORS)):
+        values[key] = _one_of(key, known, table.get(key), at, diags)
+    values["icc"] = _icc(table.get("icc"), at, diags)
+    if values["pdfx"] == "x-4" and values["icc"] is None and "icc" not in table:
+        diags.error_at(at.key("print", "pdfx"), "PDF/X-4 needs the printer's CMYK profile embedded",
+                       hint='add icc = "profiles/your-printer.icc", or keep the default pdfx = "x-1a"')
+    values["isbn"] = _isbn(table.get("isbn"), at, diags)
+    return with_defaults(PrintOptions, **values)
 
-    def error(key: str, message: str, hint: str = "") -> None:
-        where = loc.key("pdf", key)
-        diags.error_at(where, message, hint=hint)
 
-    size = pdf.get("font-size")
-    if isinstance(size, (int, float)) and not isinstance(size, bool):
-        size = f"{size}pt"
-    if isinstance(size, str):
-        try:
-            value = points(size)
-        except ValueError:
-            error("font-size", f"[pdf] font-size must be a size such as 10.5pt, not '{size}'")
+def isbn_digits(text: str) -> str | None:
+    """The ISBN's digits (and a final X) when its check digit is right, else None."""
+    digits = re.sub(r"[\s-]", "", text.removeprefix("urn:isbn:").removeprefix("ISBN").strip()).upper()
+    if re.fullmatch(r"\d{13}", digits):
+        total = sum(int(d) * (3 if i % 2 else 1) for i, d in enumerate(digits))
+        return digits if total % 10 == 0 else None
+    if re.fullmatch(r"\d{9}[\dX]", digits):
+        total = sum((10 if d == "X" else int(d)) * (10 - i) for i, d in enumerate(digits))
+        return digits if total % 11 == 0 else None
+    return None
+
+
+def _profiles(profiles: list | None, at: KeyLocator, diags: Diagnostics) -> tuple[str, ...] | None:
+    if profiles is None:
+        return None
+    chosen = []
+    for name in profiles:
+        if name in PRINT_PROFILES:
+            chosen.append(name)
         else:
-            if 7 <= value <= 16:
-                page.font_size = size
-            else:
-                error("font-size", f"[pdf] font-size {size} is outside 7pt to 16pt",
-                      hint="books are set between 9pt and 12pt; 11pt is the default")
+            diags.error_at(at.key("print", "profiles"), f"unknown print profile {name!r}",
+                           hint="choose from " + ", ".join(f'"{p}"' for p in PRINT_PROFILES))
+    return tuple(dict.fromkeys(chosen))
 
-    leading = pdf.get("line-height")
-    if isinstance(leading, (int, float)) and not isinstance(leading, bool):
-        if 1.0 <= leading <= 2.5:
-            page.line_height = f"{leading:g}"
+
+def _bleed_size(size: str | None, at: KeyLocator, diags: Diagnostics) -> str | None:
+    if size is None:
+        return None
+    try:
+        value = points(size)
+    except ValueError:
+        diags.error_at(at.key("print", "bleed-size"),
+                       f"[print] bleed-size must be a length such as 0.125in or 3mm, not '{size}'")
+        return None
+    if not 0 < value <= 36:
+        diags.error_at(at.key("print", "bleed-size"),
+                       f"[print] bleed-size {size} must be more than 0 and at most 0.5in")
+        return None
+    return size
+
+
+def _one_of(key: str, known: dict[str, str], value: str | None, at: KeyLocator, diags: Diagnostics) -> str | None:
+    """The value's normal spelling, when it is one `known` accepts."""
+    if value is None:
+        return None
+    normal = known.get(value.strip().lower())
+    if normal is None:
+        diags.error_at(at.key("print", key), f"[print] {key} = '{value}' is not known",
+                       hint="choose " + ", ".join(f'"{k}"' for k in dict.fromkeys(known.values())))
+    return normal
+
+
+def _icc(icc: str | None, at: KeyLocator, diags: Diagnostics) -> Path | None:
+    if icc is None:
+        return None
+    where = at.key("print", "icc")
+    path = at.root / icc
+    if not is_inside(path, at.root) or icc.startswith("/"):
+        diags.error_at(where, f"the ICC profile '{icc}' is outside the book folder")
+    elif not path.is_file():
+        diags.error_at(where, f"the ICC profile '{icc}' does not exist",
+                       hint="ask your printer for its CMYK profile (an .icc file) and put it in the book folder")
+    else:
+        header = path.read_bytes()[:40]
+        if len(header) < 40 or header[36:40] != b"acsp":
+            diags.error_at(where, f"'{icc}' is not an ICC colour profile")
+        elif header[16:20] != b"CMYK":
+            diags.error_at(where, f"'{icc}' is a {header[16:20].decode('latin-1').strip()} profile, not a CMYK one",
+                           hint="PDF/X needs the printing condition's CMYK profile, such as GRACoL or SWOP")
         else:
-            error("line-height", f"[pdf] line-height {leading:g} is outside 1.0 to 2.5",
-                  hint="a number is a multiple of the font size: 1.35 is a comfortable book leading")
-    elif isinstance(leading, str):
-        if LENGTH.match(leading):
-            page.line_height = leading
-        else:
-            error("line-height", f"[pdf] line-height must be a number such as 1.35 or a length such as 14pt, not '{leading}'")
-
-    opening = pdf.get("opening")
-    if isinstance(opening, str):
-        if opening in OPENINGS:
-            page.opening = opening
-        else:
-            error("opening", f"unknown chapter opening '{opening}'", hint="choose " + ", ".join(OPENINGS))
+            return path
+    return None
 
 
-def read_print_options(table: dict, root: Path, loc, diags: Diagnostics) -> PrintOptions:
-    options = PrintOptions()
-
-    def error(key: str, message: str, hint: str = "") -> None:
-        where = loc.key("print", key)
-        diags.error_at(where, message, hint=hint)
-
-    profiles = table.get("profiles")
-    if isinstance(profiles, list):
-        chosen = []
-        for name in profiles:
-            if name in PRINT_PROFILES:
-                chosen.append(name)
-            else:
-                error("profiles", f"unknown print profile {name!r}",
-                      hint="choose from " + ", ".join(f'"{p}"' for p in PRINT_PROFILES))
-        options.profiles = tuple(dict.fromkeys(chosen))
-    if isinstance(table.get("bleed"), bool):
-        options.bleed = table["bleed"]
-    size = table.get("bleed-size")
-    if isinstance(size, str):
-        try:
-            value = points(size)
-        except ValueError:
-            error("bleed-size", f"[print] bleed-size must be a length such as 0.125in or 3mm, not '{size}'")
-        else:
-            if 0 < value <= 36:
-                options.bleed_size = size
-            else:
-                error("bleed-size", f"[print] bleed-size {size} must be more than 0 and at most 0.5in")
-    for key, known, attr in (("marks", MARKS, "marks"), ("pdfx", PDFX, "pdfx"), ("interior", INTERIORS, "interior")):
-        value = table.get(key)
-        if isinstance(value, str):
-            normal = known.get(value.strip().lower())
-            if normal is None:
-                error(key, f"[print] {key} = '{value}' is not known",
-                      hint="choose " + ", ".join(f'"{k}"' for k in dict.fromkeys(known.values())))
-            else:
-                setattr(options, attr, normal)
-    icc = table.get("icc")
-    if isinstance(icc, str):
-        path = root / icc
-        if not is_inside(path, root) or icc.startswith("/"):
-            error("icc", f"the ICC profile '{icc}' is outside the book folder")
-        elif not path.is_file():
-            error("icc", f"the ICC profile '{icc}' does not exist",
-                  hint="ask your printer for its CMYK profile (an .icc file) and put it in the book folder")
-        else:
-            header = path.read_bytes()[:40]
-            if len(header) < 40 or header[36:40] != b"acsp":
-                error("icc", f"'{icc}' is not an ICC colour profile")
-            elif header[16:20] != b"CMYK":
-                error("icc", f"'{icc}' is a {header[16:20].decode('latin-1').strip()} profile, not a CMYK one",
-                      hint="PDF/X needs the printing condition's CMYK profile, such as GRACoL or SWOP")
-            else:
-                options.icc = path
-    if options.pdfx == "x-4" and options.icc is None and "icc" not in table:
-        error("pdfx", "PDF/X-4 needs the printer's CMYK profile embedded",
-              hint='add icc = "profiles/your-printer.icc", or keep the default pdfx = "x-1a"')
-    return options
+def _isbn(isbn: str | None, at: KeyLocator, diags: Diagnostics) -> str | None:
+    if isbn is None:
+        return None
+    digits = isbn_digits(isbn)
+    if digits is None:
+        diags.error_at(at.key("print", "isbn"), f"[print] isbn '{isbn}' is not a valid ISBN",
+                       hint="give the print edition's ISBN-13 as printed on its back cover, e.g. 978-1-4028-9462-6")
+        return None
+    return "urn:isbn:" + digits

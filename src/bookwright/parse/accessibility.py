@@ -18,11 +18,11 @@ import re
 from lxml import html
 
 from bookwright.diagnostics import Diagnostics
+from bookwright.load.book_options import LANGUAGE_TAG
 from bookwright.model import ParsedChapter, SourceLocation
 from bookwright.parse.sourcemap import SourceMap
 
 DECORATIVE = "decorative"
-LANGUAGE_TAG = re.compile(r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*$")
 LANG_ATTRIBUTE = re.compile(r"""\blang\s*=\s*["']?([^"'\s}>]*)""")
 # A Markdown table's delimiter row, or a raw <table>: one per table, in reading order.
 TABLE_START = re.compile(r"^[ \t]*\|?[ \t]*:?-{2,}:?[ \t]*(\|[ \t]*:?-{2,}:?[ \t]*)*\|?[ \t]*$|<table\b", re.M | re.I)

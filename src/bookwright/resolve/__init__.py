@@ -22,7 +22,6 @@ from urllib.parse import unquote, urlsplit
 from lxml import html
 
 from bookwright.diagnostics import Diagnostics
-from bookwright.load.moment import build_moment
 from bookwright.model import (
     LABEL_KINDS,
     Book,
@@ -82,7 +81,7 @@ def resolve_book(book: Book, parsed: list[ParsedChapter], diags: Diagnostics) ->
         root=book.root, config=book.config, parts=tuple(book.parts),
         chapters=tuple(replace(c, notes=tuple(c.notes)) for c in chapters),
         toc=tuple(_frozen_toc(entry) for entry in toc), targets=MappingProxyType(targets), images=tuple(images),
-        moment=build_moment(book), lists=MappingProxyType(_lists(targets, book.config.lists)),
+        moment=book.moment, lists=MappingProxyType(_lists(targets, book.config.lists)),
         index=tuple(_frozen_index(entry) for entry in index), assets=MappingProxyType(assets))
 
 

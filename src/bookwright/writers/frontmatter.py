@@ -48,7 +48,7 @@ def isbn_lines(book: ResolvedBook) -> list[str]:
     `identifier` that is an ISBN), each says which edition it numbers."""
     words = words_for(book.metadata.language, book.config.words)
     ebook = book.metadata.identifier.removeprefix("urn:isbn:") if book.metadata.identifier.startswith("urn:isbn:") else ""
-    printed = book.config.accessibility.print_isbn.removeprefix("urn:isbn:")
+    printed = book.config.print.isbn.removeprefix("urn:isbn:")
     if printed and ebook and printed != ebook:
         return [f"ISBN {printed} ({words['print_edition']})", f"ISBN {ebook} ({words['ebook_edition']})"]
     if printed and not ebook:

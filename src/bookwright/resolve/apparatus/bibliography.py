@@ -23,7 +23,7 @@ from bookwright.resolve.apparatus.bibsources import BibEntry, Bibliography, load
 from bookwright.resolve.apparatus.cslstyle import CitationStyle, StyleError
 from bookwright.diagnostics import Diagnostics
 from bookwright.resolve.apparatus.generated import place_generated
-from bookwright.model import Book, ParsedChapter, ResolvedChapter, SourceLocation
+from bookwright.model import Book, ParsedChapter, ResolvedChapter
 
 # Private-use characters bracket each item in citeproc's output, so each item becomes its
 # own link even when the style joins several into one "(A 1999; B 2002)".
@@ -66,11 +66,11 @@ def resolve_citations(book: Book, chapters: list[ResolvedChapter], parsed: list[
     try:
         style = CitationStyle(book.config.csl, book.metadata.language)
     except StyleError as exc:
-        where = _toml_key(book, "csl")
+        where = book.config.location_of("book", "csl")
         diags.error_at(where, str(exc))
         return
     if style.note_style:
-        where = _toml_key(book, "csl")
+        where = book.config.location_of("book", "csl")
         diags.error_at(where, f"'{style.name}' is a note style; bookwright places citations in the text",
                        hint="choose an author-date or numeric style such as apa or chicago-author-date")
         return
@@ -78,14 +78,6 @@ def resolve_citations(book: Book, chapters: list[ResolvedChapter], parsed: list[
         return
     chapter = place_generated(book, chapters, "bibliography", words["references"])
     _Formatter(style, entries, chapter, path, diags).run(cites)
-
-
-def _toml_key(book: Book, key: str) -> SourceLocation:
-    path = book.config.toml_path or book.root / "book.toml"
-    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
-        if re.match(rf"^\s*{key}\s*=", line):
-            return SourceLocation(path, number, 1)
-    return SourceLocation(path, 1, 1)
 
 
 def _check_keys(parsed: list[ParsedChapter], entries: Bibliography, path: Path, diags: Diagnostics) -> None:

@@ -13,7 +13,6 @@ from urllib.parse import unquote, urlsplit
 
 from lxml import html
 
-from bookwright.load.config import TomlLocator
 from bookwright.diagnostics import Diagnostics
 from bookwright.resolve.assets.images import ImageProblem, check_raster
 from bookwright.model import Book, ParsedChapter, SourceLocation
@@ -64,11 +63,7 @@ def prepare_images(book: Book, images: list[Path], parsed: list[ParsedChapter], 
 
 
 def cover_location(book: Book) -> SourceLocation:
-    path = book.config.toml_path
-    try:
-        return TomlLocator(path, path.read_text(encoding="utf-8-sig")).key("book", "cover")
-    except (OSError, UnicodeDecodeError):
-        return SourceLocation(path, 1, 1)
+    return book.config.location_of("book", "cover")
 
 
 def link_remote_images(body: html.HtmlElement) -> None:

@@ -213,7 +213,7 @@ class EpubAccessibility:
     def page_source(self) -> str:
         """The edition the page numbers come from: the print edition's ISBN when they are a
         print profile's pages, else the PDF of this same publication (the book's identifier)."""
-        isbn = self.book.config.accessibility.print_isbn
+        isbn = self.book.config.print.isbn
         if isbn and self.pages is not None and self.pages.layout.source.startswith("print-"):
             return isbn
         return self.book.metadata.identifier

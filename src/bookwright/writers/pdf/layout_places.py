@@ -74,10 +74,12 @@ class LayoutPlaces:
             if path not in seen and chapter.source.text:
                 seen.add(path)
                 yield path, chapter.source.text
-        for path in (self.toml, self.book.config.bibliography):
-            if path is not None and path not in seen and path.is_file():
-                seen.add(path)
-                yield path, path.read_text(encoding="utf-8", errors="replace")
+        if self.toml not in seen:
+            seen.add(self.toml)
+            yield self.toml, self.book.config.toml.text  # as loaded: book.toml is not read again
+        path = self.book.config.bibliography
+        if path is not None and path not in seen and path.is_file():
+            yield path, path.read_text(encoding="utf-8", errors="replace")
 
 
 def _more(places: list[SourceLocation], hint: str) -> str:
