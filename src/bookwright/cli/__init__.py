@@ -107,6 +107,9 @@ def run(argv: list[str]) -> int:
     serve_cmd.add_argument("--port", type=int, default=8000, help="port to listen on (default 8000; 0 picks a free one)")
     serve_cmd.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1, this machine only)")
     serve_cmd.add_argument("--out", type=Path, default=None, help="folder for the preview build (default: a temporary one)")
+    serve_cmd.add_argument("--allow-host", action="append", default=[], metavar="NAME",
+                           help="also answer requests addressed to NAME (repeatable; see the README's Live preview)")
+    serve_cmd.add_argument("--verbose", "-v", action="store_true", help="show the traceback of an internal error")
 
     try:
         args = parser.parse_args(argv)
@@ -138,7 +141,7 @@ def run(argv: list[str]) -> int:
     if args.command == "serve":
         from bookwright.cli.serve import serve
 
-        return serve(args.book, args.host, args.port, args.out)
+        return serve(args.book, args.host, args.port, args.out, args.allow_host, args.verbose)
 
     if args.command == "check":
         from bookwright.build.pipeline import prepare_book

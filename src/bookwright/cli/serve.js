@@ -41,8 +41,18 @@
     var url = first || seen === null ? STATUS : STATUS + "?since=" + seen;
     first = false;
     fetch(url, { cache: "no-store" })
-      .then(function (response) { return response.json(); })
+      .then(function (response) {
+        if (!response.ok) {
+          // 503: the server is holding as many live-reload requests as it allows (more tabs
+          // than that are open); it says when to ask again.
+          var wait = parseInt(response.headers.get("Retry-After"), 10);
+          setTimeout(poll, (wait > 0 ? wait : 2) * 1000);
+          return null;
+        }
+        return response.json();
+      })
       .then(function (status) {
+        if (status === null) { return; }
         if (seen !== null && status.build !== seen && status.ok) {
           window.location.reload();
           return;

@@ -11,28 +11,28 @@ stay right, but the slow Markdown stage runs only for the edited file.
 A page learns about a new build from `/__bookwright/status?since=N`, which answers as soon
 as there is a build newer than N (a long poll: no delay, no dependency, and it survives a
 restart of the server); the server injects the small script that asks into every HTML
-page it sends. A build that fails keeps the
-last good site on show, prints the problems, and lays them over the page.
+page it sends. A build that fails keeps the last good site on show, prints the problems,
+and lays them over the page.
+
+The book is unpublished, so the server answers only what a browser on this machine asks
+for itself; `preview_http` holds those rules (who may ask, what a request may look like,
+what one client may hold).
 """
 
 from __future__ import annotations
 
 import copy
 import dataclasses
-import http.server
 import ipaddress
-import json
 import os
 import shutil
 import signal
-import socket
 import sys
 import tempfile
 import threading
 import time
 import traceback
 from pathlib import Path
-from urllib.parse import parse_qs, urlsplit
 
 from bookwright.diagnostics import Diagnostics
 from bookwright.model import ChapterSource, ParsedChapter
@@ -41,16 +41,12 @@ from bookwright.paths import is_inside, theme_dir
 from bookwright.build.fingerprint import digest
 from bookwright.build.parse_cache import parse_inputs
 from bookwright.build.pipeline import build
+from bookwright.cli.preview_http import HostPolicy, PreviewServer, host_name
 from bookwright.editions import EDITIONS
 
-STATUS_PATH = "/__bookwright/status"
-SCRIPT_PATH = "/__bookwright/serve.js"
 POLL_SECONDS = 0.05
-WAITING_PAGE = (
-    '<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>bookwright preview</title></head>'
-    "<body><p>The book could not be built yet; its problems are listed below and in the terminal."
-    " This page reloads when they are fixed.</p></body></html>"
-)
+# How long a request that missed a file waits for a running build to put its site in place.
+SWAP_WAIT_SECONDS = 30
 
 
 class ParseCache:
@@ -88,13 +84,15 @@ class BuildState:
 
 
 class Preview:
-    def __init__(self, root: Path, out: Path, log=lambda line: print(line, flush=True)):
+    def __init__(self, root: Path, out: Path, log=lambda line: print(line, flush=True), verbose: bool = False):
         self.root = root.resolve()
         self.out = out.resolve()
         self.site = EDITIONS["web"].output_path(self.out, "")
         self.log = log
+        self.verbose = verbose
         self.cache = ParseCache()
         self.state = BuildState()
+        self.building = False
         self.lock = threading.Lock()
         self.built = threading.Condition(self.lock)
 
@@ -102,6 +100,8 @@ class Preview:
 
     def rebuild(self, reason: str = "") -> BuildState:
         started = time.perf_counter()
+        with self.lock:
+            self.building = True
         try:
             result = build(self.root, self.out, ("web",), parse=self.cache)
             diagnostics = result.diagnostics.sorted()
@@ -109,13 +109,13 @@ class Preview:
             problems = [d.format() for d in diagnostics]
             ok = not errors and bool(result.outputs)
         except Exception as exc:  # a bug or an unwritable folder must not end the preview
-            traceback.print_exc()
-            problems = [f"bookwright: internal error while building: {exc}"]
+            problems = [self.report_internal_error("while building", exc, quiet=True)]
             ok = False
         self.cache.forget_unused()
         seconds = time.perf_counter() - started
         with self.lock:
             self.state = BuildState(self.state.build + 1, ok, problems if not ok else [])
+            self.building = False
             state = self.state
             self.built.notify_all()
         for line in problems:
@@ -127,13 +127,53 @@ class Preview:
             self.log(f"{what}the book has problems; the browser shows them and the last good build ({seconds:.2f}s)")
         return state
 
-    def status(self, newer_than: int | None = None, timeout: float = 20) -> BuildState:
-        """The last build's state; with `newer_than`, waits (up to `timeout`) for a later
-        build, so that an open page hears of it at once instead of at its next poll."""
+    def report_internal_error(self, doing: str, exc: BaseException, quiet: bool = False) -> str:
+        """One line for a bug in bookwright (the traceback only with --verbose): the terminal
+        belongs to the book's problems. `quiet` leaves the printing of the line to the caller."""
+        if self.verbose:
+            traceback.print_exception(type(exc), exc, exc.__traceback__, file=sys.stderr)
+        detail = (str(exc).strip().splitlines() or [""])[0][:200]
+        line = (f"bookwright: internal error {doing}: {type(exc).__name__}{': ' + detail if detail else ''} "
+                "(a bug in bookwright, not in your book; --verbose shows where)")
+        if not quiet:
+            print(line, file=sys.stderr, flush=True)
+        return line
+
+    def status(self) -> BuildState:
         with self.lock:
-            if newer_than is not None:
-                self.built.wait_for(lambda: self.state.build != newer_than, timeout)
             return self.state
+
+    def wait_for_build(self, newer_than: int, timeout: float, gone) -> BuildState | None:
+        """The first build other than `newer_than`, or the current state after `timeout`, so
+        that an open page hears of a build at once instead of at its next poll. None when
+        `gone()` says the asker has left: its place among the waiting is given back then,
+        not at the end of the wait."""
+        deadline = time.monotonic() + timeout
+        while True:
+            with self.lock:
+                if self.built.wait_for(lambda: self.state.build != newer_than, min(0.5, timeout)):
+                    return self.state
+                if time.monotonic() >= deadline:
+                    return self.state
+            if gone():
+                return None
+
+    def across_rebuild(self, look):
+        """`look()` (which reads the site) and the number of the build it saw. A rebuild
+        swaps the whole site folder in one step, yet for an instant there is no folder: a
+        look that finds nothing while a build runs, or just after one, waits for that build
+        and looks again, so that a reader never gets a 404 for a page that exists."""
+        with self.lock:
+            seen = self.state.build
+        found = look()
+        if found is not None:
+            return found, seen
+        with self.lock:
+            if not self.building and self.state.build == seen:
+                return None, seen
+            self.built.wait_for(lambda: not self.building, SWAP_WAIT_SECONDS)
+            seen = self.state.build
+        return look(), seen
 
     # --- watching ---------------------------------------------------------------------
 
@@ -189,82 +229,8 @@ class Preview:
 
     # --- serving ----------------------------------------------------------------------
 
-    def server(self, host: str, port: int) -> http.server.ThreadingHTTPServer:
-        preview = self
-
-        class Handler(PreviewHandler):
-            pass
-
-        Handler.preview = preview
-        server_class = PreviewServerV6 if ":" in host else PreviewServer
-        return server_class((host, port), Handler)
-
-
-class PreviewServer(http.server.ThreadingHTTPServer):
-    daemon_threads = True
-
-    def handle_error(self, request, client_address):
-        # A browser closing a connection mid-answer is normal while pages reload.
-        if isinstance(sys.exc_info()[1], (ConnectionError, TimeoutError)):
-            return
-        super().handle_error(request, client_address)
-
-
-class PreviewServerV6(PreviewServer):
-    address_family = socket.AF_INET6
-
-
-class PreviewHandler(http.server.SimpleHTTPRequestHandler):
-    preview: Preview
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, directory=str(self.preview.site), **kwargs)
-
-    def log_message(self, format, *args):  # the terminal is for the book's problems
-        pass
-
-    def end_headers(self):
-        # Every answer is fresh: a stylesheet edited a second ago must not come from a cache.
-        self.send_header("Cache-Control", "no-store")
-        super().end_headers()
-
-    def do_GET(self):
-        path = urlsplit(self.path).path
-        if path == STATUS_PATH:
-            since = parse_qs(urlsplit(self.path).query).get("since", [""])[0]
-            state = self.preview.status(int(since) if since.isdigit() else None)
-            self._send(json.dumps(dataclasses.asdict(state)).encode("utf-8"), "application/json")
-            return
-        if path == SCRIPT_PATH:
-            script = (Path(__file__).with_name("serve.js")).read_bytes()
-            self._send(script, "text/javascript; charset=utf-8")
-            return
-        local = Path(self.translate_path(self.path))
-        if path.endswith("/") or path == "":
-            local = local / "index.html"
-        if local.suffix == ".html":
-            if local.is_file():
-                page = local.read_bytes()
-            elif not self.preview.site.is_dir():
-                page = WAITING_PAGE.encode("utf-8")
-            else:
-                self.send_error(404, "No such page in the book")
-                return
-            self._send(self._with_script(page), "text/html; charset=utf-8")
-            return
-        super().do_GET()
-
-    def _with_script(self, page: bytes) -> bytes:
-        tag = f'<script src="{SCRIPT_PATH}" data-build="{self.preview.status().build}"></script>'.encode()
-        at = page.rfind(b"</body>")
-        return page[:at] + tag + page[at:] if at >= 0 else page + tag
-
-    def _send(self, data: bytes, content_type: str) -> None:
-        self.send_response(200)
-        self.send_header("Content-Type", content_type)
-        self.send_header("Content-Length", str(len(data)))
-        self.end_headers()
-        self.wfile.write(data)
+    def server(self, host: str, port: int, allow_hosts=()) -> PreviewServer:
+        return PreviewServer((host, port), self, HostPolicy.for_listening(host, allow_hosts))
 
 
 def is_loopback(host: str) -> bool:
@@ -276,23 +242,33 @@ def is_loopback(host: str) -> bool:
         return False
 
 
-def serve(root: Path, host: str = "127.0.0.1", port: int = 8000, out: Path | None = None) -> int:
+def serve(root: Path, host: str = "127.0.0.1", port: int = 8000, out: Path | None = None,
+          allow_hosts=(), verbose: bool = False) -> int:
     """Runs the preview until interrupted. Returns the command's exit status."""
+    try:
+        extra_hosts = [host_name(name) for name in allow_hosts]
+    except ValueError as exc:
+        print(f"bookwright: error: --allow-host {exc}", file=sys.stderr)
+        return 2
     temporary = out is None
     out = Path(tempfile.mkdtemp(prefix="bookwright-preview-")) if out is None else out
-    preview = Preview(root, out)
+    preview = Preview(root, out, verbose=verbose)
     try:
-        server = preview.server(host, port)
+        server = preview.server(host, port, extra_hosts)
     except OSError as exc:
-        print(f"bookwright: error: cannot listen on {host}:{port}: {exc.strerror}", file=sys.stderr)
+        print(f"bookwright: error: cannot listen on {host}:{port}: {exc.strerror or exc}", file=sys.stderr)
         if temporary:
             shutil.rmtree(out, ignore_errors=True)
         return 2
     if not is_loopback(host):
-        print(f"warning: serving on {host}: other machines on the network can read the book", file=sys.stderr)
+        print(f"warning: listening on {host}: the unpublished book is now visible to every machine that can "
+              "reach this one on the network", file=sys.stderr)
+        print(f"warning: the preview answers requests addressed to {server.policy.describe()}; "
+              "add a name with --allow-host NAME", file=sys.stderr, flush=True)
     preview.rebuild()
     bound_host, bound_port = server.server_address[:2]
-    shown = f"[{bound_host}]" if ":" in bound_host else bound_host
+    # A wildcard address is no place to open in a browser; this machine's own name is.
+    shown = "localhost" if server.policy.any_address else f"[{bound_host}]" if ":" in bound_host else bound_host
     print(f"Serving {preview.root.name} at http://{shown}:{bound_port}/  (Ctrl-C to stop)", flush=True)
     thread = threading.Thread(target=server.serve_forever, name="bookwright-preview", daemon=True)
     thread.start()

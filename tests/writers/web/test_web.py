@@ -3,21 +3,17 @@
 Built once for the sample book (the session's `sample_build`) and once for the
 `web-features` fixture (a chapter file named index.md, a figure in a subfolder, a note
 called twice, accents, a base URL). The site is crawled link by link, validated with the
-Nu HTML Checker, driven in headless Chromium, and served by `bookwright serve`.
+Nu HTML Checker and driven in headless Chromium. The live preview (`bookwright serve`) has
+its own tests in tests/cli/test_serve.py.
 """
 
 from __future__ import annotations
 
 import json
-import os
 import re
 import shutil
-import signal
 import subprocess
 import sys
-import threading
-import time
-import urllib.request
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
@@ -27,7 +23,6 @@ from lxml import html
 from bookwright.diagnostics import Diagnostics
 from bookwright.build.atomic import atomic_folder
 from bookwright.build.pipeline import build, prepare_book
-from bookwright.cli.serve import is_loopback
 from bookwright.words import human_size
 from bookwright.writers.web.search import tokens
 from support import BOOKS, ROOT, SAMPLE
@@ -545,77 +540,3 @@ def test_the_site_reads_on_a_phone_in_dark_and_prints_clean(browser, sample_site
     assert not tab.locator("nav.sidebar").is_visible() and not tab.locator("nav.pager-top").is_visible()
     assert tab.locator("article h1").is_visible() and tab.locator("aside.notes").is_visible()
     assert problems == []
-
-
-# --- the live preview -------------------------------------------------------------------------
-
-
-def read_lines(stream, into: list[str]) -> None:
-    for line in stream:
-        into.append(line)
-
-
-def fetch(url: str) -> str:
-    with urllib.request.urlopen(url, timeout=5) as answer:
-        return answer.read().decode("utf-8")
-
-
-def wait_for(condition, seconds: float, what: str):
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        value = condition()
-        if value:
-            return value
-        time.sleep(0.05)
-    raise AssertionError(f"waited {seconds}s for {what}")
-
-
-def test_serve_rebuilds_on_save_and_shows_problems(tmp_path):
-    book = tmp_path / "book"
-    shutil.copytree(FEATURES, book)
-    env = {**os.environ, "PYTHONUNBUFFERED": "1"}
-    server = subprocess.Popen([sys.executable, "-m", "bookwright", "serve", str(book), "--port", "0"],
-                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env, cwd=tmp_path)
-    out: list[str] = []
-    err: list[str] = []
-    threading.Thread(target=read_lines, args=(server.stdout, out), daemon=True).start()
-    threading.Thread(target=read_lines, args=(server.stderr, err), daemon=True).start()
-    try:
-        line = wait_for(lambda: next((l for l in out if "http://" in l), None), 60, "the server to start")
-        base = re.search(r"http://[^/\s]+/", line).group(0)
-        assert is_loopback(urlsplit(base).hostname), base
-        first = fetch(base + "01-kitchen.html")
-        assert "burnt sugar" in first and "/__bookwright/serve.js" in first
-
-        chapter = book / "01-kitchen.md"
-        chapter.write_text(chapter.read_text().replace("burnt sugar", "burnt marmalade"))
-        edited = time.monotonic()
-        # Well under a second on an idle machine; the margin is for a busy one.
-        wait_for(lambda: "burnt marmalade" in fetch(base + "01-kitchen.html"), 10, "the edit to be served")
-        assert time.monotonic() - edited < 10
-        wait_for(lambda: any("01-kitchen.md changed: built the web edition in" in l for l in out), 5,
-                 "the rebuild time to be printed")
-
-        # A broken reference: the terminal and the status the page polls both say so,
-        # the last good site stays up, and fixing the file clears it.
-        chapter.write_text(chapter.read_text() + "\nSee @sec-nowhere.\n")
-        status = wait_for(lambda: (s := json.loads(fetch(base + "__bookwright/status")))["ok"] is False and s, 5,
-                          "the problem to be reported")
-        assert any("01-kitchen.md" in p and "unknown reference @sec-nowhere" in p for p in status["problems"])
-        wait_for(lambda: any("unknown reference @sec-nowhere" in l for l in err), 10, "the problem in the terminal")
-        assert "burnt marmalade" in fetch(base + "01-kitchen.html")
-        chapter.write_text(chapter.read_text().replace("\nSee @sec-nowhere.\n", "\n"))
-        wait_for(lambda: json.loads(fetch(base + "__bookwright/status"))["ok"], 10, "the fix to clear the problem")
-        assert server.poll() is None
-    finally:
-        server.send_signal(signal.SIGTERM)
-        try:
-            server.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            server.kill()
-    assert server.returncode == 0, "".join(err)
-
-
-def test_loopback_is_recognised():
-    assert is_loopback("127.0.0.1") and is_loopback("localhost") and is_loopback("::1")
-    assert not is_loopback("0.0.0.0") and not is_loopback("192.0.2.10")
