@@ -1,5 +1,5 @@
 """Content hashes of everything a build's result depends on, computed with the standard
-library only: the no-op check (manifest.py) runs before any heavy module is imported.
+library only: the no-op check (up_to_date.py) runs before any heavy module is imported.
 
 The tool's own identity is its version, the hash of every file of the installed package
 (source, scripts, an installed theme) and the versions of the installed packages, so

@@ -19,7 +19,7 @@ from pikepdf import Array, Dictionary, Name
 from bookwright.editions import EDITIONS
 from bookwright.load.print_options import points
 from bookwright.writers.pdf.image_resolution import MIN_PPI
-from bookwright.writers.pdf.print.profiles import INCH, POD_BLEED, PROFILES, Profile
+from bookwright.writers.pdf.print.profiles import INCH, POD_BLEED, PROFILES, Profile, gutter_for
 
 TOLERANCE = 0.75  # points: rounding in the layout is not a margin violation
 # A glyph may reach a little past its line's measure (a hyphen, an italic's overhang).
@@ -62,7 +62,7 @@ def preflight(path: Path, profile: str, trim: tuple[float, float] | None = None,
             findings += _colours(pdf)
     document = pdfium.PdfDocument(str(path))
     try:
-        findings += _drawn(document, rules, boxes, bleed, skip, rectos_right)
+        findings += _drawing_findings(document, rules, boxes, bleed, skip, rectos_right)
     finally:
         document.close()
     return findings
@@ -290,9 +290,7 @@ def _colours(pdf: pikepdf.Pdf) -> list[PreflightFinding]:
 # --- what is drawn --------------------------------------------------------------------------------
 
 
-def _drawn(document, rules: Profile, boxes, bleed: bool, skip, rectos_right: bool = True) -> list[PreflightFinding]:
-    from bookwright.writers.pdf.print.profiles import gutter_for
-
+def _drawing_findings(document, rules: Profile, boxes, bleed: bool, skip, rectos_right: bool = True) -> list[PreflightFinding]:
     findings: list[PreflightFinding] = []
     count = len(document)
     safe = (rules.safe_margin_bleed if bleed else rules.safe_margin) * INCH
