@@ -7,8 +7,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from bookwright.build.atomic import atomic_folder, atomic_path, folder_size
+from bookwright.build.fingerprint import tool_fingerprint
+from bookwright.build.layout_pool import WorkerPool
 from bookwright.build.output_record import check_output_folder, record_output
-from bookwright.build.parse_cache import cached_parse
+from bookwright.build.parse_cache import CACHE_FOLDER, cached_parse
+from bookwright.build.parse_pool import usable_cpus
 from bookwright.diagnostics import BookError, Diagnostics
 from bookwright.editions import EDITIONS, build_order, default_editions
 from bookwright.load import load_book
@@ -64,10 +67,11 @@ def output_path(book: ResolvedBook, out: Path, edition: str) -> Path:
 
 
 def build(root: Path, out: Path, formats: tuple[str, ...] | None = None, on_output=None,
-          parse=parse_chapter, gate: bool = False, jobs: int = 1) -> BuildResult:
+          parse=parse_chapter, gate: bool = False, jobs: int | None = None) -> BuildResult:
     """Builds the editions named in `formats`; None means every default edition plus the
     print interiors book.toml asks for. `gate`: put the EPUB through EPUBCheck and Ace
-    before publishing it (writers/epub/gate.py)."""
+    before publishing it (writers/epub/gate.py). `jobs`: worker processes the paged
+    editions lay their units out in (None: one per core; 1: none, all in this process)."""
     diags = Diagnostics(root=root.resolve())
     result = BuildResult(diags)
     # Issue 9: chapters whose text did not change since the last build into `out` are not parsed again.
@@ -82,21 +86,29 @@ def build(root: Path, out: Path, formats: tuple[str, ...] | None = None, on_outp
     if cache is not None:
         cache.save()
     editions = build_order(formats if formats is not None else default_editions(book.config.print.profiles))
-    context = BuildContext(diags, gate=gate, jobs=jobs,
+    jobs = usable_cpus() if jobs is None else max(1, jobs)
+    pool = WorkerPool(jobs) if jobs > 1 and any(e.paged for e in editions) else None
+    context = BuildContext(diags, gate=gate, pool=pool, cache_folder=out / CACHE_FOLDER, tool=tool_fingerprint(),
                            layouts={} if any(e.name == "epub" for e in editions) else None)
-    for edition in editions:
-        started = time.perf_counter()
-        final = edition.output_path(out, book.metadata.slug)
-        try:
-            with (atomic_folder if edition.folder else atomic_path)(final) as temporary:
-                note = edition.write(book, temporary, context)
-        except EditionRejected:
-            continue  # the gate's findings are in diags; the previous file stays
-        record_output(final)
-        context.written.append(Written(edition.name, final))
-        size = folder_size(final) if edition.folder else final.stat().st_size
-        output = Output(edition.name, final, size, time.perf_counter() - started, note)
-        result.outputs.append(output)
-        if on_output:
-            on_output(output)
+    try:
+        for edition in editions:
+            started = time.perf_counter()
+            final = edition.output_path(out, book.metadata.slug)
+            try:
+                with (atomic_folder if edition.folder else atomic_path)(final) as temporary:
+                    note = edition.write(book, temporary, context)
+            except EditionRejected:
+                continue  # the gate's findings are in diags; the previous file stays
+            record_output(final)
+            context.written.append(Written(edition.name, final))
+            size = folder_size(final) if edition.folder else final.stat().st_size
+            output = Output(edition.name, final, size, time.perf_counter() - started, note)
+            result.outputs.append(output)
+            if on_output:
+                on_output(output)
+    finally:
+        if pool is not None:
+            pool.close()
+    if (out / CACHE_FOLDER).is_dir():
+        record_output(out / CACHE_FOLDER)  # `bookwright clean` removes the cache too
     return result

@@ -77,9 +77,9 @@ def run(argv: list[str]) -> int:
                            help="comma-separated: " + ",".join(EDITIONS)
                            + " (default: every edition and the [print] profiles in book.toml)")
     build_cmd.add_argument("--strict", action="store_true", help="fail on warnings too")
-    build_cmd.add_argument("--jobs", "-j", type=int, default=1, metavar="N",
-                           help="lay the print interiors (print-*) out in N processes, chapter by chapter "
-                                "(default 1; the tagged screen PDF is always laid out in one pass)")
+    build_cmd.add_argument("--jobs", "-j", type=int, default=None, metavar="N",
+                           help="lay the PDFs out chapter by chapter in N processes (default: one per core; "
+                                "1: all in one process, with the same result)")
     build_cmd.add_argument("--no-gate", action="store_true",
                            help="skip EPUBCheck and Ace on the EPUB (faster; the EPUB then makes no conformance claim)")
     verbosity = build_cmd.add_mutually_exclusive_group()
@@ -189,7 +189,8 @@ def run(argv: list[str]) -> int:
     from bookwright.build.pipeline import build
 
     try:
-        result = build(args.book, out, args.format, on_output=announce, gate=not args.no_gate, jobs=max(1, args.jobs))
+        jobs = None if args.jobs is None else max(1, args.jobs)
+        result = build(args.book, out, args.format, on_output=announce, gate=not args.no_gate, jobs=jobs)
     except OSError as exc:
         print(f"bookwright: error: cannot write {exc.filename or out}: {exc.strerror}", file=sys.stderr)
         return 1

@@ -42,17 +42,21 @@ class Written:
 class BuildContext:
     diagnostics: Diagnostics
     gate: bool = False  # the EPUB goes through EPUBCheck and Ace before it is published
-    jobs: int = 1  # worker processes a PDF edition may lay its units out in
+    # The build's worker processes (build/layout_pool.WorkerPool: `map(function, items,
+    # initializer, initargs)`), shared by the paged editions; None: they work in this process.
+    pool: object | None = None
+    cache_folder: Path | None = None  # where an edition keeps what the next build may reuse (None: nothing kept)
+    tool: str = ""  # bookwright's identity (its version, files and dependencies): part of every cache key
     written: list[Written] = field(default_factory=list)  # the editions written so far, in order
     # The EPUB's page list follows a paged edition of the same run: when the build makes an
     # EPUB, each paged edition records its layout here (None: nobody will read it).
     layouts: dict[str, LayoutProbe] | None = None
 
-    def layout_probe(self, edition: str) -> LayoutProbe | None:
-        """A probe for a paged edition's layout, when the build's EPUB will follow it."""
-        if self.layouts is None:
-            return None
-        probe = self.layouts[edition] = LayoutProbe(edition)
+    def layout_probe(self, edition: str) -> LayoutProbe:
+        """The probe a paged edition marks its pages with; recorded when the build's EPUB will follow it."""
+        probe = LayoutProbe(edition)
+        if self.layouts is not None:
+            self.layouts[edition] = probe
         return probe
 
     def page_layout(self) -> PageLayout | None:

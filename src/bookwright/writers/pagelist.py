@@ -1,8 +1,8 @@
 """The print edition's page numbers inside the EPUB: where each PDF page begins.
 
 The PDF writer hands every chapter body (and its generated pages) to a `LayoutProbe`
-before layout. The probe gives each block an id (or uses the id it has), and after
-WeasyPrint has laid the book out it reads which of those anchors each page holds:
+before layout. The probe gives each block an id (or uses the id it has), and once the
+book is laid out it reads which of those anchors each page holds:
 
 - a page's first block that *starts* on it marks the page's beginning (a block split
   over two pages has its anchor on both; the first page it appears on is its start);
@@ -12,13 +12,11 @@ WeasyPrint has laid the book out it reads which of those anchors each page holds
 
 So page markers are placed to the block: a page that begins in the middle of a
 paragraph is marked before the first paragraph, heading or list item that begins on it.
-The probe removes its own anchors from the laid-out pages before the PDF is written,
-so the PDF's bytes are the same with or without a page list.
+The anchors the probe made (`created`) are no named destinations in the PDF.
 
-Folios are the page counter WeasyPrint kept (resets included) in the style the PDF
-prints it: a number the margin boxes show on some page of the same numbering run decides
-roman or arabic, so blank pages, part openings and chapter openings without a printed
-folio get the number the printed book implies.
+Folios are the page numbers the PDF prints, in the style it prints them, given by its
+layout: blank pages, part openings and chapter openings without a printed folio get the
+number the printed book implies.
 
 The EPUB side (`PageMarkers`) walks the same blocks of the same chapter bodies and puts a
 `<span epub:type="pagebreak" role="doc-pagebreak">` at each page's place, and builds the
@@ -33,7 +31,7 @@ from dataclasses import dataclass, field
 
 from lxml import etree
 
-from bookwright.writers.common import EPUB_NS, XHTML_NS, roman
+from bookwright.writers.common import EPUB_NS, XHTML_NS
 
 BLOCK_TAGS = ("h1", "h2", "h3", "h4", "h5", "h6", "p", "li", "dt", "dd", "pre", "figure", "table", "tr", "hr")
 # Blocks a marker goes inside (phrasing content is allowed there), at the start or the end.
@@ -126,16 +124,16 @@ class LayoutProbe:
             self.created.add(element_id)
         self._record(element_id, Position(owner, None, "start"))
 
-    def observe(self, document) -> None:
-        """Reads a laid-out WeasyPrint document; the last layout observed is the one written."""
-        folios, next_folio = page_folios(document)
+    def observe(self, pages: list[list[str]], folios: list[str], next_folio: Callable[[int], str]) -> None:
+        """Reads a layout: the anchor names on each page, in page order, and each page's
+        folio; `next_folio(n)` numbers page n past the last."""
         seen: set[Position] = set()  # blocks that began on an earlier page
-        pages: list[PageStart] = []
+        starts: list[PageStart] = []
         previous: Position | None = None
-        for number, page in enumerate(document.pages, 1):
-            present = sorted((self.anchors[n] for n in page.anchors if n in self.anchors), key=lambda item: item[0])
+        for number, names in enumerate(pages, 1):
+            present = sorted((self.anchors[n] for n in names if n in self.anchors), key=lambda item: item[0])
             fresh = [item for item in present if item[1] not in seen]
-            for name in page.anchors:
+            for name in names:
                 if name in self.anchors:
                     seen.add(self.anchors[name][1])
             if fresh:
@@ -147,13 +145,10 @@ class LayoutProbe:
                 position = Position(previous.owner, None, "end")
             else:
                 position = None
-            pages.append(PageStart(number, folios[number - 1], position))
+            starts.append(PageStart(number, folios[number - 1], position))
             if position is not None:
                 previous = position
-            for name in list(page.anchors):
-                if name in self.created:
-                    del page.anchors[name]
-        self.layout = PageLayout(self.source, pages, next_folio)
+        self.layout = PageLayout(self.source, starts, next_folio)
 
     def written(self, path) -> None:
         """The PDF as written may have more pages than were laid out (padding blanks)."""
@@ -163,73 +158,6 @@ class LayoutProbe:
 
         with pikepdf.open(path) as pdf:
             self.layout.pad_to(len(pdf.pages))
-
-
-# --- folios ----------------------------------------------------------------------------------
-
-
-def _pairs(value):
-    return () if value in ("auto", None) else value
-
-
-def _margin_texts(page) -> set[str]:
-    # WeasyPrint keeps no public record of what a page's margin boxes print; the page box
-    # tree is where the laid-out folio is (WeasyPrint is pinned, and the tests read the
-    # folios back from the PDF's text to hold this to what is printed).
-    texts = set()
-
-    def collect(box, out):
-        if hasattr(box, "text") and box.text:
-            out.append(box.text)
-        for child in getattr(box, "children", ()) or ():
-            collect(child, out)
-
-    for box in page._page_box.children:
-        if getattr(box, "at_keyword", None):
-            out: list[str] = []
-            collect(box, out)
-            text = "".join(out).strip()
-            if text:
-                texts.add(text)
-    return texts
-
-
-def page_folios(document) -> tuple[list[str], Callable[[int], str]]:
-    """The folio of every page: the page counter in the style the book prints it; and how
-    pages after the last one would be numbered."""
-    values, runs, printed = [], [], []
-    value, run = 0, 0
-    for page in document.pages:
-        style = page._page_box.style
-        for name, amount in _pairs(style["counter_reset"]):
-            if name == "page":
-                value, run = amount, run + 1
-        for name, amount in _pairs(style["counter_set"]):
-            if name == "page":
-                value = amount
-        for name, amount in _pairs(style["counter_increment"]):
-            if name == "page":
-                value += amount
-        values.append(value)
-        runs.append(run)
-        printed.append(_margin_texts(page))
-    styles: dict[int, str] = {}
-    for value, run, texts in zip(values, runs, printed):
-        if run in styles:
-            continue
-        if str(value) in texts:
-            styles[run] = "decimal"
-        elif roman(value) in texts:
-            styles[run] = "lower-roman"
-        elif roman(value).upper() in texts:
-            styles[run] = "upper-roman"
-    def folio(value: int, run: int) -> str:
-        style = styles.get(run, "decimal")
-        return roman(value) if style == "lower-roman" else roman(value).upper() if style == "upper-roman" else str(value)
-
-    out = [folio(value, run) for value, run in zip(values, runs)]
-    last_value, last_run, count = (values[-1], runs[-1], len(values)) if values else (0, 0, 0)
-    return out, lambda number: folio(last_value + number - count, last_run)
 
 
 # --- the EPUB side -----------------------------------------------------------------------------

@@ -1,26 +1,26 @@
-"""The PDF for screens: the book laid out in one pass and tagged for assistive technology
-(PDF/UA-1), with a contents, bookmarks and links that work.
+"""The PDF for screens: the book tagged for assistive technology (PDF/UA-1), with a
+contents, bookmarks and links that work.
 
-The document is `document.py`'s, laid out through `engine.py`; its running heads and folios
-are then marked as page furniture (`tagged.py`), which WeasyPrint leaves to us. The print
-interiors (`print/`) lay out the same document for paper.
+The document is `document.py`'s, laid out unit by unit (`book_layout.py`, through the
+build's workers and the layout cache) and joined into one tagged file (`join.py`, with
+the units' structure trees merged by `structure_join.py`). The print interiors
+(`print/`) lay out the same document for paper, the same way.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from weasyprint.text.fonts import FontConfiguration
-
 from bookwright.editions import Edition
 from bookwright.model import ResolvedBook
 from bookwright.writers import BuildContext
-from bookwright.writers.pdf.apparatus import anchor_pages
+from bookwright.writers.pdf.book_layout import EditionPlan
 from bookwright.writers.pdf.document import PdfDocument
-from bookwright.writers.pdf.engine import (
-    ObservedHTML, book_base_url, book_fetcher, compiled_stylesheet, pdf_identifier, reporting_to)
-from bookwright.writers.pdf.lost_notes import LostNotes, report_lost_notes
-from bookwright.writers.pdf.tagged import finish_tagged_pdf
+from bookwright.writers.pdf.edition_layout import lay_out_edition, record_pages
+from bookwright.writers.pdf.engine import pdf_identifier
+from bookwright.writers.pdf.join import join_book
+
+SCREEN_VARIANT = "pdf/ua-1"
 
 
 class ScreenPdfEdition:
@@ -30,24 +30,11 @@ class ScreenPdfEdition:
     def write(self, book: ResolvedBook, target: Path, context: BuildContext) -> str:
         probe = context.layout_probe(self.edition.name)
         document = PdfDocument(book, probe=probe)
-        lost = LostNotes()
-        fetcher = book_fetcher(book)
-
-        def observed() -> ObservedHTML:
-            return ObservedHTML((probe, lost), string=document.html_document(), base_url=book_base_url(book),
-                                url_fetcher=fetcher)
-
-        with reporting_to(context.diagnostics, book):
-            fonts = FontConfiguration()
-            stylesheets = [compiled_stylesheet(document.stylesheet(), fetcher, fonts)]
-            html = observed()
-            if book.index:
-                # Issue 7: a first layout tells which index locators share a page or follow one.
-                document.index_pages = anchor_pages(html.render(stylesheets=stylesheets, font_config=fonts))
-                html = observed()
-            html.write_pdf(target, stylesheets=stylesheets, font_config=fonts, pdf_identifier=pdf_identifier(book),
-                           pdf_variant="pdf/ua-1", finisher=finish_tagged_pdf)
-        report_lost_notes(book, lost.lost, "PDF", context.diagnostics)
-        if probe is not None:
-            probe.written(target)
+        css = document.stylesheet()
+        plan = EditionPlan(document, lambda total: css, tagged=True, variant=SCREEN_VARIANT,
+                           identifier=pdf_identifier(book))
+        laid = lay_out_edition(book, self.edition.name, plan, context, "PDF")
+        join_book(laid, tagged=True, hidden=probe.created, identifier=plan.identifier, target=target)
+        record_pages(probe, laid)
+        probe.written(target)
         return ""

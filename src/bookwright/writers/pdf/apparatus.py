@@ -5,14 +5,12 @@ Formulas: WeasyPrint has no MathML, so the MathML the other editions show is dra
 ziamath into an SVG image (a `data:` URL inside the document, nothing fetched), sized
 in em of the surrounding text, with the TeX as its text alternative.
 
-Index page numbers come from `target-counter`, so they are right whatever the layout.
+Index page numbers are links that print their target's page number (`target-counter`,
+filled in from the page map when the book is laid out unit by unit: book_layout.py).
 Merging them ("12, 12, 13, 14" → "12–14") needs to know which locators share or follow
-a page, which only a layout can tell: the document is laid out once with one number per
-mark, the page of every mark is read from that layout, and the document is laid out
-again with the merged list. A range is two `target-counter`s ("12–14"), so even a
-re-layout after that cannot make a printed number wrong. Pages only move if the index
-itself sits before other text (a marker chapter in the middle of the book), and then only
-the merging of the marks after it can go stale.
+a page, which only a layout can tell: the page map of one round gives the page of every
+mark, and the index is made again with the merged list for the next round, until the
+page map stands still. A range is two page numbers ("12–14"), each its own link.
 """
 
 from __future__ import annotations
@@ -128,12 +126,3 @@ def replace_index(chapter: ResolvedChapter, body: html.HtmlElement, groups: list
         holder.remove(child)
     for group in groups:
         holder.append(group)
-
-
-def anchor_pages(document) -> dict[str, int]:
-    """Page index of every anchor in a laid-out WeasyPrint document."""
-    pages: dict[str, int] = {}
-    for number, page in enumerate(document.pages):
-        for name in page.anchors:
-            pages.setdefault(name, number)
-    return pages

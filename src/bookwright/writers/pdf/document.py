@@ -38,7 +38,8 @@ NOTE_BLOCKS = ("p", "ul", "ol", "li", "pre", "blockquote", "div", "dl", "dt", "d
 class PdfDocument:
     def __init__(self, book: ResolvedBook, printed: bool = False, probe=None):
         """`printed`: for paper (web addresses print after their words); `probe`: a
-        pagelist.LayoutProbe, when the EPUB's page list is to follow this layout."""
+        pagelist.LayoutProbe, which marks the blocks a page can begin with (the EPUB's
+        page list follows them)."""
         self.book = book
         self.moment = book.moment
         self.printed = printed
@@ -47,6 +48,7 @@ class PdfDocument:
         self.front = front_matter_keys(book)
         self.lists = [(name, targets) for name, targets in book.lists.items() if targets]
         self.index_pages: dict[str, int] | None = None  # from a first layout; see pdf/apparatus.py
+        self._made: dict[str, str] = {}  # chapter markup made once: only the index changes with the layout
 
     @staticmethod
     def anchor(chapter: str, element_id: str) -> str:
@@ -173,7 +175,7 @@ class PdfDocument:
         return self.wrap("".join(markup for _, markup in self.sections()))
 
     def wrap(self, body: str) -> str:
-        """A whole HTML document around `body` (the book, or one unit of it: pdf/jobs.py)."""
+        """A whole HTML document around `body` (the book, or one unit of it: book_layout.py)."""
         m = self.book.metadata
         head = [
             '<meta charset="utf-8">',
@@ -220,7 +222,9 @@ class PdfDocument:
             is_first = first_body and chapter.key not in self.front
             if is_first:
                 first_body = False
-            sections.append((chapter.key, self.chapter_html(chapter, is_first)))
+            if chapter.role == "index" or chapter.key not in self._made:
+                self._made[chapter.key] = self.chapter_html(chapter, is_first)
+            sections.append((chapter.key, self._made[chapter.key]))
         return sections
 
     def generated_css(self) -> str:

@@ -1,9 +1,9 @@
 """WeasyPrint as bookwright drives it: the fetcher that keeps every read inside the book and
-the theme, its log turned into the author's warnings, and a document that shows each layout
-to its observers (the EPUB's page list, the lost-note check) before it is written.
+the theme, its log turned into the author's warnings, and the addresses and identifier
+every layout shares.
 
-Every PDF edition and the unit-by-unit layout (`jobs.py`) lay out through these, so they
-live apart from the HTML assembly (`document.py`) and from any one edition.
+Every unit of every PDF edition is laid out through these (units.py), so they live apart
+from the HTML assembly (`document.py`) and from any one edition.
 """
 
 from __future__ import annotations
@@ -11,14 +11,10 @@ from __future__ import annotations
 import hashlib
 import logging
 import mimetypes
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 from urllib.request import url2pathname
 
-from weasyprint import CSS, HTML
-from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
 from bookwright.diagnostics import Diagnostics
@@ -68,22 +64,6 @@ class WeasyPrintMessages(logging.Handler):
             self.diags.warning_at(placed, placed.message, hint=placed.hint)
 
 
-class ObservedHTML(HTML):
-    """Shows every layout of the book to its observers before it is written: the EPUB's
-    page list reads where the pages begin (writers/pagelist.py), and lost_notes.py looks
-    for footnotes the engine dropped. The last layout is the one written."""
-
-    def __init__(self, observers, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.observers = [observer for observer in observers if observer is not None]
-
-    def render(self, *args, **kwargs):
-        document = super().render(*args, **kwargs)
-        for observer in self.observers:
-            observer.observe(document)
-        return document
-
-
 def book_fetcher(book: ResolvedBook) -> BookFetcher:
     return BookFetcher([book.root, theme_dir()], book.assets)
 
@@ -98,24 +78,6 @@ def stylesheet_base_url() -> str:
     return (theme_dir() / "print.css").as_uri()
 
 
-def compiled_stylesheet(css: str, fetcher: BookFetcher, fonts: FontConfiguration) -> CSS:
-    """The stylesheet for one layout; `fonts` must be the layout's (without it @font-face
-    rules are ignored, and a document keeps the fonts it was laid out with)."""
-    return CSS(string=css, base_url=stylesheet_base_url(), url_fetcher=fetcher, font_config=fonts)
-
-
 def pdf_identifier(book: ResolvedBook) -> bytes:
     """The PDF's /ID, from the book's identifier: the same book gives the same bytes."""
     return hashlib.sha256(book.metadata.identifier.encode("utf-8")).hexdigest()[:32].encode()
-
-
-@contextmanager
-def reporting_to(diags: Diagnostics, book: ResolvedBook) -> Iterator[WeasyPrintMessages]:
-    """WeasyPrint's warnings during the block become the author's warnings."""
-    handler = WeasyPrintMessages(diags, book)
-    logger = logging.getLogger("weasyprint")
-    logger.addHandler(handler)
-    try:
-        yield handler
-    finally:
-        logger.removeHandler(handler)

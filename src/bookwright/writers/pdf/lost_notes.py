@@ -3,7 +3,7 @@
 WeasyPrint moves a footnote that does not fit to a later page, and in corner cases (a
 rounding error in its overflow test, a later page laid out in columns) never sets it: the
 call's number is printed and the note is gone. A PDF must not lose content silently, so
-every layout that is written is read back here, and each lost note is reported at the
+every unit's layout is read back here (units.py), and each lost note is reported at the
 line of the chapter that calls it.
 """
 
@@ -40,16 +40,6 @@ def lost_notes(document) -> list[tuple[str, str]]:
                     set_notes.add(element)
             stack.extend((child, in_area, chapter) for child in reversed(getattr(box, "children", ()) or ()))
     return [where for element, where in called.items() if element not in set_notes]
-
-
-class LostNotes:
-    """Watches the layouts of one PDF; the last one seen is the one written."""
-
-    def __init__(self):
-        self.lost: list[tuple[str, str]] = []
-
-    def observe(self, document) -> None:
-        self.lost = lost_notes(document)
 
 
 def report_lost_notes(book: ResolvedBook, lost: list[tuple[str, str]], edition: str, diags: Diagnostics) -> None:

@@ -1,0 +1,80 @@
+"""The worker processes every PDF edition of a build lays its units out in.
+
+One pool for the whole build, started when the first edition needs it and kept until the
+build ends, so that a worker lays out units of several editions and keeps what it learnt
+(units.py). Its processes are forked from the build's process, which has WeasyPrint and
+the book loaded already, so a worker starts in milliseconds. Forking a process that runs
+other threads (`bookwright serve`) could hand a worker a lock one of them held, so there
+the workers are forked from a fork server instead, a process that has imported
+WeasyPrint and started no thread; where neither exists (Windows), they are spawned.
+
+A worker that dies (killed, out of memory) breaks the pool: the tasks it left unfinished
+are laid out again by new workers, once; if that fails too, the build stops with
+`WorkersLost`, and no edition of it is published. A task that fails with an exception
+fails the build with that exception, as it would in the build's own process.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import sys
+import threading
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+
+PRELOADED = ["bookwright.writers.pdf.units"]  # what every worker needs: WeasyPrint and the task
+
+
+class WorkersLost(RuntimeError):
+    """Layout workers died twice over: the machine is out of memory, or something kills them."""
+
+
+def _context():
+    methods = multiprocessing.get_all_start_methods()
+    if sys.platform.startswith("linux") and "fork" in methods and threading.active_count() == 1:
+        return multiprocessing.get_context("fork")
+    if "forkserver" in methods:
+        context = multiprocessing.get_context("forkserver")
+        context.set_forkserver_preload(PRELOADED)
+        return context
+    return multiprocessing.get_context("spawn")
+
+
+class WorkerPool:
+    def __init__(self, jobs: int):
+        self.jobs = jobs
+        self.executor: ProcessPoolExecutor | None = None
+        self.started_with = None
+
+    def _start(self, initializer, initargs) -> None:
+        self.close()
+        self.executor = ProcessPoolExecutor(self.jobs, mp_context=_context(), initializer=initializer,
+                                            initargs=(initargs,))
+        self.started_with = (initializer, initargs)
+
+    def map(self, function, items: list, initializer, initargs) -> list:
+        """`function(item)` for every item, in the pool's workers, in the items' order.
+        Every worker first runs `initializer(initargs)`."""
+        if self.executor is None or self.started_with != (initializer, initargs):
+            self._start(initializer, initargs)
+        results: list = [None] * len(items)
+        done = [False] * len(items)
+        for attempt in range(2):
+            try:
+                futures = {self.executor.submit(function, items[i]): i for i in range(len(items)) if not done[i]}
+                for future, i in futures.items():
+                    results[i] = future.result()
+                    done[i] = True
+                return results
+            except BrokenProcessPool:
+                # A worker died: what it left unfinished is laid out again, in new workers.
+                for future, i in futures.items():
+                    if not done[i] and future.done() and not future.cancelled() and future.exception() is None:
+                        results[i], done[i] = future.result(), True
+                self._start(initializer, initargs)
+        raise WorkersLost("the processes laying out the PDF stopped twice (out of memory, or killed)")
+
+    def close(self) -> None:
+        if self.executor is not None:
+            self.executor.shutdown(wait=True, cancel_futures=True)
+            self.executor = None

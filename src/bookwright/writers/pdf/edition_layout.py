@@ -1,0 +1,46 @@
+"""A PDF edition's layout as the editions use it: its units laid out through the build's
+worker pool and the layout cache, WeasyPrint's warnings and lost footnotes reported once,
+and its pages recorded for the EPUB's page list (pagelist.py)."""
+
+from __future__ import annotations
+
+import logging
+
+from bookwright.model import ResolvedBook
+from bookwright.writers import BuildContext
+from bookwright.writers.pagelist import LayoutProbe
+from bookwright.writers.pdf.book_layout import BookLaidOut, EditionPlan, lay_out_book
+from bookwright.writers.pdf.engine import WeasyPrintMessages
+from bookwright.writers.pdf.layout_cache import LayoutCache, tool_environment
+from bookwright.writers.pdf.lost_notes import report_lost_notes
+from bookwright.writers.pdf.unit_runner import UnitRunner
+
+LAYOUT_CACHE = "layout"  # in the build's cache folder, one folder per edition under it
+
+
+def lay_out_edition(book: ResolvedBook, edition: str, plan: EditionPlan, context: BuildContext,
+                    words: str) -> BookLaidOut:
+    """The edition laid out; `words` names it in warnings ("PDF", "Amazon KDP paperback file")."""
+    folder = context.cache_folder / LAYOUT_CACHE if context.cache_folder is not None else None
+    cache = LayoutCache(folder, tool_environment(context.tool))
+    runner = UnitRunner(book, edition, cache, context.pool)
+    laid = lay_out_book(plan, runner)
+    cache.prune()
+    logging.getLogger("bookwright.layout").info("%s: %d of %d tasks laid out, the others from the cache", edition,
+                                                runner.laid_out, runner.laid_out + cache.hits)
+    handler = WeasyPrintMessages(context.diagnostics, book)
+    seen = set()
+    for result in laid.units:
+        for message in result.messages:
+            if message not in seen:
+                seen.add(message)
+                handler.emit(logging.makeLogRecord({"msg": message, "levelno": logging.WARNING}))
+    report_lost_notes(book, [tuple(where) for result in laid.units for where in result.lost], words,
+                      context.diagnostics)
+    return laid
+
+
+def record_pages(probe: LayoutProbe, laid: BookLaidOut) -> None:
+    """The pages as the EPUB's page list reads them: the anchors on each, and its folio."""
+    anchors = [page.anchors for unit in laid.units for page in unit.pages]
+    probe.observe(anchors, [laid.folio(i) for i in range(laid.pages.total)], lambda number: laid.folio(number - 1))

@@ -1,0 +1,236 @@
+"""One unit of a PDF edition laid out by WeasyPrint, in whichever process runs it.
+
+A unit is the front block (half-title to the lists), a part page or a chapter
+(`PdfDocument.sections`), or a unit's folios (folios.py). Every unit opens a page, so it
+lays out alone as it does in the whole book once the page numbers it prints are filled in
+(page_map.py). So that its last pages break as they do in the book, a unit is laid out
+followed by the opening of the unit after it (an empty element of the same kind, which
+breaks to a recto as the next chapter does): a footnote carried past the unit's last
+line then lands on the page it lands on in the book, and the blank verso before the next
+unit, if there is one, is the unit's last page. The page that opening falls on is not
+the unit's.
+
+`lay_out` is the whole job, in a worker of the build's pool or in the build's own process
+(`--jobs 1`); the same task gives the same bytes in either. What it returns is plain data
+(it crosses processes and is kept in the layout cache): the unit's PDF, when asked for it,
+and what the rest of the build needs to know of its pages: the anchors on each (the page
+map, the EPUB's page list), their sides and page names (the folios), bookmarks (the
+outline), footnotes lost and pictures too coarse for print, WeasyPrint's warnings, and
+the addresses it read.
+
+A worker keeps, for each stylesheet it has laid out with, the compiled stylesheet with
+its fonts: what a fresh process would build from the same text, so keeping it changes no
+byte. Every address a task reads is noted, the stylesheet's fonts included, so that the
+layout cache can check those files later; pictures are therefore decoded per task.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+from collections import OrderedDict
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from weasyprint import CSS, HTML
+from weasyprint.text.fonts import FontConfiguration
+
+from bookwright.writers.pdf.engine import BookFetcher
+from bookwright.writers.pdf.image_resolution import low_resolution_images
+from bookwright.writers.pdf import lost_notes
+from bookwright.writers.pdf.unit_finish import finish_unit
+
+SCALE = 0.75  # PDF points per CSS pixel, as WeasyPrint writes pages
+NEXT_UNIT = "bw-next-unit"  # the id of the next unit's opening, after a unit's own markup
+KEPT_STYLESHEETS = 6  # a build uses a few (screen, each print gutter, folios); more would only hold memory
+
+
+@dataclass(frozen=True)
+class UnitTask:
+    kind: str  # "unit" or "folios" (a unit's folio document)
+    html: str
+    css: str
+    label: str  # names the unit inside the joined file (table header ids): its key
+    write: bool = True  # write the PDF; False: only measure the pages
+    tagged: bool = False  # PDF/UA-1: structure tree, artifacts (the screen edition)
+    variant: str | None = None  # WeasyPrint's pdf_variant
+    identifier: bytes = b""
+
+    def digest(self) -> str:
+        """What the task's result depends on, besides the files it reads and the tools."""
+        parts = [self.kind, self.label, str(self.tagged), self.variant or "", self.identifier.decode("latin-1"),
+                 self.css, self.html]
+        hashed = hashlib.sha256()
+        for part in parts:
+            data = part.encode("utf-8")
+            hashed.update(len(data).to_bytes(8, "big") + data)
+        return hashed.hexdigest()
+
+
+@dataclass
+class PageFacts:
+    anchors: list[str]  # anchor names on the page, in WeasyPrint's order
+    side: str  # "left" or "right"
+    blank: bool  # left blank by a forced break (margin boxes of :blank)
+    name: str  # the named page ("" for none)
+    bookmarks: list[list] = field(default_factory=list)  # [level, label, x, y, state], PDF points
+    margins: list[str] = field(default_factory=list)  # what the margin boxes print (folio documents)
+
+
+@dataclass
+class UnitLaidOut:
+    pages: list[PageFacts]
+    pdf: bytes | None
+    messages: list[str] = field(default_factory=list)  # WeasyPrint's warnings
+    lost: list[list[str]] = field(default_factory=list)  # [chapter key, note number] of footnotes not set
+    low: list[list] = field(default_factory=list)  # [chapter key, src, ppi, inches] of coarse pictures
+    fetched: list[str] = field(default_factory=list)  # addresses read while laying out (file: URLs)
+
+    def to_data(self) -> dict:
+        return {"pages": [vars(page) for page in self.pages], "messages": self.messages, "lost": self.lost,
+                "low": self.low, "fetched": self.fetched}
+
+    @classmethod
+    def from_data(cls, data: dict, pdf: bytes | None) -> UnitLaidOut:
+        return cls([PageFacts(**page) for page in data["pages"]], pdf, data["messages"], data["lost"], data["low"],
+                   data["fetched"])
+
+
+@dataclass(frozen=True)
+class WorkerSetup:
+    """What every task of one book needs, given to a worker once."""
+
+    roots: tuple[Path, ...]  # the book folder and the theme: nothing else is read
+    prepared: dict  # pictures as resolve/assets prepared them
+    base_url: str  # the book folder's URL
+    stylesheet_url: str  # the theme stylesheet's URL (fonts are relative to it)
+
+
+class _RecordingFetcher(BookFetcher):
+    """The book's fetcher, noting each address it serves (the cache checks them later)."""
+
+    def __init__(self, roots, prepared):
+        super().__init__(list(roots), prepared)
+        self.fetched: list[str] = []
+
+    def fetch(self, url, headers=None):
+        if not url.startswith("data:"):
+            self.fetched.append(url)  # even when it fails: the file may appear later
+        return super().fetch(url, headers)
+
+
+class _Messages(logging.Handler):
+    def __init__(self):
+        super().__init__(logging.WARNING)
+        self.messages: list[str] = []
+
+    def emit(self, record):
+        self.messages.append(record.getMessage())
+
+
+_worker: dict = {}
+
+
+def start_worker(setup: WorkerSetup) -> None:
+    """A process's state for laying out one book's tasks (a pool initializer)."""
+    _worker.clear()
+    _worker.update(setup=setup, fetcher=_RecordingFetcher(setup.roots, setup.prepared), sheets=OrderedDict())
+
+
+def _stylesheet(css: str) -> tuple[CSS, FontConfiguration, list[str]]:
+    """The compiled stylesheet, its fonts and the addresses compiling it read."""
+    sheets = _worker["sheets"]
+    key = hashlib.sha256(css.encode("utf-8")).hexdigest()
+    if key in sheets:
+        sheets.move_to_end(key)
+        return sheets[key]
+    fetcher: _RecordingFetcher = _worker["fetcher"]
+    fetcher.fetched = []
+    fonts = FontConfiguration()  # one per stylesheet: a document keeps the fonts its stylesheet declared
+    sheet = CSS(string=css, base_url=_worker["setup"].stylesheet_url, url_fetcher=fetcher, font_config=fonts)
+    sheets[key] = (sheet, fonts, list(fetcher.fetched))
+    while len(sheets) > KEPT_STYLESHEETS:
+        sheets.popitem(last=False)
+    return sheets[key]
+
+
+def lay_out(task: UnitTask) -> UnitLaidOut:
+    """Lays one task out (in a worker started with `start_worker`)."""
+    fetcher: _RecordingFetcher = _worker["fetcher"]
+    messages = _Messages()
+    logger = logging.getLogger("weasyprint")
+    logger.addHandler(messages)
+    try:
+        sheet, fonts, read_by_sheet = _stylesheet(task.css)
+        fetcher.fetched = list(read_by_sheet)
+        document = HTML(string=task.html, base_url=_worker["setup"].base_url, url_fetcher=fetcher).render(
+            stylesheets=[sheet], font_config=fonts)
+        pages = _own_pages(document.pages)
+        if len(pages) != len(document.pages):
+            document = document.copy(pages)
+        facts = [_page_facts(page, task.kind == "folios") for page in pages]
+        lost = low = []
+        if task.kind == "unit":
+            lost = [list(where) for where in lost_notes.lost_notes(document)]
+            low = [[chapter, src, ppi, inches] for (chapter, src), (ppi, inches) in low_resolution_images(document).items()]
+        data = None
+        if task.write:
+            data = document.write_pdf(pdf_identifier=task.identifier or False, pdf_variant=task.variant,
+                                      finisher=lambda doc, pdf: finish_unit(pdf, task.label, task.tagged, task.identifier))
+    finally:
+        logger.removeHandler(messages)
+    return UnitLaidOut(facts, data, messages.messages, lost, low, sorted(set(fetcher.fetched)))
+
+
+def _own_pages(pages: list) -> list:
+    """The pages before the one the next unit's opening falls on."""
+    for index, page in enumerate(pages):
+        if NEXT_UNIT in page.anchors:
+            if index == 0 or not _opens_page(page):
+                raise RuntimeError("the next unit does not open a page of its own (writers/pdf/units.py)")
+            return pages[:index]
+    return pages
+
+
+def _opens_page(page) -> bool:
+    """The next unit's opening is the first thing on the page (notes carried over aside)."""
+    box = page._page_box.children[0]  # the root element's box; the footnote area is its sibling
+    while getattr(box, "children", None):
+        first = box.children[0]
+        if first.element is not None and first.element.get("id") == NEXT_UNIT:
+            return True
+        if first.element_tag not in ("html", "body"):
+            return False
+        box = first
+    return False
+
+
+def _page_facts(page, with_margins: bool) -> PageFacts:
+    page_type = page._page_box.page_type
+    height = page.height * SCALE
+    bookmarks = [[level, label, x * SCALE, height - y * SCALE, state]
+                 for level, label, (x, y), state in page.bookmarks]
+    return PageFacts(list(page.anchors), page_type.side, bool(page_type.blank), page_type.name or "", bookmarks,
+                     sorted(margin_texts(page)) if with_margins else [])
+
+
+def margin_texts(page) -> set[str]:
+    """What a laid-out page's margin boxes print, box by box."""
+    # WeasyPrint keeps no public record of it; the page box tree is where it is (WeasyPrint
+    # is pinned, and the tests read the folios back from the PDF's text).
+    texts = set()
+
+    def collect(box, out):
+        if getattr(box, "text", None):
+            out.append(box.text)
+        for child in getattr(box, "children", ()) or ():
+            collect(child, out)
+
+    for box in page._page_box.children:
+        if getattr(box, "at_keyword", None):
+            out: list[str] = []
+            collect(box, out)
+            text = "".join(out).strip()
+            if text:
+                texts.add(text)
+    return texts
