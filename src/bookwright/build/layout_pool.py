@@ -55,24 +55,24 @@ class WorkerPool:
     def map(self, function, items: list, initializer, initargs) -> list:
         """`function(item)` for every item, in the pool's workers, in the items' order.
         Every worker first runs `initializer(initargs)`."""
-        if self.executor is None or self.started_with != (initializer, initargs):
-            self._start(initializer, initargs)
         results: list = [None] * len(items)
         done = [False] * len(items)
-        for attempt in range(2):
+        for _ in range(2):
+            if self.executor is None or self.started_with != (initializer, initargs):
+                self._start(initializer, initargs)
+            futures = {self.executor.submit(function, items[i]): i for i in range(len(items)) if not done[i]}
             try:
-                futures = {self.executor.submit(function, items[i]): i for i in range(len(items)) if not done[i]}
                 for future, i in futures.items():
-                    results[i] = future.result()
-                    done[i] = True
+                    results[i], done[i] = future.result(), True
                 return results
             except BrokenProcessPool:
-                # A worker died: what it left unfinished is laid out again, in new workers.
+                # A worker died: what finished is kept, the rest is laid out again by new workers.
                 for future, i in futures.items():
-                    if not done[i] and future.done() and not future.cancelled() and future.exception() is None:
+                    if future.done() and not future.cancelled() and future.exception() is None:
                         results[i], done[i] = future.result(), True
-                self._start(initializer, initargs)
-        raise WorkersLost("the processes laying out the PDF stopped twice (out of memory, or killed)")
+                self.close()
+        raise WorkersLost("the processes laying out the PDF stopped twice (out of memory, or killed); "
+                          "the output folder keeps its previous editions")
 
     def close(self) -> None:
         if self.executor is not None:

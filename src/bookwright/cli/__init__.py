@@ -14,6 +14,7 @@ from pathlib import Path
 
 from bookwright import __version__
 from bookwright.build import up_to_date
+from bookwright.build.layout_pool import WorkersLost
 from bookwright.build.output_record import OutputFolderError, clean
 from bookwright.cli.scaffold import scaffold
 from bookwright.diagnostics import BookError, Diagnostics
@@ -48,7 +49,7 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("bookwright: interrupted; the output folder keeps its previous editions", file=sys.stderr)
         return 130
-    except OutputFolderError as exc:
+    except (OutputFolderError, WorkersLost) as exc:
         print(f"bookwright: error: {exc}", file=sys.stderr)
         return 1
     except OSError as exc:

@@ -96,15 +96,9 @@ class LayoutCache:
         body = len(payload).to_bytes(8, "big") + payload + (laid.pdf or b"")
         entry = FORMAT + hashlib.sha256(body).hexdigest().encode() + (b"1" if laid.pdf is not None else b"0") + body
         try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            temporary = path.with_name(f".{path.name}.{os.getpid()}.part")
-            temporary.write_bytes(entry)
-            os.replace(temporary, path)
+            store(path, entry)
         except OSError:
-            try:
-                temporary.unlink(missing_ok=True)
-            except (OSError, UnboundLocalError):
-                pass
+            pass  # a full disk, a folder that cannot be written: the unit is laid out again next time
 
     def prune(self) -> None:
         """Removes the entries of the editions this build made that it did not use."""
@@ -117,6 +111,17 @@ class LayoutCache:
                         entry.unlink(missing_ok=True)
             except OSError:
                 pass
+
+
+def store(path: Path, data: bytes) -> None:
+    """Writes an entry whole or not at all: a temporary file beside it, renamed over it."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    temporary = path.with_name(f".{path.name}.{os.getpid()}.part")
+    try:
+        temporary.write_bytes(data)
+        os.replace(temporary, path)
+    finally:
+        temporary.unlink(missing_ok=True)
 
 
 class _Entry:
