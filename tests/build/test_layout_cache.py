@@ -142,7 +142,10 @@ def test_a_killed_worker_costs_time_not_a_page(tmp_path, monkeypatch):
                 processes = list((self.executor._processes or {}).values()) if self.executor else []
                 if processes and processes[0].pid:
                     time.sleep(0.3)  # in the middle of a unit
-                    os.kill(processes[0].pid, signal.SIGKILL)
+                    try:
+                        os.kill(processes[0].pid, signal.SIGKILL)
+                    except ProcessLookupError:
+                        continue
                     killed.append(processes[0].pid)
                     return
                 time.sleep(0.01)
@@ -173,7 +176,10 @@ def test_workers_that_keep_dying_fail_the_build_cleanly(tmp_path, monkeypatch):
                 processes = [p for p in (executor._processes or {}).values() if p.pid]
                 if processes:
                     for process in processes:
-                        os.kill(process.pid, signal.SIGKILL)
+                        try:
+                            os.kill(process.pid, signal.SIGKILL)
+                        except ProcessLookupError:
+                            pass
                     return
                 time.sleep(0.01)
 

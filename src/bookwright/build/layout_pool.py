@@ -41,27 +41,43 @@ def _context():
 
 
 class WorkerPool:
+    """Safe to share between the threads that write the build's editions."""
+
     def __init__(self, jobs: int):
         self.jobs = jobs
+        self.lock = threading.Lock()
         self.executor: ProcessPoolExecutor | None = None
         self.started_with = None
 
     def _start(self, initializer, initargs) -> None:
-        self.close()
         self.executor = ProcessPoolExecutor(self.jobs, mp_context=_context(), initializer=initializer,
                                             initargs=(initargs,))
         self.started_with = (initializer, initargs)
+
+    def _executor(self, initializer, initargs, broken) -> ProcessPoolExecutor:
+        """The running pool, started anew if there is none, it is `broken`, or it was
+        started for other work."""
+        with self.lock:
+            if self.executor is not None and (self.executor is broken or self.started_with != (initializer, initargs)):
+                old, self.executor = self.executor, None
+                old.shutdown(wait=False, cancel_futures=True)
+            if self.executor is None:
+                self._start(initializer, initargs)
+            return self.executor
 
     def map(self, function, items: list, initializer, initargs) -> list:
         """`function(item)` for every item, in the pool's workers, in the items' order.
         Every worker first runs `initializer(initargs)`."""
         results: list = [None] * len(items)
         done = [False] * len(items)
+        broken = None
         for _ in range(2):
-            if self.executor is None or self.started_with != (initializer, initargs):
-                self._start(initializer, initargs)
-            futures = {self.executor.submit(function, items[i]): i for i in range(len(items)) if not done[i]}
+            executor = self._executor(initializer, initargs, broken)
+            futures = {}
             try:
+                for i in range(len(items)):
+                    if not done[i]:
+                        futures[executor.submit(function, items[i])] = i
                 for future, i in futures.items():
                     results[i], done[i] = future.result(), True
                 return results
@@ -70,11 +86,12 @@ class WorkerPool:
                 for future, i in futures.items():
                     if future.done() and not future.cancelled() and future.exception() is None:
                         results[i], done[i] = future.result(), True
-                self.close()
+                broken = executor
         raise WorkersLost("the processes laying out the PDF stopped twice (out of memory, or killed); "
                           "the output folder keeps its previous editions")
 
     def close(self) -> None:
-        if self.executor is not None:
-            self.executor.shutdown(wait=True, cancel_futures=True)
-            self.executor = None
+        with self.lock:
+            if self.executor is not None:
+                self.executor.shutdown(wait=True, cancel_futures=True)
+                self.executor = None

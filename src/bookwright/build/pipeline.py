@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from bookwright.build.atomic import atomic_folder, atomic_path, folder_size
+from bookwright.build.concurrent_writes import output_size, write_editions
 from bookwright.build.fingerprint import tool_fingerprint
 from bookwright.build.layout_pool import WorkerPool
 from bookwright.build.output_record import check_output_folder, record_output
@@ -19,7 +18,7 @@ from bookwright.model import ResolvedBook
 from bookwright.parse import parse_chapter
 from bookwright.parse.accessibility import check_accessibility
 from bookwright.resolve import resolve_book
-from bookwright.writers import BuildContext, EditionRejected, Written
+from bookwright.writers import BuildContext
 
 
 @dataclass
@@ -90,22 +89,15 @@ def build(root: Path, out: Path, formats: tuple[str, ...] | None = None, on_outp
     pool = WorkerPool(jobs) if jobs > 1 and any(e.paged for e in editions) else None
     context = BuildContext(diags, gate=gate, pool=pool, cache_folder=out / CACHE_FOLDER, tool=tool_fingerprint(),
                            layouts={} if any(e.name == "epub" for e in editions) else None)
+
+    def announce(edition, outcome) -> None:
+        output = Output(edition.name, outcome.path, output_size(edition, outcome.path), outcome.seconds, outcome.note)
+        result.outputs.append(output)
+        if on_output:
+            on_output(output)
+
     try:
-        for edition in editions:
-            started = time.perf_counter()
-            final = edition.output_path(out, book.metadata.slug)
-            try:
-                with (atomic_folder if edition.folder else atomic_path)(final) as temporary:
-                    note = edition.write(book, temporary, context)
-            except EditionRejected:
-                continue  # the gate's findings are in diags; the previous file stays
-            record_output(final)
-            context.written.append(Written(edition.name, final))
-            size = folder_size(final) if edition.folder else final.stat().st_size
-            output = Output(edition.name, final, size, time.perf_counter() - started, note)
-            result.outputs.append(output)
-            if on_output:
-                on_output(output)
+        write_editions(book, out, editions, context, announce)
     finally:
         if pool is not None:
             pool.close()

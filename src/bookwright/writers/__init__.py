@@ -19,6 +19,7 @@ EPUB's page list (`pagelist.py`) and the files already written for the web's dow
 
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -28,6 +29,10 @@ from bookwright.writers.pagelist import LayoutProbe, PageLayout, choose_layout
 
 class EditionRejected(Exception):
     """The edition is not published: its problems are in the diagnostics, the previous file stays."""
+
+
+class EditionAbandoned(Exception):
+    """The edition follows another edition of the build that failed: it is not written either."""
 
 
 @dataclass(frozen=True)
@@ -51,6 +56,10 @@ class BuildContext:
     # The EPUB's page list follows a paged edition of the same run: when the build makes an
     # EPUB, each paged edition records its layout here (None: nobody will read it).
     layouts: dict[str, LayoutProbe] | None = None
+    # Paged editions written at the same time as the EPUB (build/concurrent_writes.py): each
+    # sets its event once its page layout is recorded (or it failed); the EPUB waits for them.
+    awaited: dict[str, threading.Event] = field(default_factory=dict)
+    failed: set[str] = field(default_factory=set)  # paged editions whose writing raised
 
     def layout_probe(self, edition: str) -> LayoutProbe:
         """The probe a paged edition marks its pages with; recorded when the build's EPUB will follow it."""
@@ -59,6 +68,16 @@ class BuildContext:
             self.layouts[edition] = probe
         return probe
 
+    def layout_known(self, edition: str) -> None:
+        """A paged edition's layout is recorded: the EPUB need not wait for its file."""
+        event = self.awaited.get(edition)
+        if event is not None:
+            event.set()
+
     def page_layout(self) -> PageLayout | None:
         """The layout the EPUB's page list follows: the best paged edition of this build."""
+        for event in self.awaited.values():
+            event.wait()
+        if self.failed:
+            raise EditionAbandoned(f"{', '.join(sorted(self.failed))} failed")
         return choose_layout(self.layouts or {})

@@ -150,15 +150,6 @@ class LayoutProbe:
                 previous = position
         self.layout = PageLayout(self.source, starts, next_folio)
 
-    def written(self, path) -> None:
-        """The PDF as written may have more pages than were laid out (padding blanks)."""
-        if self.layout is None:
-            return
-        import pikepdf
-
-        with pikepdf.open(path) as pdf:
-            self.layout.pad_to(len(pdf.pages))
-
 
 # --- the EPUB side -----------------------------------------------------------------------------
 

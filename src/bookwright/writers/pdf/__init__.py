@@ -34,7 +34,7 @@ class ScreenPdfEdition:
         plan = EditionPlan(document, lambda total: css, tagged=True, variant=SCREEN_VARIANT,
                            identifier=pdf_identifier(book))
         laid = lay_out_edition(book, self.edition.name, plan, context, "PDF")
+        record_pages(probe, laid, laid.pages.total)
+        context.layout_known(self.edition.name)
         join_book(laid, tagged=True, hidden=probe.created, identifier=plan.identifier, target=target)
-        record_pages(probe, laid)
-        probe.written(target)
         return ""

@@ -90,7 +90,7 @@ def lay_out_book(plan: EditionPlan, runner: UnitRunner) -> BookLaidOut:
                 markups = _markups(document.sections(), numbered)
         wanted_tasks = {}
         for k in range(len(keys)):
-            html = document.wrap(markups[k].html(pages) + openings[k])
+            html = document.wrap(markups[k].html(pages) + openings[k], words_broken=True)
             if inputs[k] != (html, sheets.unit):
                 # Placeholder numbers will change, and so will a stylesheet that is still a guess.
                 write = not (round_number == 0 and (markups[k].prints_numbers or plan.measure_first))
@@ -113,7 +113,7 @@ def lay_out_book(plan: EditionPlan, runner: UnitRunner) -> BookLaidOut:
         first = pages.starts[k]
         markup = folio_markup(described, [pages.counter(first + i) for i in range(len(described))])
         if markup:
-            folio_tasks[k] = UnitTask("folios", document.wrap(markup), sheets.folios, keys[k], identifier=plan.identifier)
+            folio_tasks[k] = UnitTask("folios", document.wrap(markup, words_broken=True), sheets.folios, keys[k], identifier=plan.identifier)
     laid = runner.run(extra + list(folio_tasks.values()))
     for k, result in zip(final, laid):
         if [len(result.pages)] != [len(results[k].pages)]:

@@ -174,8 +174,9 @@ class PdfDocument:
     def html_document(self) -> str:
         return self.wrap("".join(markup for _, markup in self.sections()))
 
-    def wrap(self, body: str) -> str:
-        """A whole HTML document around `body` (the book, or one unit of it: book_layout.py)."""
+    def wrap(self, body: str, words_broken: bool = False) -> str:
+        """A whole HTML document around `body` (the book, or one unit of it: book_layout.py);
+        `words_broken`: over-long words in `body` are breakable already (linebreaks.py)."""
         m = self.book.metadata
         head = [
             '<meta charset="utf-8">',
@@ -188,10 +189,9 @@ class PdfDocument:
         if m.description:
             head.append(f'<meta name="description" content="{escape_attr(m.description)}">')
         lang = escape_attr(m.language)
-        return break_long_words(
-            f'<!DOCTYPE html>\n<html lang="{lang}" dir="{m.direction}"><head>{"".join(head)}</head>\n'
-            f"<body>\n{body}</body></html>\n"
-        )
+        document = (f'<!DOCTYPE html>\n<html lang="{lang}" dir="{m.direction}"><head>{"".join(head)}</head>\n'
+                    f"<body>\n{body}</body></html>\n")
+        return document if words_broken else break_long_words(document)
 
     def sections(self) -> list[tuple[str, str]]:
         """The book's markup in the order it is laid out, as (key, markup): the front block

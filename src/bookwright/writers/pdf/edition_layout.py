@@ -40,7 +40,9 @@ def lay_out_edition(book: ResolvedBook, edition: str, plan: EditionPlan, context
     return laid
 
 
-def record_pages(probe: LayoutProbe, laid: BookLaidOut) -> None:
-    """The pages as the EPUB's page list reads them: the anchors on each, and its folio."""
+def record_pages(probe: LayoutProbe, laid: BookLaidOut, pages: int) -> None:
+    """The pages as the EPUB's page list reads them: the anchors on each, and its folio;
+    `pages`: how many the file has (a print interior pads the book with blank pages)."""
     anchors = [page.anchors for unit in laid.units for page in unit.pages]
     probe.observe(anchors, [laid.folio(i) for i in range(laid.pages.total)], lambda number: laid.folio(number - 1))
+    probe.layout.pad_to(pages)

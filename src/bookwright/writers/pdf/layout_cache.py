@@ -147,22 +147,27 @@ def _unpack(data: bytes) -> _Entry | None:
     return _Entry(laid, [tuple(pair) for pair in meta["digests"]])
 
 
-TEXT_LIBRARIES = (("pango-1.0", "pango_version_string"), ("harfbuzz", "hb_version_string"),
-                  ("fontconfig", "FcGetVersion"))
+# (library, its file names as WeasyPrint loads them, the function that says its version)
+TEXT_LIBRARIES = (("pango", ("libpango-1.0.so.0", "libpango-1.0-0.dll", "libpango-1.0.dylib"), "pango_version_string"),
+                  ("harfbuzz", ("libharfbuzz.so.0", "libharfbuzz-0.dll", "libharfbuzz.dylib"), "hb_version_string"),
+                  ("fontconfig", ("libfontconfig.so.1", "libfontconfig-1.dll", "libfontconfig.dylib"), "FcGetVersion"))
 
 
 @lru_cache(maxsize=1)
 def text_libraries() -> str:
     """The versions of the libraries that shape and place text (those WeasyPrint loads)."""
     versions = []
-    for name, function in TEXT_LIBRARIES:
-        try:
-            library = ctypes.CDLL(ctypes.util.find_library(name))
-            call = getattr(library, function)
+    for name, files, function in TEXT_LIBRARIES:
+        version = "unknown"
+        for candidate in (*files, ctypes.util.find_library(name)):  # the usual names first: find_library is slow
+            try:
+                call = getattr(ctypes.CDLL(candidate), function)
+            except (OSError, AttributeError):
+                continue
             call.restype = ctypes.c_char_p if function.endswith("string") else ctypes.c_int
-            versions.append(f"{name} {call().decode() if function.endswith('string') else call()}")
-        except (OSError, AttributeError, TypeError):
-            versions.append(f"{name} unknown")
+            version = call().decode() if function.endswith("string") else str(call())
+            break
+        versions.append(f"{name} {version}")
     return ", ".join(versions)
 
 

@@ -36,6 +36,13 @@ def break_long_words(document: str) -> str:
     if not _LONG_RUN.search(document):
         return document
     root = html.document_fromstring(document)
+    if not break_long_words_in(root):
+        return document
+    return html.tostring(root, doctype="<!DOCTYPE html>", encoding="unicode", method="html")
+
+
+def break_long_words_in(root) -> bool:
+    """The same in a parsed tree (a unit's markup, book_layout.py); True if anything changed."""
     changed = False
     for el in root.iter():
         if not isinstance(el.tag, str) or el.tag in ("style", "script", "head", "title", "meta"):
@@ -46,6 +53,4 @@ def break_long_words(document: str) -> str:
             if new != value:
                 setattr(el, attr, new)
                 changed = True
-    if not changed:
-        return document
-    return html.tostring(root, doctype="<!DOCTYPE html>", encoding="unicode", method="html")
+    return changed

@@ -23,6 +23,7 @@ from lxml import html as lxml_html
 
 from bookwright.writers.common import escape_text
 from bookwright.writers.pdf.folios import folio_text
+from bookwright.writers.pdf.linebreaks import break_long_words_in
 from bookwright.writers.pdf.unit_css import NumberedLinks
 
 PLACEHOLDER = "00"  # the number a link prints before the page map knows its target's page
@@ -63,6 +64,7 @@ class UnitMarkup:
     def __init__(self, key: str, markup: str, numbered: NumberedLinks):
         self.key = key
         self.wrapper = lxml_html.fragment_fromstring(markup, create_parent="div")
+        break_long_words_in(self.wrapper)  # once, not in every round's document
         self.ids = {el.get("id") for el in self.wrapper.iter() if isinstance(el.tag, str) and el.get("id")}
         self.ids |= {el.get("name") for el in self.wrapper.iter("a") if el.get("name")}
         # link → (the anchor whose page it prints, in which counter style)

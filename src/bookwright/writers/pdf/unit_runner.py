@@ -52,7 +52,8 @@ class UnitRunner:
         return results  # type: ignore[return-value]
 
     def _lay_out(self, tasks: list[UnitTask]) -> list[UnitLaidOut]:
-        if self.pool is not None and len(tasks) > 1:
+        if self.pool is not None:
+            # Even one task: other editions may be laying out in this process's other threads.
             return self.pool.map(lay_out, tasks, start_worker, self.setup)
         if _worker.get("setup") != self.setup:
             start_worker(self.setup)

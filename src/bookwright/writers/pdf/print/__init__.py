@@ -52,12 +52,12 @@ class PrintEdition:
         laid = lay_out_edition(book, self.edition.name, plan, context, profile.service + " file")
         report_low_resolution(book, {(chapter, src): (ppi, inches) for result in laid.units
                                      for chapter, src, ppi, inches in result.low}, context.diagnostics)
+        padded = profile.padded_count(laid.pages.total, width, height)
+        record_pages(probe, laid, padded)
+        context.layout_known(self.edition.name)
         joined = io.BytesIO()
         join_book(laid, tagged=False, hidden=probe.created, identifier=plan.identifier, target=joined)
-        finish_and_check(book, self.edition.profile, joined.getvalue(), profile.padded_count(laid.pages.total, width, height),
-                         target, context.diagnostics)
-        record_pages(probe, laid)
-        probe.written(target)
+        finish_and_check(book, self.edition.profile, joined.getvalue(), padded, target, context.diagnostics)
         return ""
 
 

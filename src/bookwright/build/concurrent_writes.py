@@ -1,0 +1,111 @@
+"""The build's editions written side by side where they can be, with the result of one
+written after another.
+
+With a worker pool (`--jobs` above 1), every paged edition is written in a thread of its
+own: each hands its units to the one pool and waits, so the pool always has the units of
+every edition to lay out (the longest first within each round), and each joins its file
+while the others' units are still being laid out. The EPUB starts as soon as the page
+layout its page list follows is known, before that edition's file is joined; the web
+edition, which offers the other files for download, starts when they are written.
+Without a pool everything happens in this thread, one edition after another, in the
+same order and with the same result.
+
+Whatever runs when, the outcome is in build order: each edition reports into a
+collector of its own, merged into the build's in build order; the editions written are
+recorded, and announced, in build order.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import threading
+import time
+from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+
+from bookwright.build.atomic import atomic_folder, atomic_path, folder_size
+from bookwright.build.output_record import record_output
+from bookwright.diagnostics import Diagnostics
+from bookwright.editions import Edition
+from bookwright.model import ResolvedBook
+from bookwright.writers import BuildContext, EditionRejected, Written
+
+
+@dataclass
+class Outcome:
+    edition: Edition
+    path: Path
+    seconds: float
+    note: str | None  # None: rejected, the previous file stays
+    diagnostics: Diagnostics
+
+
+def write_editions(book: ResolvedBook, out: Path, editions: list[Edition], context: BuildContext,
+                   announce: Callable[[Edition, Outcome], None]) -> None:
+    """Writes `editions` (in build order: paged first, folders last); `announce` hears of
+    each one written, in that order. An edition that fails raises once the editions before
+    it are announced."""
+    side_by_side = context.pool is not None
+    paged = [e for e in editions if e.paged] if side_by_side else []
+    context.awaited = {edition.name: threading.Event() for edition in paged}
+    results: dict[str, Future] = {}
+    threads = ThreadPoolExecutor(max_workers=len(paged), thread_name_prefix="edition") if paged else None
+    try:
+        for edition in paged:
+            results[edition.name] = threads.submit(_write, book, out, edition, context)
+        for index, edition in enumerate(editions):
+            if edition.folder:
+                # It copies the files written before it: they must all be there.
+                _announce_upto(editions[:index], results, context, announce)
+            if edition.name not in results:
+                done: Future = Future()
+                try:
+                    done.set_result(_write(book, out, edition, context))
+                except BaseException as exc:  # noqa: BLE001 - raised in build order below
+                    done.set_exception(exc)
+                results[edition.name] = done
+        _announce_upto(editions, results, context, announce)
+    finally:
+        if threads is not None:
+            threads.shutdown(wait=True)
+
+
+def _write(book: ResolvedBook, out: Path, edition: Edition, context: BuildContext) -> Outcome:
+    own = dataclasses.replace(context, diagnostics=Diagnostics(root=context.diagnostics.root))
+    started = time.perf_counter()
+    final = edition.output_path(out, book.metadata.slug)
+    try:
+        with (atomic_folder if edition.folder else atomic_path)(final) as temporary:
+            note = edition.write(book, temporary, own)
+    except EditionRejected:
+        note = None  # the gate's findings are in the diagnostics; the previous file stays
+    except BaseException:
+        context.failed.add(edition.name)  # an EPUB following its pages is not written either
+        raise
+    finally:
+        event = context.awaited.get(edition.name)
+        if event is not None:
+            event.set()  # whatever happened, nobody waits for its layout any more
+    return Outcome(edition, final, time.perf_counter() - started, note, own.diagnostics)
+
+
+def _announce_upto(editions: list[Edition], results: dict[str, Future], context: BuildContext,
+                   announce: Callable[[Edition, Outcome], None]) -> None:
+    for edition in editions:
+        future = results[edition.name]
+        if getattr(future, "announced", False):
+            continue
+        outcome: Outcome = future.result()  # raises the edition's exception, in build order
+        future.announced = True
+        context.diagnostics.items.extend(outcome.diagnostics.items)
+        if outcome.note is None:
+            continue
+        record_output(outcome.path)
+        context.written.append(Written(edition.name, outcome.path))
+        announce(edition, outcome)
+
+
+def output_size(edition: Edition, path: Path) -> int:
+    return folder_size(path) if edition.folder else path.stat().st_size
