@@ -31,6 +31,9 @@ class Edition:
     folder: bool = False  # writes a folder, not a file
     default: bool = True  # made by a plain `bookwright build` (print interiors: when [print] asks)
     profile: str = ""  # a print interior's profile
+    # "module:function" giving (initializer, its argument) for the build's worker processes,
+    # started before the editions are written (build/layout_pool.py); "" for none.
+    workers: str = ""
 
     def output_path(self, out: Path, slug: str) -> Path:
         return out / self.output.format(slug=slug)
@@ -41,14 +44,21 @@ class Edition:
         module, _, name = self.writer.partition(":")
         return getattr(importlib.import_module(module), name)(self).write(book, target, context) or ""
 
+    def worker_start(self, book):
+        """(initializer, argument) every worker process of the build starts with."""
+        module, _, name = self.workers.partition(":")
+        return getattr(importlib.import_module(module), name)(book)
+
+
+UNIT_WORKERS = "bookwright.writers.pdf.unit_runner:worker_start"  # the PDFs lay their units out in the pool
 
 EDITIONS: dict[str, Edition] = {
     edition.name: edition
     for edition in (
         Edition("epub", "{slug}.epub", "bookwright.writers.epub:EpubEdition"),
-        Edition("pdf", "{slug}.pdf", "bookwright.writers.pdf:ScreenPdfEdition", paged=True),
+        Edition("pdf", "{slug}.pdf", "bookwright.writers.pdf:ScreenPdfEdition", paged=True, workers=UNIT_WORKERS),
         *(Edition(f"print-{profile}", f"{{slug}}-{profile}.pdf", "bookwright.writers.pdf.print:PrintEdition",
-                  paged=True, default=False, profile=profile) for profile in PRINT_PROFILES),
+                  paged=True, default=False, profile=profile, workers=UNIT_WORKERS) for profile in PRINT_PROFILES),
         # The web edition offers the other editions of the same run for download, so it is written last.
         Edition("web", "site", "bookwright.writers.web:WebEdition", folder=True),
     )

@@ -17,6 +17,7 @@ fails the build with that exception, as it would in the build's own process.
 from __future__ import annotations
 
 import multiprocessing
+import os
 import sys
 import threading
 from concurrent.futures import ProcessPoolExecutor
@@ -48,6 +49,15 @@ class WorkerPool:
         self.lock = threading.Lock()
         self.executor: ProcessPoolExecutor | None = None
         self.started_with = None
+
+    def start(self, initializer, initargs) -> None:
+        """Starts the workers now, from this thread: the build does before it starts the
+        threads that write its editions, so that forking is safe."""
+        executor = self._executor(initializer, initargs, None)
+        try:
+            executor.submit(os.getpid).result()
+        except BrokenProcessPool:
+            pass  # a worker died already: the first map starts new ones
 
     def _start(self, initializer, initargs) -> None:
         self.executor = ProcessPoolExecutor(self.jobs, mp_context=_context(), initializer=initializer,

@@ -86,7 +86,8 @@ def build(root: Path, out: Path, formats: tuple[str, ...] | None = None, on_outp
         cache.save()
     editions = build_order(formats if formats is not None else default_editions(book.config.print.profiles))
     jobs = usable_cpus() if jobs is None else max(1, jobs)
-    pool = WorkerPool(jobs) if jobs > 1 and any(e.paged for e in editions) else None
+    workers = next((e for e in editions if e.workers), None)
+    pool = WorkerPool(jobs) if jobs > 1 and workers is not None else None
     context = BuildContext(diags, gate=gate, pool=pool, cache_folder=out / CACHE_FOLDER, tool=tool_fingerprint(),
                            layouts={} if any(e.name == "epub" for e in editions) else None)
 
@@ -97,6 +98,8 @@ def build(root: Path, out: Path, formats: tuple[str, ...] | None = None, on_outp
             on_output(output)
 
     try:
+        if pool is not None:
+            pool.start(*workers.worker_start(book))
         write_editions(book, out, editions, context, announce)
     finally:
         if pool is not None:

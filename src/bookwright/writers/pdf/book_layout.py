@@ -98,7 +98,12 @@ def lay_out_book(plan: EditionPlan, runner: UnitRunner) -> BookLaidOut:
         if not wanted_tasks:
             break
         order = list(wanted_tasks)
-        for k, result in zip(order, runner.run([wanted_tasks[k] for k in order])):
+        # While a few units are laid out again (the contents, the index), the folios of the
+        # others for the page map as it stands: they are usually final, and kept in the cache
+        # for the last round; if the map moves, they are laid out again there.
+        ahead = [t for k, t in _folio_tasks(document, keys, results, pages, sheets, plan).items() if k not in wanted_tasks]
+        laid = runner.run([wanted_tasks[k] for k in order] + ahead)
+        for k, result in zip(order, laid):
             results[k], inputs[k] = result, (wanted_tasks[k].html, wanted_tasks[k].css)
         pages = page_map([len(r.pages) for r in results], [[p.anchors for p in r.pages] for r in results], body_unit)
     else:
@@ -107,13 +112,7 @@ def lay_out_book(plan: EditionPlan, runner: UnitRunner) -> BookLaidOut:
     # The settled units still only measured, and each unit's folios, in one round.
     final = [k for k, result in enumerate(results) if result.pdf is None]
     extra = [task(k, inputs[k][0], write=True) for k in final]
-    folio_tasks = {}
-    for k, result in enumerate(results):
-        described = [(p.side, p.blank, p.name) for p in result.pages]
-        first = pages.starts[k]
-        markup = folio_markup(described, [pages.counter(first + i) for i in range(len(described))])
-        if markup:
-            folio_tasks[k] = UnitTask("folios", document.wrap(markup, words_broken=True), sheets.folios, keys[k], identifier=plan.identifier)
+    folio_tasks = _folio_tasks(document, keys, results, pages, sheets, plan)
     laid = runner.run(extra + list(folio_tasks.values()))
     for k, result in zip(final, laid):
         if [len(result.pages)] != [len(results[k].pages)]:
@@ -125,6 +124,22 @@ def lay_out_book(plan: EditionPlan, runner: UnitRunner) -> BookLaidOut:
         folios[k] = result
         _check_folio_pages(keys[k], results[k], result)
     return BookLaidOut(keys, results, folios, pages, css, _folio_styles(pages, folios))
+
+
+def _folio_tasks(document: PdfDocument, keys: list[str], results: list, pages: PageMap | None, sheets,
+                 plan: EditionPlan) -> dict[int, UnitTask]:
+    """Each unit's folio document for the page map `pages` (none before there is one)."""
+    tasks = {}
+    if pages is None:
+        return tasks
+    for k, result in enumerate(results):
+        described = [(p.side, p.blank, p.name) for p in result.pages]
+        first = pages.starts[k]
+        markup = folio_markup(described, [pages.counter(first + i) for i in range(len(described))])
+        if markup:
+            tasks[k] = UnitTask("folios", document.wrap(markup, words_broken=True), sheets.folios, keys[k],
+                                identifier=plan.identifier)
+    return tasks
 
 
 def _markups(sections: list[tuple[str, str]], numbered: NumberedLinks) -> list[UnitMarkup]:

@@ -17,13 +17,22 @@ from bookwright.writers.pdf.layout_cache import LayoutCache
 from bookwright.writers.pdf.units import UnitLaidOut, UnitTask, WorkerSetup, _worker, lay_out, start_worker
 
 
+def worker_setup(book: ResolvedBook) -> WorkerSetup:
+    return WorkerSetup((book.root, theme_dir()), dict(book.assets), book_base_url(book), stylesheet_base_url())
+
+
+def worker_start(book: ResolvedBook):
+    """What the build's worker processes start with (editions.Edition.workers)."""
+    return start_worker, worker_setup(book)
+
+
 class UnitRunner:
     def __init__(self, book: ResolvedBook, edition: str, cache: LayoutCache, pool=None):
         """`pool`: the build's worker pool (build/layout_pool.py), or None to lay out here."""
         self.edition = edition
         self.cache = cache
         self.pool = pool
-        self.setup = WorkerSetup((book.root, theme_dir()), dict(book.assets), book_base_url(book), stylesheet_base_url())
+        self.setup = worker_setup(book)
         self.fetcher = book_fetcher(book)
         self.digests: dict[str, str] = {}
         self.laid_out = 0  # tasks laid out by this runner (not answered by the cache)
