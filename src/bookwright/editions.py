@@ -44,10 +44,10 @@ class Edition:
         module, _, name = self.writer.partition(":")
         return getattr(importlib.import_module(module), name)(self).write(book, target, context) or ""
 
-    def worker_start(self, book):
+    def worker_start(self, book, cache_folder: Path | None):
         """(initializer, argument) every worker process of the build starts with."""
         module, _, name = self.workers.partition(":")
-        return getattr(importlib.import_module(module), name)(book)
+        return getattr(importlib.import_module(module), name)(book, cache_folder)
 
 
 UNIT_WORKERS = "bookwright.writers.pdf.unit_runner:worker_start"  # the PDFs lay their units out in the pool

@@ -20,7 +20,7 @@ import pytest
 
 from bookwright.build import layout_pool
 from bookwright.build.pipeline import build
-from bookwright.writers.pdf import layout_cache, unit_runner
+from bookwright.writers.pdf import cache_files, unit_runner
 from support import SAMPLE, copy_book, diagnostics_text
 
 EDITIONS = ("pdf", "print-kdp", "print-ingram", "epub")
@@ -124,7 +124,7 @@ def test_a_cache_that_cannot_be_written_costs_only_time(tmp_path, monkeypatch):
     def full_disk(path, data):
         raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr(layout_cache, "store", full_disk)
+    monkeypatch.setattr(cache_files, "store", full_disk)
     assert built(book, tmp_path / "full", jobs=1) == cold
     assert built(book, tmp_path / "full", jobs=1) == cold
 

@@ -99,7 +99,7 @@ def build(root: Path, out: Path, formats: tuple[str, ...] | None = None, on_outp
 
     try:
         if pool is not None:
-            pool.start(*workers.worker_start(book))
+            pool.start(*workers.worker_start(book, context.cache_folder))
         write_editions(book, out, editions, context, announce)
     finally:
         if pool is not None:

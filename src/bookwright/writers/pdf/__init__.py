@@ -16,7 +16,7 @@ from bookwright.model import ResolvedBook
 from bookwright.writers import BuildContext
 from bookwright.writers.pdf.book_layout import EditionPlan
 from bookwright.writers.pdf.document import PdfDocument
-from bookwright.writers.pdf.edition_layout import lay_out_edition, record_pages
+from bookwright.writers.pdf.edition_layout import lay_out_edition, original_fonts, record_pages
 from bookwright.writers.pdf.engine import pdf_identifier
 from bookwright.writers.pdf.join import join_book
 
@@ -36,5 +36,6 @@ class ScreenPdfEdition:
         laid = lay_out_edition(book, self.edition.name, plan, context, "PDF")
         record_pages(probe, laid, laid.pages.total)
         context.layout_known(self.edition.name)
-        join_book(laid, tagged=True, hidden=probe.created, identifier=plan.identifier, target=target)
+        join_book(laid, tagged=True, hidden=probe.created, identifier=plan.identifier, target=target,
+                  original_font=original_fonts(laid, context))
         return ""

@@ -11,19 +11,17 @@ from bookwright.writers import BuildContext
 from bookwright.writers.pagelist import LayoutProbe
 from bookwright.writers.pdf.book_layout import BookLaidOut, EditionPlan, lay_out_book
 from bookwright.writers.pdf.engine import WeasyPrintMessages
-from bookwright.writers.pdf.layout_cache import LayoutCache, tool_environment
+from bookwright.writers.pdf.font_union import originals_from
+from bookwright.writers.pdf.layout_cache import LayoutCache, layout_folders, tool_environment
 from bookwright.writers.pdf.lost_notes import report_lost_notes
 from bookwright.writers.pdf.unit_runner import UnitRunner
-
-LAYOUT_CACHE = "layout"  # in the build's cache folder, one folder per edition under it
-
 
 def lay_out_edition(book: ResolvedBook, edition: str, plan: EditionPlan, context: BuildContext,
                     words: str) -> BookLaidOut:
     """The edition laid out; `words` names it in warnings ("PDF", "Amazon KDP paperback file")."""
-    folder = context.cache_folder / LAYOUT_CACHE if context.cache_folder is not None else None
-    cache = LayoutCache(folder, tool_environment(context.tool))
-    runner = UnitRunner(book, edition, cache, context.pool)
+    units, fonts = layout_folders(context.cache_folder)
+    cache = LayoutCache(units, tool_environment(context.tool), fonts)
+    runner = UnitRunner(book, edition, cache, context.cache_folder, context.pool)
     laid = lay_out_book(plan, runner)
     cache.prune()
     logging.getLogger("bookwright.layout").info("%s: %d of %d tasks laid out, the others from the cache", edition,
@@ -46,3 +44,8 @@ def record_pages(probe: LayoutProbe, laid: BookLaidOut, pages: int) -> None:
     anchors = [page.anchors for unit in laid.units for page in unit.pages]
     probe.observe(anchors, [laid.folio(i) for i in range(laid.pages.total)], lambda number: laid.folio(number - 1))
     probe.layout.pad_to(pages)
+
+
+def original_fonts(laid: BookLaidOut, context: BuildContext):
+    """Where the join finds the originals of the units' font subsets."""
+    return originals_from(laid.units, layout_folders(context.cache_folder)[1])

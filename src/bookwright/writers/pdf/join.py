@@ -11,6 +11,7 @@ marked as a pagination artifact in a tagged file. Then, for the whole book:
   destination, as one pass writes it, or, if the anchor is on no page, is removed;
 - the outline, from the units' bookmarks in book order, nested by level as WeasyPrint
   nests them;
+- one subset of each font, holding the glyphs of every unit (font_union.py);
 - the tagged edition's structure tree (structure_join.py);
 - the catalogue's language, viewer preferences, marking and metadata (the XMP packet with
   its PDF/UA or PDF/X identification) and the document information, which every unit has
@@ -21,6 +22,7 @@ from __future__ import annotations
 
 import io
 import warnings
+from collections.abc import Callable
 from pathlib import Path
 from urllib.parse import unquote
 
@@ -30,6 +32,7 @@ from weasyprint.anchors import make_page_bookmark_tree
 from weasyprint.matrix import Matrix
 
 from bookwright.writers.pdf.book_layout import BookLaidOut
+from bookwright.writers.pdf.font_union import FontUnion
 from bookwright.writers.pdf.page_map import LINK_SCHEME
 from bookwright.writers.pdf.structure_join import StructureJoin
 
@@ -37,10 +40,12 @@ CATALOG_KEYS = ("/Lang", "/MarkInfo", "/ViewerPreferences", "/Metadata", "/Outpu
 FOLIO_RESOURCE = "/BwFolio"
 
 
-def join_book(laid: BookLaidOut, tagged: bool, hidden: set[str], identifier: bytes, target: Path | io.BytesIO) -> int:
+def join_book(laid: BookLaidOut, tagged: bool, hidden: set[str], identifier: bytes, target: Path | io.BytesIO,
+              original_font: Callable[[str], bytes | None]) -> int:
     """Writes the joined book to `target`; returns its page count. `hidden`: anchors that
     are no named destinations (the page-list probe's); `identifier`: the first half of the
-    file's /ID (engine.pdf_identifier), the second is a hash of its content."""
+    file's /ID (engine.pdf_identifier), the second is a hash of its content;
+    `original_font(hash)`: the original of the units' font subsets (font_union.py)."""
     opened: list[pikepdf.Pdf] = []
 
     def open_pdf(data: bytes) -> pikepdf.Pdf:
@@ -61,16 +66,29 @@ def join_book(laid: BookLaidOut, tagged: bool, hidden: set[str], identifier: byt
         if "/Info" in copied:
             out.trailer.Info = copied.Info
         structure = StructureJoin(out, laid.pages.total) if tagged else None
+        units = len(laid.units)
+        # Documents 0..n-1 are the units, n..2n-1 their folios.
+        fonts = FontUnion([unit.fonts for unit in laid.units] + [f.fonts if f else [] for f in laid.folios],
+                          original_font)
+        copied_resources = {}
         destinations: dict[str, pikepdf.Object] = {}
         for k, unit in enumerate(laid.units):
             source = open_pdf(unit.pdf)
+            fonts.detach(k, source.pages[0].obj.Resources)
             if laid.folios[k] is not None:
-                _draw_folios(source, open_pdf(laid.folios[k].pdf), laid.folios[k], tagged)
+                folios = open_pdf(laid.folios[k].pdf)
+                fonts.detach(units + k, folios.pages[0].obj.Resources)
+                _draw_folios(source, folios, laid.folios[k], tagged)
             bundle = structure.prepare(source, laid.pages.starts[k]) if structure else None
             with warnings.catch_warnings():
                 # About named destinations, which are rebuilt below from every unit's.
                 warnings.simplefilter("ignore", pikepdf.PageCopyWarning if hasattr(pikepdf, "PageCopyWarning") else Warning)
                 out.pages.extend(source.pages)
+            resources = out.pages[laid.pages.starts[k]].obj.Resources  # one for all the unit's pages
+            copied_resources[k] = resources
+            stamp = next((resources.XObject[name] for name in resources.get("/XObject", {}).keys()
+                          if name.startswith(FOLIO_RESOURCE)), None)
+            copied_resources[units + k] = stamp.get("/Resources") if stamp is not None else None
             names = source.Root.get("/Names", Dictionary()).get("/Dests", Dictionary()).get("/Names", Array())
             if len(names):
                 copied = out.copy_foreign(source.make_indirect(Dictionary(D=names)))
@@ -82,6 +100,7 @@ def join_book(laid: BookLaidOut, tagged: bool, hidden: set[str], identifier: byt
                 structure.add(out.copy_foreign(bundle))
         if len(out.pages) != laid.pages.total:
             raise RuntimeError(f"joined {len(out.pages)} pages, the page map has {laid.pages.total}")
+        fonts.attach(out, copied_resources)
         _link_units(out, destinations, structure)
         if destinations:
             names = Array()

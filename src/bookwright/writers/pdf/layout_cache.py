@@ -31,17 +31,29 @@ import sys
 from functools import lru_cache
 from pathlib import Path
 
+from bookwright.writers.pdf import cache_files
 from bookwright.writers.pdf.units import UnitLaidOut, UnitTask
 
 FORMAT = b"bookwright-layout-1\n"
 SUFFIX = ".unit"
+LAYOUT_FOLDER = "layout"  # in the build's cache folder: one folder per edition, and the original fonts
+FONTS_FOLDER = "fonts"
+
+
+def layout_folders(cache_folder: Path | None) -> tuple[Path | None, Path | None]:
+    """Where laid-out units and the original fonts of their subsets are kept."""
+    if cache_folder is None:
+        return None, None
+    return cache_folder / LAYOUT_FOLDER, cache_folder / LAYOUT_FOLDER / FONTS_FOLDER
 
 
 class LayoutCache:
-    def __init__(self, folder: Path | None, environment: str):
+    def __init__(self, folder: Path | None, environment: str, fonts: Path | None = None):
         """`folder`: where the entries live (None: nothing is kept); `environment`: the
-        tools' fingerprint (tool_environment)."""
+        tools' fingerprint (tool_environment); `fonts`: where the original fonts of the
+        units' subsets are (font_union.py): an entry whose originals are gone is a miss."""
         self.folder = folder
+        self.fonts = fonts
         self.environment = environment
         self.used: dict[str, set[str]] = {}  # edition → entry names this build used
         self.hits = 0
@@ -63,6 +75,9 @@ class LayoutCache:
         if path is None:
             return None
         found = self._read(path, need_pdf, digest_of)
+        if found is not None and not all((self.fonts / f"{font['original']}.font").is_file()
+                                         for font in found.fonts if font["original"]):
+            found = None
         if found is None:
             self.misses += 1
         else:
@@ -89,14 +104,14 @@ class LayoutCache:
     def put(self, edition: str, key: str, laid: UnitLaidOut, digest_of) -> None:
         """Keeps `laid`. A cache that cannot be written only costs time."""
         path = self._path(edition, key)
-        if path is None:
-            return
+        if path is None or laid.originals:
+            return  # its original fonts are not beside the cache: the next build lays it out again
         digests = [[address, digest_of(address)] for address in laid.fetched]
         payload = json.dumps({"laid": laid.to_data(), "digests": digests}, sort_keys=True).encode("utf-8")
         body = len(payload).to_bytes(8, "big") + payload + (laid.pdf or b"")
         entry = FORMAT + hashlib.sha256(body).hexdigest().encode() + (b"1" if laid.pdf is not None else b"0") + body
         try:
-            store(path, entry)
+            cache_files.store(path, entry)
         except OSError:
             pass  # a full disk, a folder that cannot be written: the unit is laid out again next time
 
@@ -111,17 +126,6 @@ class LayoutCache:
                         entry.unlink(missing_ok=True)
             except OSError:
                 pass
-
-
-def store(path: Path, data: bytes) -> None:
-    """Writes an entry whole or not at all: a temporary file beside it, renamed over it."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    temporary = path.with_name(f".{path.name}.{os.getpid()}.part")
-    try:
-        temporary.write_bytes(data)
-        os.replace(temporary, path)
-    finally:
-        temporary.unlink(missing_ok=True)
 
 
 class _Entry:

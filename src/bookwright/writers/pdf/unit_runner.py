@@ -9,30 +9,32 @@ it goes to the cache before it is used.
 from __future__ import annotations
 
 import hashlib
+from pathlib import Path
 
 from bookwright.model import ResolvedBook
 from bookwright.paths import theme_dir
 from bookwright.writers.pdf.engine import book_base_url, book_fetcher, stylesheet_base_url
-from bookwright.writers.pdf.layout_cache import LayoutCache
+from bookwright.writers.pdf.layout_cache import LayoutCache, layout_folders
 from bookwright.writers.pdf.units import UnitLaidOut, UnitTask, WorkerSetup, _worker, lay_out, start_worker
 
 
-def worker_setup(book: ResolvedBook) -> WorkerSetup:
-    return WorkerSetup((book.root, theme_dir()), dict(book.assets), book_base_url(book), stylesheet_base_url())
+def worker_setup(book: ResolvedBook, cache_folder: Path | None) -> WorkerSetup:
+    return WorkerSetup((book.root, theme_dir()), dict(book.assets), book_base_url(book), stylesheet_base_url(),
+                       layout_folders(cache_folder)[1])
 
 
-def worker_start(book: ResolvedBook):
+def worker_start(book: ResolvedBook, cache_folder: Path | None):
     """What the build's worker processes start with (editions.Edition.workers)."""
-    return start_worker, worker_setup(book)
+    return start_worker, worker_setup(book, cache_folder)
 
 
 class UnitRunner:
-    def __init__(self, book: ResolvedBook, edition: str, cache: LayoutCache, pool=None):
+    def __init__(self, book: ResolvedBook, edition: str, cache: LayoutCache, cache_folder: Path | None, pool=None):
         """`pool`: the build's worker pool (build/layout_pool.py), or None to lay out here."""
         self.edition = edition
         self.cache = cache
         self.pool = pool
-        self.setup = worker_setup(book)
+        self.setup = worker_setup(book, cache_folder)
         self.fetcher = book_fetcher(book)
         self.digests: dict[str, str] = {}
         self.laid_out = 0  # tasks laid out by this runner (not answered by the cache)

@@ -36,6 +36,7 @@ from weasyprint import CSS, HTML
 from weasyprint.text.fonts import FontConfiguration
 
 from bookwright.writers.pdf.engine import BookFetcher
+from bookwright.writers.pdf.font_union import describe_fonts, keep_original
 from bookwright.writers.pdf.image_resolution import low_resolution_images
 from bookwright.writers.pdf import lost_notes
 from bookwright.writers.pdf.unit_finish import finish_unit
@@ -85,15 +86,19 @@ class UnitLaidOut:
     lost: list[list[str]] = field(default_factory=list)  # [chapter key, note number] of footnotes not set
     low: list[list] = field(default_factory=list)  # [chapter key, src, ppi, inches] of coarse pictures
     fetched: list[str] = field(default_factory=list)  # addresses read while laying out (file: URLs)
+    fonts: list[dict] = field(default_factory=list)  # the fonts its PDF embeds (font_union.describe_fonts)
+    # Original fonts that could not be kept beside the cache (hash → bytes): the join needs
+    # them, and a unit carrying them is not kept in the cache.
+    originals: dict[str, bytes] = field(default_factory=dict)
 
     def to_data(self) -> dict:
         return {"pages": [vars(page) for page in self.pages], "messages": self.messages, "lost": self.lost,
-                "low": self.low, "fetched": self.fetched}
+                "low": self.low, "fetched": self.fetched, "fonts": self.fonts}
 
     @classmethod
     def from_data(cls, data: dict, pdf: bytes | None) -> UnitLaidOut:
         return cls([PageFacts(**page) for page in data["pages"]], pdf, data["messages"], data["lost"], data["low"],
-                   data["fetched"])
+                   data["fetched"], data["fonts"])
 
 
 @dataclass(frozen=True)
@@ -104,6 +109,7 @@ class WorkerSetup:
     prepared: dict  # pictures as resolve/assets prepared them
     base_url: str  # the book folder's URL
     stylesheet_url: str  # the theme stylesheet's URL (fonts are relative to it)
+    fonts: Path | None = None  # where the original fonts are kept for the join (font_union.py)
 
 
 class _RecordingFetcher(BookFetcher):
@@ -174,12 +180,23 @@ def lay_out(task: UnitTask) -> UnitLaidOut:
             lost = [list(where) for where in lost_notes.lost_notes(document)]
             low = [[chapter, src, ppi, inches] for (chapter, src), (ppi, inches) in low_resolution_images(document).items()]
         data = None
+        fonts: list[dict] = []
+        originals: dict[str, bytes] = {}
         if task.write:
+
+            def finish(doc, pdf):
+                fonts.extend(describe_fonts(doc))
+                finish_unit(pdf, task.label, task.tagged, task.identifier)
+
             data = document.write_pdf(pdf_identifier=task.identifier or False, pdf_variant=task.variant,
-                                      finisher=lambda doc, pdf: finish_unit(pdf, task.label, task.tagged, task.identifier))
+                                      finisher=finish)
+            for font in fonts:
+                original = font.pop("data")
+                if original is not None and not keep_original(_worker["setup"].fonts, font["original"], original):
+                    originals[font["original"]] = original
     finally:
         logger.removeHandler(messages)
-    return UnitLaidOut(facts, data, messages.messages, lost, low, sorted(set(fetcher.fetched)))
+    return UnitLaidOut(facts, data, messages.messages, lost, low, sorted(set(fetcher.fetched)), fonts, originals)
 
 
 def _own_pages(pages: list) -> list:

@@ -20,7 +20,7 @@ from bookwright.model import ResolvedBook
 from bookwright.writers import BuildContext
 from bookwright.writers.pdf.book_layout import EditionPlan
 from bookwright.writers.pdf.document import PdfDocument
-from bookwright.writers.pdf.edition_layout import lay_out_edition, record_pages
+from bookwright.writers.pdf.edition_layout import lay_out_edition, original_fonts, record_pages
 from bookwright.writers.pdf.engine import pdf_identifier
 from bookwright.writers.pdf.image_resolution import report_low_resolution
 from bookwright.writers.pdf.join import join_book
@@ -59,7 +59,8 @@ class PrintEdition:
         record_pages(probe, laid, padded)
         context.layout_known(self.edition.name)
         joined = io.BytesIO()
-        join_book(laid, tagged=False, hidden=probe.created, identifier=plan.identifier, target=joined)
+        join_book(laid, tagged=False, hidden=probe.created, identifier=plan.identifier, target=joined,
+                  original_font=original_fonts(laid, context))
         finish_and_check(book, self.edition.profile, joined.getvalue(), padded, target, context.diagnostics)
         return ""
 
