@@ -1,13 +1,21 @@
 #!/usr/bin/env python3
-"""The bookwright benchmark: cold, no-op and incremental builds at three book sizes,
-measured against pandoc (EPUB) and WeasyPrint alone (the PDF engine's floor) in the same
-run, so that the ratios mean something on a noisy machine.
+"""The bookwright benchmark: cold, no-op and incremental builds of synthetic books and of
+the sample book, measured against pandoc (EPUB) and WeasyPrint alone (the PDF engine's
+floor) in the same run, so that the ratios mean something on a noisy machine.
 
-The EPUB is timed with its gate (EPUBCheck and Ace) and without (`cold_epub_nogate`, right
-before pandoc); the floor is timed plain and as the tagged PDF/UA-1 the screen PDF is
-(`weasyprint_floor_tagged`), each with its ratio.
+Every measurement is a `bookwright build` (or the tool compared with) in a process of its
+own: wall time, the CPU time of the process and all its workers, and the peak memory of
+the whole process tree. The EPUB is timed with its gate (EPUBCheck and Ace) and without;
+the floor is timed plain and as the tagged PDF/UA-1 the screen PDF is. Builds run with
+`--jobs N` (default: every core), and the cold build of every edition once more with
+`--jobs 1`.
 
-    .venv/bin/python benchmarks/run.py [--sizes small,medium,large] [--jobs N] [--out DIR]
+`--baseline SRC` times another bookwright (its `src` folder, e.g. a checkout of an earlier
+commit) right before this one in every build measurement, so that before/after ratios come
+from one run too.
+
+    .venv/bin/python benchmarks/run.py [--sizes sample,small,medium,large[,huge]] [--jobs N]
+                                       [--baseline PATH/TO/src] [--out DIR]
 
 Writes benchmarks/results/latest.json and prints a table. Not part of the test suite.
 """
@@ -18,6 +26,7 @@ import argparse
 import json
 import os
 import platform
+import resource
 import shutil
 import subprocess
 import sys
@@ -29,17 +38,20 @@ from pathlib import Path
 import psutil
 
 HERE = Path(__file__).resolve().parent
+SAMPLE = HERE.parent / "manuscript"
 sys.path.insert(0, str(HERE))
 from synthetic import SIZES, generate, middle_chapter  # noqa: E402
 
 PYTHON = sys.executable
+SCREEN_PDF_VARIANT = "pdf/ua-1"  # what the screen PDF is written as (writers/pdf/__init__.py)
 
 
 def measure(command: list[str], env: dict | None = None) -> dict:
-    """Wall time and peak memory of the whole process tree (parent and every worker), as
-    the sum of RSS and as the sum of PSS. RSS counts a page shared by several processes
-    (libraries, a browser's forked renderers) once in each; PSS divides it among them, so
-    its sum is what the tree really occupies."""
+    """Wall time, CPU time (the process and every worker it waited for) and peak memory of
+    the whole process tree, as the sum of RSS and as the sum of PSS. RSS counts a page
+    shared by several processes (libraries, forked workers) once in each; PSS divides it
+    among them, so its sum is what the tree really occupies."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     started = time.perf_counter()
     process = psutil.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, env=env)
     peak = peak_pss = 0
@@ -69,23 +81,34 @@ def measure(command: list[str], env: dict | None = None) -> dict:
     done.set()
     sampler.join()
     seconds = time.perf_counter() - started
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
     if process.returncode != 0:
         raise SystemExit(f"failed: {' '.join(command)}\n{output.decode(errors='replace')[-2000:]}")
-    return {"seconds": round(seconds, 3), "peak_mb": round(peak / 2**20, 1), "peak_pss_mb": round(peak_pss / 2**20, 1)}
+    return {"seconds": round(seconds, 3), "cpu_seconds": round(cpu, 2), "peak_mb": round(peak / 2**20, 1),
+            "peak_pss_mb": round(peak_pss / 2**20, 1)}
 
 
-def bookwright(book: Path, out: Path, formats: str, jobs: int | None, gate: bool = True) -> list[str]:
-    command = [PYTHON, "-m", "bookwright", "build", str(book), "--out", str(out), "--format", formats, "--quiet"]
-    if jobs:
-        command += ["--jobs", str(jobs)]
-    if not gate:
-        command.append("--no-gate")
-    return command
+class Bookwright:
+    """A bookwright to time: this tree's, or the one in `src`."""
 
+    def __init__(self, src: Path | None = None):
+        self.env = dict(os.environ)
+        if src is not None:
+            self.env["PYTHONPATH"] = str(src)
 
-def supports(flag: str) -> bool:
-    help_text = subprocess.run([PYTHON, "-m", "bookwright", "build", "--help"], capture_output=True, text=True).stdout
-    return flag in help_text
+    def build(self, book: Path, out: Path, formats: str | None, jobs: int | None, gate: bool = True) -> list[str]:
+        command = [PYTHON, "-m", "bookwright", "build", str(book), "--out", str(out), "--quiet"]
+        if formats:
+            command += ["--format", formats]
+        if jobs:
+            command += ["--jobs", str(jobs)]
+        if not gate:
+            command.append("--no-gate")
+        return command
+
+    def time(self, *args, **kwargs) -> dict:
+        return measure(self.build(*args, **kwargs), self.env)
 
 
 def pandoc_epub(book: Path, out: Path) -> list[str] | None:
@@ -115,8 +138,7 @@ def engine_floor_inputs(book: Path, work: Path) -> Path:
         "Path(sys.argv[2], 'book.css').write_text(document.stylesheet(), encoding='utf-8')\n"
     )
     subprocess.run([PYTHON, str(script), str(book), str(work)], check=True)
-    # argv[3], when given, is the PDF variant: the screen PDF is written as "pdf/ua-1"
-    # (tagged, writers/pdf/__init__.py), which costs WeasyPrint more than the plain floor.
+    # argv[3], when given, is the PDF variant: the screen PDF is written as "pdf/ua-1".
     runner = work / "weasyprint_alone.py"
     runner.write_text(
         "import sys\n"
@@ -133,9 +155,6 @@ def engine_floor_inputs(book: Path, work: Path) -> Path:
     return runner
 
 
-SCREEN_PDF_VARIANT = "pdf/ua-1"  # what writers/pdf/__init__.py passes to write_pdf for the screen PDF
-
-
 def edit_one_paragraph(book: Path) -> None:
     chapter = middle_chapter(book)
     text = chapter.read_text(encoding="utf-8")
@@ -144,63 +163,103 @@ def edit_one_paragraph(book: Path) -> None:
     chapter.write_text(text[:index] + " One more sentence, edited for the benchmark." + text[index:], encoding="utf-8")
 
 
-def run_size(size: str, work: Path, jobs: int | None) -> dict:
-    book = generate(work / f"book-{size}", size)
-    out = work / f"dist-{size}"
+def timed(result: dict, key: str, tools: dict, run) -> None:
+    """`run(tool)` for the baseline (if any) and then this tree, stored as `key` and
+    `key` + "@before"."""
+    if "before" in tools:
+        result[key + "@before"] = run(tools["before"])
+    result[key] = run(tools["now"])
+
+
+def run_sample(work: Path, jobs: int, tools: dict) -> dict:
+    """The sample book (every edition its book.toml asks for, print interiors included):
+    a cold build, then a one-paragraph edit without the gate and with it."""
+    result: dict = {"size": "sample"}
+    for name, tool in tools.items():
+        book = work / f"sample-{name}"
+        shutil.copytree(SAMPLE, book)
+        out = work / f"dist-sample-{name}"
+        key = "" if name == "now" else "@before"
+        result["cold_every_edition_nogate" + key] = tool.time(book, out, None, jobs, gate=False)
+        edit_one_paragraph(book)
+        result["edit_every_edition_nogate" + key] = tool.time(book, out, None, jobs, gate=False)
+        edit_one_paragraph(book)
+        result["edit_every_edition" + key] = tool.time(book, out, None, jobs)
+    result["pdf_pages"] = _pages(work / "dist-sample-now" / "the-small-table.pdf")
+    return result
+
+
+def run_size(size: str, work: Path, jobs: int, tools: dict) -> dict:
     result: dict = {"size": size, "chapters": SIZES[size][0]}
-    formats = ["epub", "pdf", "web"]
-    pandoc = pandoc_epub(book, work)
-    for fmt in formats:
-        shutil.rmtree(out, ignore_errors=True)
-        result[f"cold_{fmt}"] = measure(bookwright(book, out, fmt, None))
-        if fmt == "epub":
-            # The EPUB without the gate (EPUBCheck and Ace), timed right before pandoc on the
-            # same chapters, so that their ratio is not one of two different machine loads.
-            shutil.rmtree(out, ignore_errors=True)
-            result["cold_epub_nogate"] = measure(bookwright(book, out, "epub", None, gate=False))
-            if pandoc:
-                result["pandoc_epub"] = measure(pandoc)
-    if jobs and supports("--jobs"):
-        shutil.rmtree(out, ignore_errors=True)
-        result[f"cold_pdf_jobs{jobs}"] = measure(bookwright(book, out, "pdf", jobs))
-        # --jobs lays out the print interiors in parallel (the tagged screen PDF stays one pass).
-        for n in (None, jobs):
-            shutil.rmtree(out, ignore_errors=True)
-            result[f"cold_print-kdp_jobs{n or 1}"] = measure(bookwright(book, out, "print-kdp", n))
-    shutil.rmtree(out, ignore_errors=True)
-    everything = ",".join(formats)
-    result["cold_all"] = measure(bookwright(book, out, everything, jobs if supports("--jobs") else None))
-    result["noop_all"] = measure(bookwright(book, out, everything, jobs if supports("--jobs") else None))
-    edit_one_paragraph(book)
-    result["incremental_all"] = measure(bookwright(book, out, everything, jobs if supports("--jobs") else None))
-    # The same edit once more, without the gate: what a rebuild costs besides EPUBCheck and Ace.
-    edit_one_paragraph(book)
-    result["incremental_all_nogate"] = measure(bookwright(book, out, everything, jobs if supports("--jobs") else None,
-                                                          gate=False))
-    if pandoc and "pandoc_epub" not in result:
-        result["pandoc_epub"] = measure(pandoc)
-    runner = engine_floor_inputs(book, work)
-    result["weasyprint_floor"] = measure([PYTHON, str(runner), str(work), str(book)])
-    result["weasyprint_floor_tagged"] = measure([PYTHON, str(runner), str(work), str(book), SCREEN_PDF_VARIANT])
-    if "pandoc_epub" in result:
-        result["ratio_epub_vs_pandoc"] = round(result["cold_epub"]["seconds"] / result["pandoc_epub"]["seconds"], 2)
-        if "cold_epub_nogate" in result:
-            result["ratio_epub_nogate_vs_pandoc"] = round(
-                result["cold_epub_nogate"]["seconds"] / result["pandoc_epub"]["seconds"], 2)
-    result["ratio_pdf_vs_floor"] = round(result["cold_pdf"]["seconds"] / result["weasyprint_floor"]["seconds"], 2)
-    result["ratio_pdf_vs_tagged_floor"] = round(
-        result["cold_pdf"]["seconds"] / result["weasyprint_floor_tagged"]["seconds"], 2)
-    if f"cold_pdf_jobs{jobs}" in result:
-        result[f"ratio_pdf_jobs{jobs}_vs_floor"] = round(
-            result[f"cold_pdf_jobs{jobs}"]["seconds"] / result["weasyprint_floor"]["seconds"], 2)
-    for n in {1, jobs}:
-        if f"cold_print-kdp_jobs{n}" in result:
-            result[f"ratio_print-kdp_jobs{n}_vs_floor"] = round(
-                result[f"cold_print-kdp_jobs{n}"]["seconds"] / result["weasyprint_floor"]["seconds"], 2)
+    books = {name: generate(work / f"book-{size}-{name}", size) for name in tools}
+    outs = {name: work / f"dist-{size}-{name}" for name in tools}
+    everything = "epub,pdf,web"
+
+    def cold(formats, jobs_now, gate=True):
+        def run(tool):
+            name = "now" if tool is tools["now"] else "before"
+            shutil.rmtree(outs[name], ignore_errors=True)
+            return tool.time(books[name], outs[name], formats, jobs_now, gate=gate)
+        return run
+
+    if size == "huge":
+        timed(result, "cold_all_nogate", tools, cold(everything, jobs, gate=False))
+        result["pdf_pages"] = _pages(outs["now"] / f"synthetic-{size}.pdf")
+        return result
+    timed(result, "cold_epub", tools, cold("epub", jobs))
+    timed(result, "cold_epub_nogate", tools, cold("epub", jobs, gate=False))
+    pandoc = pandoc_epub(books["now"], work)
+    if pandoc:
+        result["pandoc_epub"] = measure(pandoc)  # right after the EPUB without the gate
+    timed(result, "cold_pdf", tools, cold("pdf", jobs))
+    timed(result, "cold_pdf_jobs1", tools, cold("pdf", 1))
+    timed(result, "cold_web", tools, cold("web", jobs))
+    timed(result, "cold_print-kdp", tools, cold("print-kdp", jobs))
+    timed(result, "cold_all_nogate_jobs1", tools, cold(everything, 1, gate=False))
+    timed(result, "cold_all_nogate", tools, cold(everything, jobs, gate=False))
+    timed(result, "cold_all", tools, cold(everything, jobs))
+    timed(result, "noop_all", tools, lambda tool: tool.time(books[_name(tools, tool)], outs[_name(tools, tool)],
+                                                            everything, jobs))
+    for name in tools:
+        edit_one_paragraph(books[name])
+    timed(result, "incremental_all", tools, lambda tool: tool.time(books[_name(tools, tool)], outs[_name(tools, tool)],
+                                                                   everything, jobs))
+    for name in tools:
+        edit_one_paragraph(books[name])
+    timed(result, "incremental_all_nogate", tools, lambda tool: tool.time(
+        books[_name(tools, tool)], outs[_name(tools, tool)], everything, jobs, gate=False))
+    runner = engine_floor_inputs(books["now"], work)
+    result["weasyprint_floor"] = measure([PYTHON, str(runner), str(work), str(books["now"])])
+    result["weasyprint_floor_tagged"] = measure([PYTHON, str(runner), str(work), str(books["now"]), SCREEN_PDF_VARIANT])
+    result["pdf_pages"] = _pages(outs["now"] / f"synthetic-{size}.pdf")
+    return result
+
+
+def _name(tools: dict, tool) -> str:
+    return next(name for name, t in tools.items() if t is tool)
+
+
+def _pages(path: Path) -> int:
     from pypdf import PdfReader
 
-    result["pdf_pages"] = len(PdfReader(str(out / f"synthetic-{size}.pdf")).pages)
-    return result
+    return len(PdfReader(str(path)).pages)
+
+
+def ratios(result: dict) -> None:
+    """The ratios the README quotes, each of two measurements of the same run."""
+
+    def ratio(name, a, b):
+        if a in result and b in result and result[b]["seconds"]:
+            result["ratio_" + name] = round(result[a]["seconds"] / result[b]["seconds"], 2)
+
+    ratio("epub_vs_pandoc", "cold_epub", "pandoc_epub")
+    ratio("epub_nogate_vs_pandoc", "cold_epub_nogate", "pandoc_epub")
+    ratio("pdf_vs_tagged_floor", "cold_pdf", "weasyprint_floor_tagged")
+    ratio("pdf_jobs1_vs_tagged_floor", "cold_pdf_jobs1", "weasyprint_floor_tagged")
+    ratio("cold_all_jobs_vs_jobs1", "cold_all_nogate", "cold_all_nogate_jobs1")
+    for key in [k for k in result if k.endswith("@before")]:
+        now = key.removesuffix("@before")
+        ratio(f"{now}_now_vs_before", now, key)
 
 
 def table(results: list[dict]) -> str:
@@ -208,7 +267,8 @@ def table(results: list[dict]) -> str:
     lines = ["| measurement | " + " | ".join(r["size"] for r in results) + " |",
              "|---|" + "---|" * len(results)]
     for key in keys:
-        cells = [f"{r[key]['seconds']:.2f} s, {r[key]['peak_mb']:.0f} MB RSS, {r[key].get('peak_pss_mb', 0):.0f} MB PSS"
+        cells = [f"{r[key]['seconds']:.2f} s ({r[key].get('cpu_seconds', 0):.1f} s CPU), "
+                 f"{r[key]['peak_mb']:.0f} MB RSS, {r[key].get('peak_pss_mb', 0):.0f} MB PSS"
                  if key in r else "–" for r in results]
         lines.append(f"| {key} | " + " | ".join(cells) + " |")
     for key in sorted({k for r in results for k in r if k.startswith("ratio") or k == "pdf_pages"}):
@@ -218,17 +278,34 @@ def table(results: list[dict]) -> str:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--sizes", default="small,medium,large")
+    parser.add_argument("--sizes", default="sample,small,medium,large")
     parser.add_argument("--jobs", type=int, default=os.cpu_count() or 1)
+    parser.add_argument("--baseline", type=Path, default=None, help="the src folder of a bookwright to compare with")
     parser.add_argument("--out", type=Path, default=HERE / "results")
     args = parser.parse_args()
+    tools = {"now": Bookwright()}
+    if args.baseline is not None:
+        tools = {"before": Bookwright(args.baseline.resolve()), "now": tools["now"]}
     results = []
     with tempfile.TemporaryDirectory(prefix="bookwright-bench-") as tmp:
         for size in args.sizes.split(","):
+            size = size.strip()
             print(f"benchmarking {size} ...", flush=True)
-            results.append(run_size(size.strip(), Path(tmp), args.jobs))
+            work = Path(tmp) / size
+            work.mkdir()
+            result = run_sample(work, args.jobs, tools) if size == "sample" else run_size(size, work, args.jobs, tools)
+            ratios(result)
+            results.append(result)
+            print(json.dumps(result), flush=True)
+    large = next((r for r in results if r["size"] == "large"), None)
+    huge = next((r for r in results if r["size"] == "huge"), None)
+    if large and huge and "cold_all_nogate" in large:
+        per_page = {r["size"]: r["cold_all_nogate"]["seconds"] / r["pdf_pages"] for r in (large, huge)}
+        huge["ratio_seconds_per_page_vs_large"] = round(per_page["huge"] / per_page["large"], 2)
     report = {
-        "machine": {"cpus": os.cpu_count(), "python": platform.python_version(), "platform": platform.platform()},
+        "machine": {"cpus": os.cpu_count(), "python": platform.python_version(), "platform": platform.platform(),
+                    "load_average_at_end": os.getloadavg()},
+        "baseline": str(args.baseline) if args.baseline else None,
         "results": results,
     }
     args.out.mkdir(parents=True, exist_ok=True)

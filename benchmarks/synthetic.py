@@ -9,7 +9,8 @@ SIZES = {
     # name: (chapters, words per chapter)
     "small": (6, 1500),
     "medium": (20, 2400),
-    "large": (60, 2250),  # ≈ 160,000 words, ≈ 500 pages at 6 x 9 in
+    "large": (60, 2250),  # ≈ 160,000 words, 589 pages at 6 x 9 in
+    "huge": (204, 2250),  # ≈ 550,000 words, about 2,000 pages
 }
 
 WORDS = (
@@ -78,7 +79,7 @@ def generate(target: Path, size: str, seed: int = 1) -> Path:
     (target / "images").mkdir(parents=True, exist_ok=True)
     names = []
     for number in range(1, chapters + 1):
-        name = f"{number:02d}-chapter.md"
+        name = f"{number:03d}-chapter.md" if chapters > 99 else f"{number:02d}-chapter.md"
         names.append(name)
         (target / name).write_text(chapter_text(rng, number, chapters, words), encoding="utf-8")
         (target / "images" / f"fig{number}.svg").write_text(SVG.format(n=number), encoding="utf-8")

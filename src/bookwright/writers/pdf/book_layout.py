@@ -87,7 +87,9 @@ def lay_out_book(plan: EditionPlan, runner: UnitRunner) -> BookLaidOut:
             if index_key is not None and document.index_pages != pages.anchors:
                 # Issue 7: index locators on one page or on following pages merge into ranges.
                 document.index_pages = dict(pages.anchors)
-                markups = _markups(document.sections(), numbered)
+                k = keys.index(index_key)
+                markups[k] = UnitMarkup(index_key, dict(document.sections())[index_key], numbered)
+                markups[k].point_links_elsewhere(set().union(*(m.ids for m in markups)))
         wanted_tasks = {}
         for k in range(len(keys)):
             html = document.wrap(markups[k].html(pages) + openings[k], words_broken=True)

@@ -10,7 +10,7 @@ from bookwright.model import ResolvedBook
 from bookwright.writers import BuildContext
 from bookwright.writers.pagelist import LayoutProbe
 from bookwright.writers.pdf.book_layout import BookLaidOut, EditionPlan, lay_out_book
-from bookwright.writers.pdf.engine import WeasyPrintMessages
+from bookwright.writers.pdf.engine import WeasyPrintMessages, book_base_url, stylesheet_base_url
 from bookwright.writers.pdf.font_union import originals_from
 from bookwright.writers.pdf.layout_cache import LayoutCache, layout_folders, tool_environment
 from bookwright.writers.pdf.lost_notes import report_lost_notes
@@ -20,7 +20,10 @@ def lay_out_edition(book: ResolvedBook, edition: str, plan: EditionPlan, context
                     words: str) -> BookLaidOut:
     """The edition laid out; `words` names it in warnings ("PDF", "Amazon KDP paperback file")."""
     units, fonts = layout_folders(context.cache_folder)
-    cache = LayoutCache(units, tool_environment(context.tool), fonts)
+    # Where the book and the theme are is part of every key: WeasyPrint names a picture in
+    # the PDF after the hash of its address, so the same book elsewhere makes other bytes.
+    environment = f"{tool_environment(context.tool)}\n{book_base_url(book)}\n{stylesheet_base_url()}"
+    cache = LayoutCache(units, environment, fonts)
     runner = UnitRunner(book, edition, cache, context.cache_folder, context.pool)
     laid = lay_out_book(plan, runner)
     cache.prune()

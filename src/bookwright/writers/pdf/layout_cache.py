@@ -16,8 +16,9 @@ out again: a damaged cache costs time, never a page. Nothing in an entry is exec
 is JSON and the PDF's bytes). Each edition keeps its entries in a folder of its own, and a
 build removes the entries of the editions it made that it did not use.
 
-The book folder's location is part of the key: WeasyPrint names a picture in the PDF after
-the hash of its address, so the same book in another folder makes other bytes.
+The book folder's location is part of the key (edition_layout.py): WeasyPrint names a
+picture in the PDF after the hash of its address, so the same book in another folder makes
+other bytes.
 """
 
 from __future__ import annotations
