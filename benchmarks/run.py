@@ -26,7 +26,6 @@ import argparse
 import json
 import os
 import platform
-import resource
 import shutil
 import subprocess
 import sys
@@ -47,14 +46,15 @@ SCREEN_PDF_VARIANT = "pdf/ua-1"  # what the screen PDF is written as (writers/pd
 
 
 def measure(command: list[str], env: dict | None = None) -> dict:
-    """Wall time, CPU time (the process and every worker it waited for) and peak memory of
-    the whole process tree, as the sum of RSS and as the sum of PSS. RSS counts a page
-    shared by several processes (libraries, forked workers) once in each; PSS divides it
-    among them, so its sum is what the tree really occupies."""
-    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    """Wall time, CPU time and peak memory of the whole process tree (the build, its fork
+    server and workers, the gate's Java and browser processes), sampled every 20 ms. CPU
+    time is each process's own, as last seen; memory is the sum of RSS and the sum of PSS.
+    RSS counts a page shared by several processes (libraries, forked workers) once in each;
+    PSS divides it among them, so its sum is what the tree really occupies."""
     started = time.perf_counter()
     process = psutil.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, env=env)
     peak = peak_pss = 0
+    cpu: dict[int, float] = {}
     done = threading.Event()
 
     def sample():
@@ -66,8 +66,10 @@ def measure(command: list[str], env: dict | None = None) -> dict:
                 for p in tree:
                     try:
                         info = p.memory_full_info()
+                        times = p.cpu_times()
                         total += info.rss
                         total_pss += getattr(info, "pss", info.rss)
+                        cpu[p.pid] = times.user + times.system
                     except psutil.Error:
                         pass
                 peak, peak_pss = max(peak, total), max(peak_pss, total_pss)
@@ -81,11 +83,9 @@ def measure(command: list[str], env: dict | None = None) -> dict:
     done.set()
     sampler.join()
     seconds = time.perf_counter() - started
-    after = resource.getrusage(resource.RUSAGE_CHILDREN)
-    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
     if process.returncode != 0:
         raise SystemExit(f"failed: {' '.join(command)}\n{output.decode(errors='replace')[-2000:]}")
-    return {"seconds": round(seconds, 3), "cpu_seconds": round(cpu, 2), "peak_mb": round(peak / 2**20, 1),
+    return {"seconds": round(seconds, 3), "cpu_seconds": round(sum(cpu.values()), 2), "peak_mb": round(peak / 2**20, 1),
             "peak_pss_mb": round(peak_pss / 2**20, 1)}
 
 

@@ -20,7 +20,7 @@ import pytest
 
 from bookwright.build import layout_pool
 from bookwright.build.pipeline import build
-from bookwright.writers.pdf import cache_files, unit_runner
+from bookwright.writers.pdf import cache_files, unit_tasks
 from support import SAMPLE, copy_book, diagnostics_text
 
 EDITIONS = ("pdf", "print-kdp", "print-ingram", "epub")
@@ -42,13 +42,13 @@ def built(book, out, jobs=None) -> dict[str, bytes]:
 def counted(monkeypatch):
     """The tasks laid out (not taken from the cache), by kind and unit, in this process."""
     laid = Counter()
-    real = unit_runner.lay_out
+    real = unit_tasks.lay_out
 
     def counting(task):
         laid[(task.kind, task.label)] += 1
         return real(task)
 
-    monkeypatch.setattr(unit_runner, "lay_out", counting)
+    monkeypatch.setattr(unit_tasks, "lay_out", counting)
     return laid
 
 

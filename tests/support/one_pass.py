@@ -11,10 +11,11 @@ from weasyprint.text.fonts import FontConfiguration
 from bookwright.model import ResolvedBook
 from bookwright.writers.pagelist import LayoutProbe
 from bookwright.writers.pdf.document import PdfDocument
-from bookwright.writers.pdf.engine import book_base_url, book_fetcher, pdf_identifier, stylesheet_base_url
+from bookwright.writers.pdf.engine import book_base_url, pdf_identifier, stylesheet_base_url
 from bookwright.writers.pdf.page_map import PageMap, UnitMarkup
 from bookwright.writers.pdf.tagged import finish_tagged_pdf
 from bookwright.writers.pdf.unit_css import PAGE_NUMBER, NumberedLinks, unit_stylesheets
+from bookwright.writers.pdf.units import book_fetcher
 
 
 def one_pass_screen_pdf(book: ResolvedBook, target: Path, numbers_known: bool = False) -> None:

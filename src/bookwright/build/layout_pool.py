@@ -1,12 +1,14 @@
 """The worker processes every PDF edition of a build lays its units out in.
 
-One pool for the whole build, started when the first edition needs it and kept until the
+One pool for the whole build, started before the editions are written and kept until the
 build ends, so that a worker lays out units of several editions and keeps what it learnt
-(units.py). Its processes are forked from the build's process, which has WeasyPrint and
-the book loaded already, so a worker starts in milliseconds. Forking a process that runs
-other threads (`bookwright serve`) could hand a worker a lock one of them held, so there
-the workers are forked from a fork server instead, a process that has imported
-WeasyPrint and started no thread; where neither exists (Windows), they are spawned.
+(writers/pdf/units.py). Its processes are forked from a fork server: a process started as
+the build begins, which imports WeasyPrint while the build reads the book and starts no
+thread. A worker therefore starts in milliseconds with WeasyPrint loaded, the build's own
+process never loads it, and no worker inherits a lock a thread of the build (or of
+`bookwright serve`) held. A program that starts a build must, as with any fork server,
+guard its own code with `if __name__ == "__main__":`. Where there is no fork server
+(Windows), workers are spawned.
 
 A worker that dies (killed, out of memory) breaks the pool: the tasks it left unfinished
 are laid out again by new workers, once; if that fails too, the build stops with
@@ -17,13 +19,13 @@ fails the build with that exception, as it would in the build's own process.
 from __future__ import annotations
 
 import multiprocessing
+import multiprocessing.forkserver
 import os
-import sys
 import threading
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 
-PRELOADED = ["bookwright.writers.pdf.units"]  # what every worker needs: WeasyPrint and the task
+PRELOADED = ["bookwright.writers.pdf.units"]  # what every worker needs: WeasyPrint and the layout of a unit
 
 
 class WorkersLost(RuntimeError):
@@ -31,14 +33,18 @@ class WorkersLost(RuntimeError):
 
 
 def _context():
-    methods = multiprocessing.get_all_start_methods()
-    if sys.platform.startswith("linux") and "fork" in methods and threading.active_count() == 1:
-        return multiprocessing.get_context("fork")
-    if "forkserver" in methods:
+    if "forkserver" in multiprocessing.get_all_start_methods():
         context = multiprocessing.get_context("forkserver")
         context.set_forkserver_preload(PRELOADED)
         return context
     return multiprocessing.get_context("spawn")
+
+
+def warm_up() -> None:
+    """Starts the fork server now, so that it loads WeasyPrint while the build reads the book."""
+    if "forkserver" in multiprocessing.get_all_start_methods():
+        _context()
+        multiprocessing.forkserver.ensure_running()
 
 
 class WorkerPool:
@@ -51,8 +57,8 @@ class WorkerPool:
         self.started_with = None
 
     def start(self, initializer, initargs) -> None:
-        """Starts the workers now, from this thread: the build does before it starts the
-        threads that write its editions, so that forking is safe."""
+        """Starts the workers now, before the build writes its editions: the first task of
+        every edition finds them ready."""
         executor = self._executor(initializer, initargs, None)
         try:
             executor.submit(os.getpid).result()

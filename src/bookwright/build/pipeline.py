@@ -7,7 +7,7 @@ from pathlib import Path
 
 from bookwright.build.concurrent_writes import output_size, write_editions
 from bookwright.build.fingerprint import tool_fingerprint
-from bookwright.build.layout_pool import WorkerPool
+from bookwright.build.layout_pool import WorkerPool, warm_up
 from bookwright.build.output_record import check_output_folder, record_output
 from bookwright.build.parse_cache import CACHE_FOLDER, cached_parse
 from bookwright.build.parse_pool import usable_cpus
@@ -73,6 +73,9 @@ def build(root: Path, out: Path, formats: tuple[str, ...] | None = None, on_outp
     editions lay their units out in (None: one per core; 1: none, all in this process)."""
     diags = Diagnostics(root=root.resolve())
     result = BuildResult(diags)
+    jobs = usable_cpus() if jobs is None else max(1, jobs)
+    if jobs > 1 and (formats is None or any(EDITIONS[name].workers for name in formats)):
+        warm_up()  # the workers' WeasyPrint loads while the book is read
     # Issue 9: chapters whose text did not change since the last build into `out` are not parsed again.
     cache = cached_parse(out) if parse is parse_chapter else None
     try:
@@ -85,7 +88,6 @@ def build(root: Path, out: Path, formats: tuple[str, ...] | None = None, on_outp
     if cache is not None:
         cache.save()
     editions = build_order(formats if formats is not None else default_editions(book.config.print.profiles))
-    jobs = usable_cpus() if jobs is None else max(1, jobs)
     workers = next((e for e in editions if e.workers), None)
     pool = WorkerPool(jobs) if jobs > 1 and workers is not None else None
     context = BuildContext(diags, gate=gate, pool=pool, cache_folder=out / CACHE_FOLDER, tool=tool_fingerprint(),

@@ -16,12 +16,9 @@ page map stands still. A range is two page numbers ("12–14"), each its own lin
 from __future__ import annotations
 
 import base64
-import binascii
 from collections.abc import Callable
-from urllib.parse import unquote
 
 from lxml import html
-from weasyprint.urls import URLFetcherResponse
 
 from bookwright.resolve.apparatus.formulas import mathml_svg
 from bookwright.resolve.apparatus.index import render_index
@@ -58,17 +55,6 @@ def tidy_footnotes(body: html.HtmlElement) -> None:
             parent = el.getparent()
             if parent[0] is el and parent.text is not None and not parent.text.strip():
                 parent.text = None
-
-
-def data_response(url: str) -> URLFetcherResponse:
-    """A `data:` URL's bytes, decoded here: the only kind of URL not read from a file."""
-    header, _, payload = url[len("data:"):].partition(",")
-    media_type = header.split(";")[0] or "text/plain"
-    try:
-        data = base64.b64decode(payload) if header.endswith(";base64") else unquote(payload).encode("utf-8")
-    except binascii.Error as exc:
-        raise ValueError("a malformed data: URL") from exc
-    return URLFetcherResponse(url, data, {"Content-Type": media_type})
 
 
 def index_body(book: ResolvedBook, words: dict, front: set[str], pages: dict[str, int] | None,

@@ -28,7 +28,7 @@ from bookwright.writers.pdf.folios import folio_markup, folio_text, printed_styl
 from bookwright.writers.pdf.page_map import PageMap, UnitMarkup, page_map
 from bookwright.writers.pdf.unit_css import NumberedLinks, unit_stylesheets
 from bookwright.writers.pdf.unit_runner import UnitRunner
-from bookwright.writers.pdf.units import NEXT_UNIT, UnitLaidOut, UnitTask
+from bookwright.writers.pdf.unit_tasks import NEXT_UNIT, UnitLaidOut, UnitTask
 
 MAX_ROUNDS = 8
 

@@ -1,13 +1,16 @@
-"""WeasyPrint as bookwright drives it: the fetcher that keeps every read inside the book and
-the theme, its log turned into the author's warnings, and the addresses and identifier
-every layout shares.
+"""WeasyPrint as bookwright drives it: what a layout may read (only the book folder and the
+theme), its log turned into the author's warnings, and the addresses and identifier every
+layout shares.
 
-Every unit of every PDF edition is laid out through these (units.py), so they live apart
-from the HTML assembly (`document.py`) and from any one edition.
+Every unit of every PDF edition is laid out with these (units.py), so they live apart from
+the HTML assembly (`document.py`) and from any one edition. Nothing here imports WeasyPrint:
+the build's own process uses it too, and leaves WeasyPrint to the workers.
 """
 
 from __future__ import annotations
 
+import base64
+import binascii
 import hashlib
 import logging
 import mimetypes
@@ -15,35 +18,32 @@ from pathlib import Path
 from urllib.parse import unquote, urlsplit
 from urllib.request import url2pathname
 
-from weasyprint.urls import URLFetcher, URLFetcherResponse
-
 from bookwright.diagnostics import Diagnostics
 from bookwright.model import ResolvedBook
 from bookwright.paths import is_inside, theme_dir
-from bookwright.writers.pdf.apparatus import data_response
 from bookwright.writers.pdf.layout_places import LayoutPlaces
 
 
-class BookFetcher(URLFetcher):
-    """Serves only files inside the book folder and the theme; never the network."""
-
-    def __init__(self, roots: list[Path], prepared: dict[Path, bytes] | None = None):
-        super().__init__(allowed_protocols={"file"})
-        self.roots = roots
-        self.prepared = prepared or {}  # images as assets/prepare.py made them: scaled, SVG made inert
-
-    def fetch(self, url, headers=None):
-        parts = urlsplit(url)
-        if parts.scheme == "data":
-            return data_response(url)  # formulas drawn as SVG (issue 7): inside the document
-        if parts.scheme != "file" or parts.netloc not in ("", "localhost"):
-            raise ValueError(f"bookwright does not fetch '{url}' during a build")
-        path = Path(url2pathname(unquote(parts.path)))
-        if not is_inside(path, *self.roots) or not path.is_file():
-            raise ValueError(f"'{path}' is outside the book folder and the theme, or missing")
-        media_type = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
-        data = self.prepared.get(path.resolve())
-        return URLFetcherResponse(url, data if data is not None else path.read_bytes(), {"Content-Type": media_type})
+def served(url: str, roots: tuple[Path, ...], prepared: dict[Path, bytes]) -> tuple[bytes, str]:
+    """What a layout is given at `url`, with its media type: a file inside the book folder or
+    the theme (`roots`), as resolve/assets prepared it (pictures scaled, SVG made inert) when
+    it did, or the bytes of a `data:` URL (formulas drawn as SVG, issue 7). Raises ValueError
+    for anything else: a build never reads the network or any other file."""
+    parts = urlsplit(url)
+    if parts.scheme == "data":
+        header, _, payload = url[len("data:"):].partition(",")
+        try:
+            data = base64.b64decode(payload) if header.endswith(";base64") else unquote(payload).encode("utf-8")
+        except binascii.Error as exc:
+            raise ValueError("a malformed data: URL") from exc
+        return data, header.split(";")[0] or "text/plain"
+    if parts.scheme != "file" or parts.netloc not in ("", "localhost"):
+        raise ValueError(f"bookwright does not fetch '{url}' during a build")
+    path = Path(url2pathname(unquote(parts.path)))
+    if not is_inside(path, *roots) or not path.is_file():
+        raise ValueError(f"'{path}' is outside the book folder and the theme, or missing")
+    data = prepared.get(path.resolve())
+    return (data if data is not None else path.read_bytes()), mimetypes.guess_type(path.name)[0] or "application/octet-stream"
 
 
 class WeasyPrintMessages(logging.Handler):
@@ -62,10 +62,6 @@ class WeasyPrintMessages(logging.Handler):
             return  # reported with the chapter's file and line (parse/accessibility.py)
         for placed in self.places.place(message):
             self.diags.warning_at(placed, placed.message, hint=placed.hint)
-
-
-def book_fetcher(book: ResolvedBook) -> BookFetcher:
-    return BookFetcher([book.root, theme_dir()], book.assets)
 
 
 def book_base_url(book: ResolvedBook) -> str:

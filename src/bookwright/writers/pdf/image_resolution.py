@@ -6,8 +6,6 @@ the layout is the one place that knows how large a picture prints.
 
 from __future__ import annotations
 
-from weasyprint.images import RasterImage
-
 from bookwright.diagnostics import Diagnostics
 from bookwright.model import ResolvedBook
 
@@ -17,6 +15,8 @@ CSS_PX_PER_INCH = 96
 
 def low_resolution_images(document) -> dict[tuple[str, str], tuple[float, float]]:
     """(chapter key, src) → (lowest ppi, inches wide) of each picture laid out below 300 ppi."""
+    from weasyprint.images import RasterImage  # the worker's (units.py): the build's process does without
+
     lowest: dict[tuple[str, str], tuple[float, float]] = {}
 
     def visit(box, chapter: str) -> None:

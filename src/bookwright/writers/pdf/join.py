@@ -28,8 +28,6 @@ from urllib.parse import unquote
 
 import pikepdf
 from pikepdf import Array, Dictionary, Name
-from weasyprint.anchors import make_page_bookmark_tree
-from weasyprint.matrix import Matrix
 
 from bookwright.writers.pdf.book_layout import BookLaidOut
 from bookwright.writers.pdf.font_union import FontUnion
@@ -166,24 +164,10 @@ def _link_units(out: pikepdf.Pdf, destinations: dict, structure: StructureJoin |
             page.obj.Annots = kept
 
 
-class _Page:
-    """What WeasyPrint's outline nesting reads of a page: its bookmarks."""
-
-    def __init__(self, bookmarks):
-        self.bookmarks = [(level, label, (x, y), state) for level, label, x, y, state in bookmarks]
-
-
 def _add_outline(out: pikepdf.Pdf, laid: BookLaidOut) -> None:
-    root: list = []
-    skipped: list = []
-    last_by_depth = [root]
-    previous = 0
-    identity = Matrix()
-    for k, unit in enumerate(laid.units):
-        first = laid.pages.starts[k]
-        for i, page in enumerate(unit.pages):
-            previous = make_page_bookmark_tree(_Page(page.bookmarks), skipped, last_by_depth, previous, first + i,
-                                               identity)
+    root = bookmark_tree([(level, label, (first + i, x, y), state)
+                          for unit, first in zip(laid.units, laid.pages.starts)
+                          for i, page in enumerate(unit.pages) for level, label, x, y, state in page.bookmarks])
     if not root:
         return
     pages = [page.obj for page in out.pages]
@@ -208,3 +192,18 @@ def _add_outline(out: pikepdf.Pdf, laid: BookLaidOut) -> None:
     made, count = items(root, outlines)
     outlines.First, outlines.Last, outlines.Count = made[0], made[-1], count
     out.Root.Outlines = outlines
+
+
+def bookmark_tree(bookmarks: list[tuple]) -> list:
+    """Bookmarks (level, label, target, state) in book order, nested as WeasyPrint nests
+    them: under the last one of a lower level, a skipped level taking no depth of its own.
+    Returns [(label, target, children, state)]."""
+    root: list = []
+    open_levels: list[tuple[int, list]] = []  # (level, its children) of the bookmarks still open
+    for level, label, target, state in bookmarks:
+        while open_levels and open_levels[-1][0] >= level:
+            open_levels.pop()
+        children: list = []
+        (open_levels[-1][1] if open_levels else root).append((label, target, children, state))
+        open_levels.append((level, children))
+    return root

@@ -33,7 +33,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from bookwright.writers.pdf import cache_files
-from bookwright.writers.pdf.units import UnitLaidOut, UnitTask
+from bookwright.writers.pdf.unit_tasks import UnitLaidOut, UnitTask
 
 FORMAT = b"bookwright-layout-1\n"
 SUFFIX = ".unit"

@@ -11,8 +11,6 @@ from __future__ import annotations
 
 import re
 
-from weasyprint.formatting_structure import boxes
-
 from bookwright.diagnostics import Diagnostics
 from bookwright.model import ResolvedBook
 from bookwright.parse.sourcemap import SourceMap
@@ -21,6 +19,8 @@ from bookwright.parse.sourcemap import SourceMap
 def lost_notes(document) -> list[tuple[str, str]]:
     """(chapter key, note number) of each footnote whose call is on a page of `document`
     while its body is on none, in the order of the calls."""
+    from weasyprint.formatting_structure import boxes  # the worker's (units.py): the build's process does without
+
     called: dict[object, tuple[str, str]] = {}
     set_notes: set[object] = set()
     for page in document.pages:

@@ -13,9 +13,10 @@ from pathlib import Path
 
 from bookwright.model import ResolvedBook
 from bookwright.paths import theme_dir
-from bookwright.writers.pdf.engine import book_base_url, book_fetcher, stylesheet_base_url
+from bookwright.writers.pdf import unit_tasks
+from bookwright.writers.pdf.engine import book_base_url, served, stylesheet_base_url
 from bookwright.writers.pdf.layout_cache import LayoutCache, layout_folders
-from bookwright.writers.pdf.units import UnitLaidOut, UnitTask, WorkerSetup, _worker, lay_out, start_worker
+from bookwright.writers.pdf.unit_tasks import UnitLaidOut, UnitTask, WorkerSetup
 
 
 def worker_setup(book: ResolvedBook, cache_folder: Path | None) -> WorkerSetup:
@@ -25,7 +26,7 @@ def worker_setup(book: ResolvedBook, cache_folder: Path | None) -> WorkerSetup:
 
 def worker_start(book: ResolvedBook, cache_folder: Path | None):
     """What the build's worker processes start with (editions.Edition.workers)."""
-    return start_worker, worker_setup(book, cache_folder)
+    return unit_tasks.start, worker_setup(book, cache_folder)
 
 
 class UnitRunner:
@@ -35,7 +36,6 @@ class UnitRunner:
         self.cache = cache
         self.pool = pool
         self.setup = worker_setup(book, cache_folder)
-        self.fetcher = book_fetcher(book)
         self.digests: dict[str, str] = {}
         self.laid_out = 0  # tasks laid out by this runner (not answered by the cache)
 
@@ -43,7 +43,7 @@ class UnitRunner:
         """The hash of what the build serves at `address` now ("unreadable" if nothing)."""
         if address not in self.digests:
             try:
-                data = self.fetcher.fetch(address).read()
+                data, _ = served(address, self.setup.roots, self.setup.prepared)
                 self.digests[address] = hashlib.sha256(data).hexdigest()
             except Exception:  # the same failure the layout met: remembered as such
                 self.digests[address] = "unreadable"
@@ -65,7 +65,7 @@ class UnitRunner:
     def _lay_out(self, tasks: list[UnitTask]) -> list[UnitLaidOut]:
         if self.pool is not None:
             # Even one task: other editions may be laying out in this process's other threads.
-            return self.pool.map(lay_out, tasks, start_worker, self.setup)
-        if _worker.get("setup") != self.setup:
-            start_worker(self.setup)
-        return [lay_out(task) for task in tasks]
+            return self.pool.map(unit_tasks.lay_out, tasks, unit_tasks.start, self.setup)
+        if unit_tasks.started_with() != self.setup:
+            unit_tasks.start(self.setup)
+        return [unit_tasks.lay_out(task) for task in tasks]

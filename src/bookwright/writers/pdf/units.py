@@ -29,94 +29,47 @@ from __future__ import annotations
 import hashlib
 import logging
 from collections import OrderedDict
-from dataclasses import dataclass, field
 from pathlib import Path
 
 from weasyprint import CSS, HTML
 from weasyprint.text.fonts import FontConfiguration
+from weasyprint.urls import URLFetcher, URLFetcherResponse
 
-from bookwright.writers.pdf.engine import BookFetcher
+from bookwright.model import ResolvedBook
+from bookwright.paths import theme_dir
+from bookwright.writers.pdf import lost_notes
+from bookwright.writers.pdf.engine import served
 from bookwright.writers.pdf.font_union import describe_fonts, keep_original
 from bookwright.writers.pdf.image_resolution import low_resolution_images
-from bookwright.writers.pdf import lost_notes
 from bookwright.writers.pdf.unit_finish import finish_unit
+from bookwright.writers.pdf.unit_tasks import NEXT_UNIT, PageFacts, UnitLaidOut, UnitTask, WorkerSetup
 
 SCALE = 0.75  # PDF points per CSS pixel, as WeasyPrint writes pages
-NEXT_UNIT = "bw-next-unit"  # the id of the next unit's opening, after a unit's own markup
 KEPT_STYLESHEETS = 6  # a build uses a few (screen, each print gutter, folios); more would only hold memory
 
 
-@dataclass(frozen=True)
-class UnitTask:
-    kind: str  # "unit" or "folios" (a unit's folio document)
-    html: str
-    css: str
-    label: str  # names the unit inside the joined file (table header ids): its key
-    write: bool = True  # write the PDF; False: only measure the pages
-    tagged: bool = False  # PDF/UA-1: structure tree, artifacts (the screen edition)
-    variant: str | None = None  # WeasyPrint's pdf_variant
-    identifier: bytes = b""
+class BookFetcher(URLFetcher):
+    """Serves WeasyPrint only what the build may read (engine.served); never the network."""
 
-    def digest(self) -> str:
-        """What the task's result depends on, besides the files it reads and the tools."""
-        parts = [self.kind, self.label, str(self.tagged), self.variant or "", self.identifier.decode("latin-1"),
-                 self.css, self.html]
-        hashed = hashlib.sha256()
-        for part in parts:
-            data = part.encode("utf-8")
-            hashed.update(len(data).to_bytes(8, "big") + data)
-        return hashed.hexdigest()
+    def __init__(self, roots, prepared: dict[Path, bytes] | None = None):
+        super().__init__(allowed_protocols={"file"})
+        self.roots = tuple(roots)
+        self.prepared = prepared or {}
+
+    def fetch(self, url, headers=None):
+        data, media_type = served(url, self.roots, self.prepared)
+        return URLFetcherResponse(url, data, {"Content-Type": media_type})
 
 
-@dataclass
-class PageFacts:
-    anchors: list[str]  # anchor names on the page, in WeasyPrint's order
-    side: str  # "left" or "right"
-    blank: bool  # left blank by a forced break (margin boxes of :blank)
-    name: str  # the named page ("" for none)
-    bookmarks: list[list] = field(default_factory=list)  # [level, label, x, y, state], PDF points
-    margins: list[str] = field(default_factory=list)  # what the margin boxes print (folio documents)
-
-
-@dataclass
-class UnitLaidOut:
-    pages: list[PageFacts]
-    pdf: bytes | None
-    messages: list[str] = field(default_factory=list)  # WeasyPrint's warnings
-    lost: list[list[str]] = field(default_factory=list)  # [chapter key, note number] of footnotes not set
-    low: list[list] = field(default_factory=list)  # [chapter key, src, ppi, inches] of coarse pictures
-    fetched: list[str] = field(default_factory=list)  # addresses read while laying out (file: URLs)
-    fonts: list[dict] = field(default_factory=list)  # the fonts its PDF embeds (font_union.describe_fonts)
-    # Original fonts that could not be kept beside the cache (hash → bytes): the join needs
-    # them, and a unit carrying them is not kept in the cache.
-    originals: dict[str, bytes] = field(default_factory=dict)
-
-    def to_data(self) -> dict:
-        return {"pages": [vars(page) for page in self.pages], "messages": self.messages, "lost": self.lost,
-                "low": self.low, "fetched": self.fetched, "fonts": self.fonts}
-
-    @classmethod
-    def from_data(cls, data: dict, pdf: bytes | None) -> UnitLaidOut:
-        return cls([PageFacts(**page) for page in data["pages"]], pdf, data["messages"], data["lost"], data["low"],
-                   data["fetched"], data["fonts"])
-
-
-@dataclass(frozen=True)
-class WorkerSetup:
-    """What every task of one book needs, given to a worker once."""
-
-    roots: tuple[Path, ...]  # the book folder and the theme: nothing else is read
-    prepared: dict  # pictures as resolve/assets prepared them
-    base_url: str  # the book folder's URL
-    stylesheet_url: str  # the theme stylesheet's URL (fonts are relative to it)
-    fonts: Path | None = None  # where the original fonts are kept for the join (font_union.py)
+def book_fetcher(book: ResolvedBook) -> BookFetcher:
+    return BookFetcher((book.root, theme_dir()), book.assets)
 
 
 class _RecordingFetcher(BookFetcher):
     """The book's fetcher, noting each address it serves (the cache checks them later)."""
 
     def __init__(self, roots, prepared):
-        super().__init__(list(roots), prepared)
+        super().__init__(roots, prepared)
         self.fetched: list[str] = []
 
     def fetch(self, url, headers=None):
@@ -137,8 +90,12 @@ class _Messages(logging.Handler):
 _worker: dict = {}
 
 
+def current_setup() -> WorkerSetup | None:
+    return _worker.get("setup")
+
+
 def start_worker(setup: WorkerSetup) -> None:
-    """A process's state for laying out one book's tasks (a pool initializer)."""
+    """A process's state for laying out one book's tasks (unit_tasks.start)."""
     _worker.clear()
     _worker.update(setup=setup, fetcher=_RecordingFetcher(setup.roots, setup.prepared), sheets=OrderedDict())
 
@@ -161,16 +118,16 @@ def _stylesheet(css: str) -> tuple[CSS, FontConfiguration, list[str]]:
 
 
 def lay_out(task: UnitTask) -> UnitLaidOut:
-    """Lays one task out (in a worker started with `start_worker`)."""
+    """Lays one task out (in a process `start_worker` prepared)."""
     fetcher: _RecordingFetcher = _worker["fetcher"]
     messages = _Messages()
     logger = logging.getLogger("weasyprint")
     logger.addHandler(messages)
     try:
-        sheet, fonts, read_by_sheet = _stylesheet(task.css)
+        sheet, font_config, read_by_sheet = _stylesheet(task.css)
         fetcher.fetched = list(read_by_sheet)
         document = HTML(string=task.html, base_url=_worker["setup"].base_url, url_fetcher=fetcher).render(
-            stylesheets=[sheet], font_config=fonts)
+            stylesheets=[sheet], font_config=font_config)
         pages = _own_pages(document.pages)
         if len(pages) != len(document.pages):
             document = document.copy(pages)
