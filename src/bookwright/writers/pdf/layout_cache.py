@@ -164,10 +164,11 @@ def text_libraries() -> str:
     versions = []
     for name, files, function in TEXT_LIBRARIES:
         version = "unknown"
-        for candidate in (*files, ctypes.util.find_library(name)):  # the usual names first: find_library is slow
+        # The usual names first: find_library runs the compiler and the linker to search.
+        for candidate in (*files, None):
             try:
-                call = getattr(ctypes.CDLL(candidate), function)
-            except (OSError, AttributeError):
+                call = getattr(ctypes.CDLL(candidate or ctypes.util.find_library(name)), function)
+            except (OSError, AttributeError, TypeError):
                 continue
             call.restype = ctypes.c_char_p if function.endswith("string") else ctypes.c_int
             version = call().decode() if function.endswith("string") else str(call())
