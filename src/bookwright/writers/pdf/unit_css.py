@@ -53,10 +53,22 @@ def unit_stylesheets(css: str, book_title: str) -> UnitStylesheets:
             raise RuntimeError(f"folios in the {style} style are not supported (writers/pdf/unit_css.py)")
         return f"string({folio_string(style)})"
 
-    folios = FOLIO.sub(folio, without_targets)
+    with_folios = FOLIO.sub(folio, without_targets)
     # The whole book sets the book's title on its half-title; a unit laid out alone sets it itself.
-    unit = folios + f"\nhtml {{ string-set: book-title {css_string(book_title)}; }}\n"
-    return UnitStylesheets(unit, folios, numbered)
+    unit = with_folios + f"\nhtml {{ string-set: book-title {css_string(book_title)}; }}\n"
+    return UnitStylesheets(unit, _page_rules(with_folios), numbered)
+
+
+def _page_rules(css: str) -> str:
+    """What a folio document needs of the stylesheet: its fonts, its pages (size, margins,
+    margin boxes) and what pages inherit from (the root element); none of the rules for
+    the book's elements, which a folio document has none of."""
+    kept = []
+    for rule in tinycss2.parse_stylesheet(css, skip_comments=True, skip_whitespace=True):
+        if rule.type == "at-rule" or (rule.type == "qualified-rule"
+                                      and tinycss2.serialize(rule.prelude).strip() in ("html", ":root")):
+            kept.append(rule.serialize())
+    return "\n".join(kept)
 
 
 def _numbering_selectors(css: str) -> tuple[tuple[str, str], ...]:
