@@ -16,6 +16,7 @@ from pathlib import Path
 import pytest
 
 from bookwright import cli
+from bookwright.build.pipeline import build
 from support import BOOKS, SAMPLE, epubcheck
 
 BOOKWRIGHT = [sys.executable, "-m", "bookwright"]
@@ -170,6 +171,18 @@ def test_the_sample_book_builds_byte_for_byte_the_same_in_another_folder(sample_
         assert hashlib.sha256(first[fmt].read_bytes()).digest() == \
             hashlib.sha256((out / first[fmt].name).read_bytes()).digest(), fmt
     assert tree_hashes(first["web"]) == tree_hashes(out / "site")
+
+
+def test_a_book_with_photos_builds_the_same_pdfs_in_another_folder(tmp_path, monkeypatch):
+    """WeasyPrint names a raster image after its address: the address must not be where the book lies."""
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
+    outputs = []
+    for folder in ("a", "b/deeper"):
+        book = shutil.copytree(BOOKS / "print-book", tmp_path / folder / "book")
+        result = build(book, tmp_path / folder / "out", ("pdf", "print-kdp"))
+        assert not result.diagnostics.errors
+        outputs.append({o.format: o.path.read_bytes() for o in result.outputs})
+    assert outputs[0] == outputs[1]
 
 
 def test_source_date_epoch_stamps_every_edition(tmp_path):

@@ -28,8 +28,15 @@ from bookwright.writers.pdf.apparatus import data_response
 from bookwright.writers.pdf.layout_places import LayoutPlaces
 
 
+# The book folder as the documents address it. WeasyPrint names a raster image in the PDF
+# after a hash of its address, so a real file:// address would make the PDF's bytes depend
+# on where the book folder is; this one is the same in every folder.
+BOOK_URL = "file:///bookwright-book/"
+
+
 class BookFetcher(URLFetcher):
-    """Serves only files inside the book folder and the theme; never the network."""
+    """Serves only files inside the book folder (`roots[0]`, addressed as BOOK_URL) and the
+    other roots (the theme); never the network."""
 
     def __init__(self, roots: list[Path], prepared: dict[Path, bytes] | None = None):
         super().__init__(allowed_protocols={"file"})
@@ -42,7 +49,11 @@ class BookFetcher(URLFetcher):
             return data_response(url)  # formulas drawn as SVG (issue 7): inside the document
         if parts.scheme != "file" or parts.netloc not in ("", "localhost"):
             raise ValueError(f"bookwright does not fetch '{url}' during a build")
-        path = Path(url2pathname(unquote(parts.path)))
+        book_path = urlsplit(BOOK_URL).path
+        if parts.path.startswith(book_path):
+            path = self.roots[0] / url2pathname(unquote(parts.path[len(book_path):]))
+        else:
+            path = Path(url2pathname(unquote(parts.path)))
         if not is_inside(path, *self.roots) or not path.is_file():
             raise ValueError(f"'{path}' is outside the book folder and the theme, or missing")
         media_type = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
@@ -89,8 +100,8 @@ def book_fetcher(book: ResolvedBook) -> BookFetcher:
 
 
 def book_base_url(book: ResolvedBook) -> str:
-    """Relative addresses in the document (images) are the book folder's."""
-    return book.root.as_uri() + "/"
+    """Relative addresses in the document (images) are the book folder's, wherever it is."""
+    return BOOK_URL
 
 
 def stylesheet_base_url() -> str:

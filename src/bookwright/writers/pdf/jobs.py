@@ -39,7 +39,7 @@ from bookwright.diagnostics import Diagnostics
 from bookwright.paths import theme_dir
 from bookwright.writers.common import roman
 from bookwright.writers.pdf.document import PdfDocument
-from bookwright.writers.pdf.engine import BookFetcher, WeasyPrintMessages
+from bookwright.writers.pdf.engine import BookFetcher, WeasyPrintMessages, book_base_url, stylesheet_base_url
 from bookwright.writers.pdf.image_resolution import low_resolution_images
 from bookwright.writers.pdf.lost_notes import lost_notes
 
@@ -180,7 +180,7 @@ def lay_out_book(document: PdfDocument, base_css: str, jobs: int, identifier: by
     rendered: list[tuple | None] = []
     results: list[UnitLaidOut] = []
     context = multiprocessing.get_context("spawn")
-    initargs = ([book.root, theme_dir()], dict(book.assets), book.root.as_uri() + "/", (theme_dir() / "print.css").as_uri())
+    initargs = ([book.root, theme_dir()], dict(book.assets), book_base_url(book), stylesheet_base_url())
     with context.Pool(jobs, initializer=_start_worker, initargs=initargs) as pool:
         for round_number in range(MAX_ROUNDS):
             if book.index and pages is not None:
