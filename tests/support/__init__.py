@@ -1,8 +1,13 @@
-"""Helpers the tests share: building fixture books and reading the outputs back."""
+"""Helpers the tests share: building fixture books (once per session where tests only read the
+outputs), writable copies of them, small books made on the spot, and EPUBCheck.
+
+Reading editions back lives in `support.readback`; golden files in `support.goldens`."""
 
 from __future__ import annotations
 
 import atexit
+import contextlib
+import os
 import re
 import shutil
 import subprocess
@@ -25,6 +30,43 @@ EPUB_NS = "http://www.idpf.org/2007/ops"
 def build_book(book: Path | str, out: Path, formats=("epub", "pdf")) -> BuildResult:
     path = BOOKS / book if isinstance(book, str) else book
     return build(path, out, tuple(formats))
+
+
+FIXED_EPOCH = "1700000000"  # SOURCE_DATE_EPOCH of the shared builds: 2023-11-14T22:13:20Z
+
+
+@contextlib.contextmanager
+def fixed_clock():
+    """SOURCE_DATE_EPOCH set to FIXED_EPOCH while the block runs, then as it was."""
+    before = os.environ.get("SOURCE_DATE_EPOCH")
+    os.environ["SOURCE_DATE_EPOCH"] = FIXED_EPOCH
+    try:
+        yield
+    finally:
+        if before is None:
+            del os.environ["SOURCE_DATE_EPOCH"]
+        else:
+            os.environ["SOURCE_DATE_EPOCH"] = before
+
+
+class SharedBuilds:
+    """Fixture books built once per test session, keyed by book and formats, each into its own
+    folder, with the clock fixed (FIXED_EPOCH) so a build does not depend on the day it runs.
+
+    For tests that only read the outputs: the golden files and the tests of one edition share
+    a build. A test that edits a book or its outputs builds its own (`copy_book`)."""
+
+    def __init__(self, folder: Path):
+        self.folder = folder
+        self.results: dict[tuple[str, tuple[str, ...]], BuildResult] = {}
+
+    def __call__(self, case: str, formats=("epub", "pdf")) -> BuildResult:
+        key = (case, tuple(formats))
+        if key not in self.results:
+            out = self.folder / f"{case}-{'-'.join(key[1]) or 'check'}"
+            with fixed_clock():
+                self.results[key] = build_book(case, out, key[1])
+        return self.results[key]
 
 
 def copy_book(name: str, target: Path) -> Path:
