@@ -8,14 +8,10 @@ from __future__ import annotations
 import atexit
 import contextlib
 import os
-import re
 import shutil
 import subprocess
 import threading
-import zipfile
 from pathlib import Path
-
-from lxml import etree
 
 from bookwright.build.pipeline import BuildResult, build, resolve
 from bookwright.diagnostics import BookError, Diagnostics
@@ -23,8 +19,6 @@ from bookwright.diagnostics import BookError, Diagnostics
 ROOT = Path(__file__).resolve().parents[2]
 BOOKS = ROOT / "tests" / "books"
 SAMPLE = ROOT / "manuscript"
-XHTML = "{http://www.w3.org/1999/xhtml}"
-EPUB_NS = "http://www.idpf.org/2007/ops"
 
 
 def build_book(book: Path | str, out: Path, formats=("epub", "pdf")) -> BuildResult:
@@ -69,10 +63,16 @@ class SharedBuilds:
         return self.results[key]
 
 
-def copy_book(name: str, target: Path) -> Path:
-    """A writable copy of a fixture book, for tests that edit sources."""
-    destination = target / name
-    shutil.copytree(BOOKS / name if (BOOKS / name).exists() else SAMPLE, destination, symlinks=True)
+def copy_book(book: Path | str, target: Path, toml_extra: str = "") -> Path:
+    """A writable copy of a book (a fixture book's name, or a folder such as SAMPLE) at
+    `target/<its folder name>`, for tests that edit sources; `toml_extra` is appended to
+    its book.toml on a line of its own."""
+    source = BOOKS / book if isinstance(book, str) else book
+    destination = target / source.name
+    shutil.copytree(source, destination, symlinks=True)
+    if toml_extra:
+        toml = destination / "book.toml"
+        toml.write_text(toml.read_text(encoding="utf-8") + "\n" + toml_extra + "\n", encoding="utf-8")
     return destination
 
 
@@ -141,26 +141,6 @@ def _stop_epubcheck(process) -> None:
             process.wait(timeout=10)
         except subprocess.TimeoutExpired:
             process.kill()
-
-
-def epub_documents(path: Path) -> dict[str, etree._Element]:
-    """Every XHTML document of an EPUB, parsed, keyed by its path inside the zip."""
-    docs = {}
-    with zipfile.ZipFile(path) as z:
-        for name in z.namelist():
-            if name.endswith(".xhtml"):
-                docs[name] = etree.fromstring(z.read(name))
-    return docs
-
-
-def text_of(el: etree._Element) -> str:
-    return re.sub(r"\s+", " ", "".join(el.itertext())).strip()
-
-
-def pdf_page_texts(path: Path) -> list[str]:
-    from pypdf import PdfReader
-
-    return [re.sub(r"\s+", " ", page.extract_text() or "") for page in PdfReader(str(path)).pages]
 
 
 BOOK_TOML = '[book]\ntitle = "T"\nauthors = ["A. Writer"]\nlanguage = "en"\n'
