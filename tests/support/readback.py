@@ -79,14 +79,12 @@ class Epub:
         return {name: etree.fromstring(data) for name, data in self.files.items() if name.endswith(".xhtml")}
 
     def element_at(self, href: str, document: str | None = None) -> etree._Element | None:
-        """The element a link written in `document` points at, or without `document` the
-        element at a zip path#fragment (as `toc_tree` and `page_list` give them); the document
-        itself for an href without a fragment; None when there is no such document or id."""
+        """The element whose id a link names: `href` as written in `document`, or without
+        `document` a zip path#fragment (as `toc_tree` and `page_list` give them). None when
+        the link names no id, or no such document or id exists."""
         path, _, fragment = (self.resolve_href(href, document) if document else href).partition("#")
         doc = self.documents.get(path)
-        if doc is None or not fragment:
-            return doc
-        found = doc.xpath("//*[@id=$id]", id=fragment)
+        found = doc.xpath("//*[@id=$id]", id=fragment) if doc is not None and fragment else []
         return found[0] if found else None
 
     def item_with_property(self, prop: str) -> etree._Element:
