@@ -25,7 +25,7 @@ from bookwright.build.atomic import atomic_folder
 from bookwright.build.pipeline import build, prepare_book
 from bookwright.words import human_size
 from bookwright.writers.web.search import tokens
-from support import BOOKS, ROOT, SAMPLE
+from support import BOOKS, ROOT, SAMPLE, copy_book
 
 ARTIFACTS = ROOT / "tests" / "_artifacts"
 FEATURES = BOOKS / "web-features"
@@ -244,8 +244,7 @@ def test_references_figures_and_tables_keep_their_numbers(features_site):
 
 def test_chapters_in_a_subfolder_keep_their_images(tmp_path):
     # Image paths are relative to the chapter file; the site keeps the book's folder layout.
-    book = tmp_path / "book"
-    shutil.copytree(FEATURES, book)
+    book = copy_book(FEATURES, tmp_path)
     (book / "text").mkdir()
     for chapter in book.glob("*.md"):
         chapter.rename(book / "text" / chapter.name)
@@ -290,10 +289,7 @@ def test_base_url_gives_a_sitemap_and_absolute_open_graph(features_site, sample_
 
 
 def test_a_bad_base_url_is_reported_at_its_line(tmp_path):
-    book = tmp_path / "book"
-    shutil.copytree(BOOKS / "minimal", book)
-    with open(book / "book.toml", "a") as f:
-        f.write('\n[web]\nbase-url = "books.example.org/x"\n')
+    book = copy_book("minimal", tmp_path, '[web]\nbase-url = "books.example.org/x"')
     diags = Diagnostics(root=book)
     with pytest.raises(Exception):
         prepare_book(book, diags)
@@ -419,8 +415,7 @@ def test_theme_colours_meet_wcag_aa_in_light_and_dark():
 
 
 def test_a_failed_build_leaves_the_previous_site_untouched(tmp_path):
-    book = tmp_path / "book"
-    shutil.copytree(FEATURES, book)
+    book = copy_book(FEATURES, tmp_path)
     out = tmp_path / "out"
     assert not build(book, out, ("web",)).diagnostics.errors
     before = {p: p.read_bytes() for p in (out / "site").rglob("*") if p.is_file()}
