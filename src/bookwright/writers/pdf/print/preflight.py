@@ -47,7 +47,7 @@ def preflight(path: Path, profile: str, trim: tuple[float, float] | None = None,
     `trim` is the page size book.toml asks for, in points; `skip` names rules to leave out."""
     findings: list[PreflightFinding] = []
     with pikepdf.open(path) as pdf:
-        findings += _fonts(pdf)
+        findings += unembedded_fonts(pdf)
         if profile == "screen":
             findings += _accessibility(pdf)
             return findings
@@ -58,8 +58,8 @@ def preflight(path: Path, profile: str, trim: tuple[float, float] | None = None,
         rectos_right = _direction(pdf) != "/R2L"
         boxes, bleed = _boxes(pdf, rules, trim, findings, rectos_right)
         if rules.pdfx:
-            findings += _pdfx(pdf)
-            findings += _colours(pdf)
+            findings += pdfx_findings(pdf)
+            findings += colour_findings(pdf)
     document = pdfium.PdfDocument(str(path))
     try:
         findings += _drawing_findings(document, rules, boxes, bleed, skip, rectos_right)
@@ -71,7 +71,7 @@ def preflight(path: Path, profile: str, trim: tuple[float, float] | None = None,
 # --- structure ---------------------------------------------------------------------------------
 
 
-def _fonts(pdf: pikepdf.Pdf) -> list[PreflightFinding]:
+def unembedded_fonts(pdf: pikepdf.Pdf) -> list[PreflightFinding]:
     missing: dict[str, int] = {}
     seen: set[tuple[int, int]] = set()
 
@@ -177,7 +177,7 @@ def _boxes(pdf: pikepdf.Pdf, rules: Profile, trim, findings: list[PreflightFindi
     return boxes, bleed_seen
 
 
-def _pdfx(pdf: pikepdf.Pdf) -> list[PreflightFinding]:
+def pdfx_findings(pdf: pikepdf.Pdf) -> list[PreflightFinding]:
     findings = []
     version = str(pdf.docinfo.get("/GTS_PDFXVersion", ""))
     metadata = pdf.Root.get("/Metadata")
@@ -220,7 +220,7 @@ def _is_rgb(space, resources=None) -> bool:
     return False
 
 
-def _colours(pdf: pikepdf.Pdf) -> list[PreflightFinding]:
+def colour_findings(pdf: pikepdf.Pdf) -> list[PreflightFinding]:
     """RGB anywhere (operators, spaces, pictures, gradients) and transparency (PDF/X-1a)."""
     rgb_pages: dict[str, int] = {}
     transparent: dict[str, int] = {}
