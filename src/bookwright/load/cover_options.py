@@ -9,10 +9,10 @@ import re
 from pathlib import Path
 
 from bookwright.diagnostics import Diagnostics
+from bookwright.load.named_files import named_file
 from bookwright.load.toml import KeyLocator
 from bookwright.model import CoverOptions
 from bookwright.options import with_defaults
-from bookwright.paths import is_inside
 
 COLOUR = re.compile(r"^#(?:[0-9a-fA-F]{3}|[0-9a-fA-F]{6})$")
 TEXT_FILES = (".md", ".markdown", ".txt")
@@ -54,18 +54,8 @@ def _book_file(key: str, written: str | None, suffixes: tuple[str, ...], at: Key
                diags: Diagnostics) -> Path | None:
     if written is None:
         return None
-    where = at.key("cover", key)
-    path = at.root / written
-    if Path(written).is_absolute() or not is_inside(path, at.root):
-        diags.error_at(where, f"[cover] {key} '{written}' is outside the book folder",
-                       hint="keep the file inside the folder that holds book.toml")
-    elif path.suffix.lower() not in suffixes:
-        diags.error_at(where, f"[cover] {key} '{written}' is not a {' or '.join(suffixes)} file")
-    elif not path.is_file():
-        diags.error_at(where, f"[cover] {key} file '{written}' does not exist")
-    else:
-        return path
-    return None
+    return named_file(f"[cover] {key}", written, at.key("cover", key), at.root, suffixes,
+                      f"not a {' or '.join(suffixes)} file", diags)
 
 
 def _colour(key: str, value: str | None, at: KeyLocator, diags: Diagnostics) -> str | None:

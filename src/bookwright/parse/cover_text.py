@@ -18,10 +18,7 @@ from lxml import html
 from bookwright.diagnostics import Diagnostics
 from bookwright.load import read_chapter
 from bookwright.model import Config, CoverText, SourceLocation
-from bookwright.parse.limits import check_source, check_tree, too_deep_to_parse
-from bookwright.parse.sanitize import drop_emptied_paragraphs, removed_html, repair_nesting, sanitize
-from bookwright.parse.sourcemap import SourceMap
-from bookwright.parse.syntax import make_markdown
+from bookwright.parse import markdown_tree
 
 # What the cover cannot print, found in the tree (XPath) and in the source (where to report it).
 NOT_ON_A_COVER = (
@@ -62,24 +59,10 @@ def _parse(path: Path, root: Path, language: str, diags: Diagnostics) -> html.Ht
                     hint="write the text, or leave its key out of [cover]")
         return None
     source = read_chapter(path, root, diags)
-    if source is None:
+    parsed = markdown_tree(source, language, diags) if source is not None else None
+    if parsed is None:
         return None
-    if not check_source(source, diags):
-        return None
-    try:
-        converted = make_markdown(language).convert(source.text)
-    except RecursionError:
-        too_deep_to_parse(source, diags)
-        return None
-    sources = SourceMap(path, source.text)
-    for removal, where in removed_html(converted, sources):
-        report = diags.error if removal.severity == "error" else diags.warning
-        report(where.path, where.line, where.col, removal.message, hint=removal.hint)
-    body = html.fragment_fromstring(sanitize(converted) or "", create_parent="div")
-    repair_nesting(body)
-    drop_emptied_paragraphs(body)
-    if not check_tree(body, sources, diags):
-        return None
+    body, sources = parsed
     refused = False
     for xpath, written, what, hint in NOT_ON_A_COVER:
         if body.xpath(xpath):

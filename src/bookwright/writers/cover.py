@@ -115,7 +115,7 @@ def front_cover(metadata: Metadata, options: CoverOptions, width: float, height:
 .front-cover .title {{ font-weight: bold; font-size: {title:.2f}pt; line-height: 1.12; margin: 0; }}
 .front-cover .subtitle {{ font-style: italic; font-size: {subtitle:.2f}pt; line-height: 1.3;
   margin: {width * 0.045:.3f}pt 0 0; }}
-.front-cover .rule {{ width: {width * 0.2:.3f}pt; height: 0; margin: {width * 0.055:.3f}pt auto 0;
+.front-cover .rule {{ height: 0; margin: {width * 0.055:.3f}pt {(measure - width * 0.2) / 2:.3f}pt 0;
   border-top: {max(width * 0.003, 0.75):.3f}pt solid {options.accent}; }}
 .front-cover .authors {{ position: absolute; left: {(width - measure) / 2:.3f}pt; width: {measure:.3f}pt;
   bottom: {height * 0.14:.3f}pt; font-size: {author:.2f}pt; line-height: 1.25; margin: 0; }}

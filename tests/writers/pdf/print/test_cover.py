@@ -9,6 +9,7 @@ import io
 import re
 import shutil
 import subprocess
+import time
 import zipfile
 from pathlib import Path
 
@@ -20,7 +21,7 @@ from lxml import etree
 from PIL import Image, ImageChops, ImageStat
 from pypdf import PdfReader
 
-from support import BOOKS, copy_book, diagnostics_text, epubcheck
+from support import BOOKS, SAMPLE, copy_book, diagnostics_text, epubcheck
 
 from bookwright.build.pipeline import build
 from bookwright.cli import main
@@ -334,6 +335,25 @@ def test_the_epub_with_the_drawn_cover_passes_epubcheck(built):
     assert epubcheck(files["epub"]) == []
 
 
+def test_the_sample_books_covers_carry_its_blurb_and_barcode(tmp_path):
+    """manuscript/ names both services: its covers build cleanly, with the back it brings."""
+    out = tmp_path / "dist"
+    out.mkdir()
+    for profile, pages in (("kdp", 82), ("ingram", 84)):
+        interior = pikepdf.new()
+        for _ in range(pages):
+            interior.add_blank_page(page_size=(6 * IN, 9 * IN))
+        interior.save(out / f"the-small-table-{profile}.pdf")
+    result = build(SAMPLE, out, ("print-kdp-cover", "print-ingram-cover"))
+    assert not result.diagnostics.items, diagnostics_text(result)
+    for output in result.outputs:
+        assert "9780000000002 51699" in scanned(output.path, tmp_path)  # [cover] price = "USD 16.99"
+        text = re.sub(r"\s+", " ", "".join(page.extract_text() for page in PdfReader(str(output.path)).pages))
+        assert "You were good at the work, so they gave you the team." in text
+    assert [o.note.split(",")[0] for o in result.outputs] == ["spine 0.205 in for 82 pages on cream paper",
+                                                                "spine 0.192 in for 84 pages on 50 lb creme"]
+
+
 # --- the spine --------------------------------------------------------------------------------------
 
 
@@ -419,6 +439,7 @@ def test_kdp_barcode_area_is_left_clear_when_kdp_prints_its_own(tmp_path):
 def test_a_cover_is_the_same_file_when_built_again(tmp_path):
     root = copy_book(BOOK, tmp_path)
     _, first = cover_only(root, tmp_path / "one", 200, "ingram")
+    time.sleep(1.1)  # a clock that moved on changes nothing either
     _, second = cover_only(root, tmp_path / "two", 200, "ingram")
     assert first.read_bytes() == second.read_bytes()
 
@@ -446,7 +467,8 @@ def test_the_authors_picture_fills_the_front_and_its_bleed(tmp_path):
         sheet_width = float(page.width)
     assert image["x0"] == pytest.approx(front[0] * IN, abs=0.5)  # from the spine's fold
     assert image["x1"] == pytest.approx(sheet_width, abs=0.5)  # to the outside edge of the bleed
-    assert image["top"] == pytest.approx(0, abs=0.5) and image["bottom"] == pytest.approx((TRIM[1] + 0.25) * IN, abs=0.5)
+    assert image["top"] == pytest.approx(0, abs=0.5)
+    assert image["bottom"] == pytest.approx((TRIM[1] + 0.25) * IN, abs=0.5)
     assert image["srcsize"][0] / (image["width"] / IN) >= 299
 
 
@@ -503,7 +525,8 @@ def test_without_an_isbn_ingram_warns_and_kdp_leaves_the_barcode_to_kdp(tmp_path
     set_toml(root, {'isbn = "978-1-4028-9462-6"\n': ""})
     result, _ = cover_only(root, tmp_path / "ingram", 120, "ingram")
     assert [d.format().splitlines()[0] for d in result.diagnostics.warnings] == [
-        f"book.toml:{line_of(root, '[print]')}:1: warning: the IngramSpark cover has no barcode: [print] isbn is not set"]
+        f"book.toml:{line_of(root, '[print]')}:1: warning: the IngramSpark cover has no barcode: "
+        "[print] isbn is not set"]
     result, kdp = cover_only(root, tmp_path / "kdp", 120, "kdp")
     assert not result.diagnostics.items and scanned(kdp, tmp_path) == set()
 

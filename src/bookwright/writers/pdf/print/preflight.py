@@ -399,12 +399,18 @@ def check_built_file(book, profile: str, pdf: Path | None, out: Path, diags) -> 
                     hint=f"build it first: bookwright build {book.root} --format {edition.name}")
         return path
     page = book.config.page
+    report_findings(path, lambda: preflight(path, profile, trim=(points(page.width), points(page.height))), diags)
+    return path
+
+
+def report_findings(path: Path, findings, diags) -> None:
+    """Every finding `findings()` makes of the file at `path`, as the author's errors and
+    warnings; a file that cannot be read as a PDF is one error."""
     try:
-        findings = preflight(path, profile, trim=(points(page.width), points(page.height)))
+        found = findings()
     except (pikepdf.PdfError, pdfium.PdfiumError) as exc:
         diags.error(path, 0, 0, f"cannot read the PDF: {exc}")
-        return path
-    for finding in findings:
+        return
+    for finding in found:
         report = diags.error if finding.severity == "error" else diags.warning
         report(path, 0, 0, finding.text(), hint=finding.hint)
-    return path

@@ -23,13 +23,13 @@ from PIL import Image
 from weasyprint.formatting_structure import boxes
 
 from bookwright.model import ResolvedBook
+from bookwright.writers.pdf.image_resolution import MIN_PPI
 from bookwright.writers.cover import FAMILY, font_faces, front_cover, text_width
 from bookwright.writers.pdf.print.cover.barcode import Barcode
 from bookwright.writers.pdf.print.cover.geometry import Box, CoverGeometry
 from bookwright.writers.pdf.print.cover.specs import (BARCODE_BLACK, BARCODE_WHITE, EAN_BAR_HEIGHT, EAN_MAGNIFICATION,
                                                       EAN_MODULE, INCH)
 
-MIN_PPI = 300  # what both services ask of a cover's pictures
 # How far the cover's shape may differ from the front panel with its bleed before the
 # picture would lose a visible strip to cropping.
 SHAPE_TOLERANCE = 0.02
@@ -135,10 +135,17 @@ def cover_document(book: ResolvedBook, geometry: CoverGeometry, barcode: Barcode
                    geometry.barcode.top - BACK_GAP - geometry.back.top - BACK_TOP)
     css = _css(book, geometry, spine)
     back_words = f'<div class="back-text" style="{place(text_box)}">{_back_words(book)}</div>'
+    # The file's dates are the build's moment, not the clock's: the same book, the same bytes.
+    about = "".join([f"<title>{escape(metadata.title)}</title>",
+                     *(f'<meta name="author" content="{escape(author)}">' for author in metadata.authors),
+                     '<meta name="generator" content="bookwright">',
+                     f'<meta name="dcterms.created" content="{book.moment.isoformat()}">',
+                     f'<meta name="dcterms.modified" content="{book.moment.isoformat()}">'])
     head = (f'<!DOCTYPE html><html lang="{escape(metadata.language)}" dir="{metadata.direction}"><head>'
-            f"<title>{escape(metadata.title)}</title><style>{css}\n{front.css}")
+            f"{about}<style>{css}\n{front.css}")
     if measuring:
-        return f"{head}\n@page {{ size: {geometry.trimmed.width:.3f}pt 100in; }}</style></head><body>{back_words}</body></html>"
+        tall = f"@page {{ size: {geometry.trimmed.width:.3f}pt 100in; }}"
+        return f"{head}\n{tall}</style></head><body>{back_words}</body></html>"
     return (f"{head}</style></head><body>{back_words}"
             f"{_imprint(book, geometry, place)}"
             f"{_barcode_box(barcode, geometry, place)}"

@@ -18,14 +18,14 @@ import zxingcpp
 
 from bookwright.editions import EDITIONS
 from bookwright.model import ResolvedBook
+from bookwright.writers.pdf.image_resolution import MIN_PPI
 from bookwright.writers.pdf.print.cover.geometry import CoverGeometry
 from bookwright.writers.pdf.print.cover.page_count import counted
 from bookwright.writers.pdf.print.cover.plan import CoverPlan, plan_cover
 from bookwright.writers.pdf.print.cover.specs import INCH, SPECS
 from bookwright.writers.pdf.print.preflight import (PreflightFinding, colour_findings, pdfx_findings,
-                                                    unembedded_fonts)
+                                                    report_findings, unembedded_fonts)
 
-MIN_PPI = 300
 SIZE_TOLERANCE = 0.5  # points: rounding in the file's boxes, far below the services' 1/16 in
 TEXT_TOLERANCE = 1.5  # points: a glyph's overhang past its line
 SCAN_DPI = 400  # the barcode is read from the page rendered at a scanner's resolution
@@ -177,12 +177,5 @@ def check_built_cover(book: ResolvedBook, profile: str, pdf: Path | None, out: P
     if plan.barcode is None and SPECS[cover.profile].pdfx:
         diags.error(path, 0, 0, f"{SPECS[cover.profile].service} prints only covers with the ISBN's barcode",
                     hint="set [print] isbn to the print edition's ISBN and rebuild the cover")
-    try:
-        findings = cover_preflight(path, plan)
-    except (pikepdf.PdfError, pdfium.PdfiumError) as exc:
-        diags.error(path, 0, 0, f"cannot read the PDF: {exc}")
-        return path
-    for finding in findings:
-        report = diags.error if finding.severity == "error" else diags.warning
-        report(path, 0, 0, finding.text(), hint=finding.hint)
+    report_findings(path, lambda: cover_preflight(path, plan), diags)
     return path
