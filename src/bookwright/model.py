@@ -16,8 +16,8 @@ from typing import ClassVar
 
 from lxml import html
 
-from bookwright.options import (BOOK, EPUB, EVERY_WORD, LISTS, NOTES, NUMBERING, PDF, PRINT, REQUIRED, TOC, WEB, WORDS,
-                                Option, options_of)
+from bookwright.options import (BOOK, COVER, EPUB, EVERY_WORD, LISTS, NOTES, NUMBERING, PDF, PRINT, REQUIRED, TOC, WEB,
+                                WORDS, Option, options_of)
 
 # Roles a chapter's front matter may give it. Front matter comes before the first
 # numbered chapter (roman page numbers in print); back matter after it.
@@ -136,7 +136,8 @@ class PrintOptions:
     """[print]: the print-ready PDFs (see writers/pdf/print/profiles.py for what each profile does)."""
 
     profiles: tuple[str, ...] = PRINT.option(
-        "profiles", (), "Print interiors `bookwright build` makes besides the other editions: kdp, ingram, press.")
+        "profiles", (), "Print interiors `bookwright build` makes besides the other editions: kdp, ingram, press "
+        "(kdp and ingram with their covers).")
     bleed: bool = PRINT.option("bleed", False, "Art runs off the page: KDP and IngramSpark files get 0.125in of "
                                "bleed on the top, bottom and outside edge.")
     bleed_size: str = PRINT.option("bleed-size", "0.125in", "The press profile's bleed on every side, at most 0.5in.")
@@ -149,7 +150,32 @@ class PrintOptions:
         accepts=str, shown="none: PDF/X-1a names the registered SWOP condition")
     # As urn:isbn:<digits>
     isbn: str = PRINT.option("isbn", "", "The print edition's ISBN (checked); the EPUB's page list names it as "
-                             "its source.", shown="none")
+                             "its source, the print covers carry it as a barcode.", shown="none")
+    # The services' own names for their papers; the thickness of each sets a cover's spine.
+    paper: str = PRINT.option("paper", "white", "The paper the services print on, which sets the width of the "
+                              "covers' spine: white, cream or color.")
+
+
+@dataclass(frozen=True)
+class CoverOptions:
+    """[cover]: the print covers' back and colours (see writers/pdf/print/cover/ for the wrap)."""
+
+    back: Path | None = COVER.option("back", None, "The back cover's text: a Markdown file inside the book folder "
+                                     "(the blurb, quotes).", accepts=str, shown="none: the back shows the "
+                                     "description")
+    author_note: Path | None = COVER.option("author-note", None, "A few lines about the author under the blurb: a "
+                                            "Markdown file inside the book folder.", accepts=str, shown="none")
+    author_photo: Path | None = COVER.option("author-photo", None, "The author's photograph beside the note, an "
+                                             "image inside the book folder.", accepts=str, shown="none")
+    background: str = COVER.option("background", "#263447", "The covers' ground colour, as #rrggbb (the EPUB and web "
+                                   "cover too, when bookwright draws the front).")
+    text: str = COVER.option("text", "#f4eee2", "The colour of the covers' words, as #rrggbb.")
+    accent: str = COVER.option("accent", "#c9a45c", "The colour of the front's frame and rule, as #rrggbb.")
+    # The five digits of the EAN-5 add-on: currency digit and price, or 90000 for none.
+    price: str = COVER.option("price", "90000", "The price printed in the barcode's add-on: USD 14.99, GBP 9.99, "
+                              "CAD 19.99, AUD or NZD, or five digits.", shown='none (the add-on reads 90000)')
+    kdp_barcode: str = COVER.option("kdp-barcode", "bookwright", "Who prints the KDP cover's barcode: bookwright "
+                                    "(from [print] isbn) or kdp (its area is left clear for KDP's own).")
 
 
 @dataclass(frozen=True)
@@ -220,6 +246,7 @@ class Config:
     numbering: NumberingOptions = options_of(NumberingOptions)
     page: PageOptions = options_of(PageOptions)  # [pdf]
     print: PrintOptions = options_of(PrintOptions)
+    cover: CoverOptions = options_of(CoverOptions)
     accessibility: AccessibilityOptions = options_of(AccessibilityOptions)  # [epub]
     web: WebOptions = options_of(WebOptions)
     words: dict[str, str] = WORDS.option(EVERY_WORD, {}, 'Any word the editions print: chapter = "Chap.", '
@@ -470,6 +497,16 @@ class IndexEntry:
 
 
 @dataclass(frozen=True)
+class CoverText:
+    """The back cover's words, parsed like a chapter's (parse/cover_text.py): `[cover] back`
+    (or `[book] description` when there is none) and `[cover] author-note`, each a <div>."""
+
+    blurb: html.HtmlElement | None = None
+    author_note: html.HtmlElement | None = None
+    where: SourceLocation | None = None  # the blurb's place, where a problem with it is reported
+
+
+@dataclass(frozen=True)
 class ResolvedBook:
     root: Path
     config: Config
@@ -487,6 +524,7 @@ class ResolvedBook:
     # The bytes every edition embeds for each image (and the cover): checked, scaled and
     # made inert by resolve/assets/prepare.py. Writers never copy an image file from disk themselves.
     assets: Mapping[Path, bytes]
+    cover_text: CoverText = CoverText()  # the print covers' back
 
     @property
     def metadata(self) -> Metadata:

@@ -123,9 +123,11 @@ TOC = Table("toc", "The contents: in the EPUB navigation, the PDF's contents pag
 NUMBERING = Table("numbering", "Which headings are numbered.")
 PDF = Table("pdf", "The page and the type of the screen PDF and of every print interior.")
 PRINT = Table("print", "The print-ready interiors for print-on-demand services; see Print.")
+COVER = Table("cover", "The print covers for KDP and IngramSpark: the back cover's words, the colours, the barcode; "
+              "see Covers.")
 EPUB = Table("epub", "What the EPUB says about its own accessibility; see Accessibility.")
 WEB = Table("web", "The web edition.")
 WORDS = Table("words", "The words printed around numbers and on generated pages, instead of the book language's.")
 LISTS = Table("lists", "Lists after the contents: with page numbers in the PDFs, linked in the EPUB and on the web.")
 NOTES = Table("notes", "How notes are numbered and where they are placed.")
-TABLES = (BOOK, TOC, NUMBERING, PDF, PRINT, EPUB, WEB, WORDS, LISTS, NOTES)
+TABLES = (BOOK, TOC, NUMBERING, PDF, PRINT, COVER, EPUB, WEB, WORDS, LISTS, NOTES)

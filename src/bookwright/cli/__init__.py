@@ -17,7 +17,7 @@ from bookwright.build import up_to_date
 from bookwright.build.output_record import OutputFolderError, clean
 from bookwright.cli.scaffold import scaffold
 from bookwright.diagnostics import BookError, Diagnostics
-from bookwright.editions import EDITIONS, PRINT_PROFILES, default_editions
+from bookwright.editions import COVER_PROFILES, EDITIONS, PRINT_PROFILES, default_editions
 from bookwright.words import human_size
 
 
@@ -90,8 +90,10 @@ def run(argv: list[str]) -> int:
     check_cmd.add_argument("book", nargs="?", default=".", type=Path)
     check_cmd.add_argument("--strict", action="store_true", help="fail on warnings too")
     check_cmd.add_argument("--no-gate", action="store_true", help="skip building the EPUB for EPUBCheck and Ace")
-    check_cmd.add_argument("--profile", choices=("screen",) + PRINT_PROFILES, default=None,
-                           help="also read the built PDF back and check it against a printer's rules")
+    check_cmd.add_argument("--profile", default=None,
+                           choices=("screen",) + PRINT_PROFILES + tuple(f"{p}-cover" for p in COVER_PROFILES),
+                           help="also read the built PDF (an interior, or a cover: kdp-cover, ingram-cover) back "
+                                "and check it against a printer's rules")
     check_cmd.add_argument("--pdf", type=Path, default=None, help="the PDF to check (default: the built one in --out)")
     check_cmd.add_argument("--out", type=Path, default=None, help="where the build wrote it (default: ./dist)")
 
@@ -152,7 +154,11 @@ def run(argv: list[str]) -> int:
             book = prepare_book(args.book, diags)
         except BookError:
             book = None
-        if args.profile and book is not None:
+        if args.profile and book is not None and args.profile.endswith("-cover"):
+            from bookwright.writers.pdf.print.cover.preflight import check_built_cover
+
+            checked = check_built_cover(book, args.profile, args.pdf, args.out or Path("dist"), diags)
+        elif args.profile and book is not None:
             from bookwright.writers.pdf.print.preflight import check_built_file
 
             checked = check_built_file(book, args.profile, args.pdf, args.out or Path("dist"), diags)

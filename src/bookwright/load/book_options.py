@@ -17,6 +17,7 @@ from pathlib import Path
 
 from bookwright.diagnostics import Diagnostics
 from bookwright.load.chapter_list import read_chapter_list
+from bookwright.load.named_files import named_file
 from bookwright.load.toml import KeyLocator
 from bookwright.model import BookOptions, Metadata
 from bookwright.options import field_names, with_defaults
@@ -104,18 +105,8 @@ def _is_calendar_date(text: str) -> bool:
 def _bibliography(name: str | None, at: KeyLocator, diags: Diagnostics) -> Path | None:
     if name is None:
         return None
-    where = at.key("book", "bibliography")
-    path = at.root / name
-    if Path(name).is_absolute() or not is_inside(path, at.root):
-        diags.error_at(where, f"bibliography '{name}' is outside the book folder",
-                       hint="keep the bibliography file inside the folder that holds book.toml")
-    elif path.suffix.lower() not in BIBLIOGRAPHY_FORMATS:
-        diags.error_at(where, f"bibliography '{name}' is neither BibTeX (.bib) nor CSL-JSON (.json)")
-    elif not path.is_file():
-        diags.error_at(where, f"bibliography file '{name}' does not exist")
-    else:
-        return path
-    return None
+    return named_file("bibliography", name, at.key("book", "bibliography"), at.root, BIBLIOGRAPHY_FORMATS,
+                      "neither BibTeX (.bib) nor CSL-JSON (.json)", diags)
 
 
 def _style(style: str | None, at: KeyLocator, diags: Diagnostics) -> str | None:

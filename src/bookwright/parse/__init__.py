@@ -37,18 +37,10 @@ HASH_LABEL = re.compile(r"#([\w:.-]+)")
 
 
 def parse_chapter(source: ChapterSource, language: str, diags: Diagnostics) -> ParsedChapter:
-    sources = SourceMap(source.path, source.text)
-    converted = _convert(source, language, diags)
-    if converted is None:
+    parsed = markdown_tree(source, language, diags)
+    if parsed is None:
         return ParsedChapter(source, html.Element("div"), [], [], [], [], [])
-    for removal, where in removed_html(converted, sources):
-        report = diags.error if removal.severity == "error" else diags.warning
-        report(where.path, where.line, where.col, removal.message, hint=removal.hint)
-    body = html.fragment_fromstring(sanitize(converted) or "", create_parent="div")
-    repair_nesting(body)
-    drop_emptied_paragraphs(body)
-    if not check_tree(body, sources, diags):
-        return ParsedChapter(source, html.Element("div"), [], [], [], [], [])
+    body, sources = parsed
     chapter = ParsedChapter(
         source=source,
         body=body,
@@ -61,6 +53,26 @@ def parse_chapter(source: ChapterSource, language: str, diags: Diagnostics) -> P
     collect_facts(chapter, sources)  # citations, index marks, formulas (issue 7)
     _check_headings(chapter, diags)
     return chapter
+
+
+def markdown_tree(source: ChapterSource, language: str,
+                  diags: Diagnostics) -> tuple[html.HtmlElement, SourceMap] | None:
+    """The source's Markdown as a sanitised <div> tree, with the map of where things are in
+    it; None (with an error) when it nests too deeply to be parsed. Raw HTML the sanitiser
+    removed is reported at its line."""
+    sources = SourceMap(source.path, source.text)
+    converted = _convert(source, language, diags)
+    if converted is None:
+        return None
+    for removal, where in removed_html(converted, sources):
+        report = diags.error if removal.severity == "error" else diags.warning
+        report(where.path, where.line, where.col, removal.message, hint=removal.hint)
+    body = html.fragment_fromstring(sanitize(converted) or "", create_parent="div")
+    repair_nesting(body)
+    drop_emptied_paragraphs(body)
+    if not check_tree(body, sources, diags):
+        return None
+    return body, sources
 
 
 def _convert(source: ChapterSource, language: str, diags: Diagnostics) -> str | None:

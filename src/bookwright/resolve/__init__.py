@@ -34,6 +34,7 @@ from bookwright.model import (
     Target,
     TocEntry,
 )
+from bookwright.parse.cover_text import parse_cover_text
 from bookwright.resolve.apparatus.passes import finish_apparatus, prepare_apparatus
 from bookwright.resolve.assets.prepare import cover_location, link_remote_images, prepare_images
 from bookwright.resolve.labels import check_unprefixed_references, label_misplaced
@@ -75,6 +76,7 @@ def resolve_book(book: Book, parsed: list[ParsedChapter], diags: Diagnostics) ->
             diags.error_at(where, f"cover image '{written}' does not exist")
     toc = _build_toc(book, chapters, parsed)
     assets = prepare_images(book, images, parsed, diags)  # image problems join the others in one run
+    cover_text = parse_cover_text(book.config, book.root, diags)  # the print covers' back (issue 18)
     for chapter in chapters:
         link_remote_images(chapter.body)
     return ResolvedBook(
@@ -82,7 +84,7 @@ def resolve_book(book: Book, parsed: list[ParsedChapter], diags: Diagnostics) ->
         chapters=tuple(replace(c, notes=tuple(c.notes)) for c in chapters),
         toc=tuple(_frozen_toc(entry) for entry in toc), targets=MappingProxyType(targets), images=tuple(images),
         moment=book.moment, lists=MappingProxyType(_lists(targets, book.config.lists)),
-        index=tuple(_frozen_index(entry) for entry in index), assets=MappingProxyType(assets))
+        index=tuple(_frozen_index(entry) for entry in index), assets=MappingProxyType(assets), cover_text=cover_text)
 
 
 def _frozen_toc(entry: TocEntry) -> TocEntry:

@@ -270,7 +270,7 @@ class EpubPackage:
         add("css", CSS_HREF, css.encode("utf-8"), "text/css")
         for number, font in enumerate(font_files(), 1):
             add(f"font-{number}", f"fonts/{font.name}", font.read_bytes(), "font/otf")
-        cover_bytes = self.book.image_bytes(m.cover) if m.cover else typographic_cover(m)
+        cover_bytes = self.book.image_bytes(m.cover) if m.cover else typographic_cover(self.book)
         cover_type = mimetypes.guess_type(m.cover.name)[0] if m.cover else "image/png"
         add("cover-image", "media/cover.png" if not m.cover else f"media/cover{m.cover.suffix.lower()}",
             cover_bytes, cover_type, ["cover-image"])

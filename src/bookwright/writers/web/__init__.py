@@ -17,6 +17,8 @@ class WebEdition:
         self.edition = edition
 
     def write(self, book: ResolvedBook, target: Path, context: BuildContext) -> str:
-        downloads = [Download(w.edition, w.path) for w in context.written if not EDITIONS[w.edition].folder]
+        # A print cover is a file for the printer, not a way to read the book.
+        downloads = [Download(w.edition, w.path) for w in context.written
+                     if not EDITIONS[w.edition].folder and not EDITIONS[w.edition].wraps]
         report = WebSite(book, downloads).write(target)
         return f"{report.pages} pages, search index {human_size(report.search_bytes)}"

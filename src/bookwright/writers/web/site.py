@@ -19,7 +19,7 @@ from pathlib import Path
 from urllib.parse import quote
 
 from bookwright.writers.cover import typographic_cover
-from bookwright.model import Metadata, Note, ResolvedBook, ResolvedChapter, TocEntry
+from bookwright.model import Note, ResolvedBook, ResolvedChapter, TocEntry
 from bookwright.paths import theme_dir
 from bookwright.words import human_size, words_for
 from bookwright.writers.common import (
@@ -119,7 +119,7 @@ class WebSite:
         m = self.book.metadata
         if m.cover:
             return self.book.image_bytes(m.cover)
-        return generated_cover(m)
+        return generated_cover(self.book)
 
     def sitemap(self) -> str:
         day = self.moment.date().isoformat()
@@ -416,13 +416,13 @@ def image_size(data: bytes) -> tuple[int, int]:
 _COVERS: dict[str, bytes] = {}
 
 
-def generated_cover(metadata: Metadata) -> bytes:
-    # Drawing the cover takes a third of a second and the live preview rebuilds on every
-    # save; the metadata it is drawn from is the key.
-    key = repr(metadata)
+def generated_cover(book: ResolvedBook) -> bytes:
+    # Drawing the cover takes half a second and the live preview rebuilds on every save;
+    # what it is drawn from (the metadata, the cover's colours, the trim) is the key.
+    key = repr((book.metadata, book.config.cover, book.config.page))
     if key not in _COVERS:
         _COVERS.clear()
-        _COVERS[key] = typographic_cover(metadata)
+        _COVERS[key] = typographic_cover(book)
     return _COVERS[key]
 
 
