@@ -45,6 +45,7 @@ GOLDENS: dict[str, tuple[str, ...]] = {
     # Good books.
     "a11y-book": EDITIONS,
     "configured": EDITIONS,
+    "cover-book": EDITIONS,
     "minimal": EDITIONS,
     "note-calls": EDITIONS,
     "parts-appendix": EDITIONS,
