@@ -376,9 +376,9 @@ class TomlSource:
     headers: dict[str, SourceLocation]  # table → its first [table] line
 
     def key(self, table: str, key: str) -> SourceLocation:
-        """Where `[table] key` is written; where the key is not, its table's header (a
-        top-level key's own [key] header), else the start of the file."""
-        found = self.keys.get((table, key)) or self.headers.get(table or key)
+        """Where `[table] key` is written (or its own [table.key] header); where the key is
+        not, its table's header (a top-level key's own [key] header), else the start of the file."""
+        found = self.keys.get((table, key)) or self.headers.get(f"{table}.{key}") or self.headers.get(table or key)
         return found or SourceLocation(self.path, 1, 1)
 
 

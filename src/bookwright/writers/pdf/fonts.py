@@ -26,6 +26,21 @@ GENERICS = {"serif": "serif", "sans-serif": "sans-serif", "monospace": "monospac
             "fantasy": "serif", "system-ui": "sans-serif", "ui-serif": "serif", "ui-sans-serif": "sans-serif",
             "ui-monospace": "monospace"}
 
+# A face without a bold or an italic file (a monospaced face often has one style only) is
+# emboldened or slanted, as the system's fontconfig set-up would: asked for bold, a face of
+# medium weight or lighter is drawn bolder; asked for italic, an upright one is slanted.
+SYNTHETIC_STYLES = (
+    '<match target="font"><test name="weight" compare="less_eq"><const>medium</const></test>'
+    '<test target="pattern" name="weight" compare="more_eq"><const>bold</const></test>'
+    '<edit name="embolden" mode="assign"><bool>true</bool></edit>'
+    '<edit name="weight" mode="assign"><const>bold</const></edit></match>'
+    '<match target="font"><test name="slant"><const>roman</const></test>'
+    '<test target="pattern" name="slant" compare="not_eq"><const>roman</const></test>'
+    '<edit name="matrix" mode="assign"><times><name>matrix</name><matrix><double>1</double><double>0.2</double>'
+    '<double>0</double><double>1</double></matrix></times></edit>'
+    '<edit name="slant" mode="assign"><const>oblique</const></edit></match>'
+)
+
 ffi.cdef("FcConfig * FcConfigCreate (void);")
 
 
@@ -35,6 +50,7 @@ def _configuration(faces: dict[str, str]) -> bytes:
     # Every other family a pattern names (a figure's "Helvetica") ends with the body face.
     rules.append('<match target="pattern"><edit name="family" mode="append_last">'
                  f'<string>{escape(faces["default"])}</string></edit></match>')
+    rules.append(SYNTHETIC_STYLES)
     return ('<?xml version="1.0"?>\n<!DOCTYPE fontconfig SYSTEM "urn:fontconfig:fonts.dtd">\n<fontconfig>'
             + "".join(rules) + "</fontconfig>").encode()
 
