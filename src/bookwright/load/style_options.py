@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import difflib
 import re
-from types import MappingProxyType
 
 from bookwright.diagnostics import Diagnostics
 from bookwright.load.fonts import read_face
@@ -54,7 +53,7 @@ def _theme(name: str | None, at: KeyLocator, diags: Diagnostics):
     return themes[DEFAULT_THEME]
 
 
-def _per_edition(key: str, value, check, at: KeyLocator, diags: Diagnostics) -> MappingProxyType | None:
+def _per_edition(key: str, value, check, at: KeyLocator, diags: Diagnostics) -> dict | None:
     """A value for the editions it suits, or a table of values by edition; each checked by
     `check(key, edition, value, where)`, which returns the CSS value or None."""
     if value is None:
@@ -72,12 +71,12 @@ def _per_edition(key: str, value, check, at: KeyLocator, diags: Diagnostics) -> 
                 css = check(key, edition, given, where, diags)
                 if css is not None:
                     found[edition] = css
-        return MappingProxyType(found)
+        return found
     # One value: a multiple of the size means the same everywhere; a length means paper.
     unitless = isinstance(value, (int, float)) or (isinstance(value, str) and _is_number(value))
     editions = STYLED_EDITIONS if key == "line-height" and unitless else PAGED
     found = {edition: check(key, edition, value, where, diags) for edition in editions}
-    return MappingProxyType({e: v for e, v in found.items() if v is not None}) if all(found.values()) else None
+    return {e: v for e, v in found.items() if v is not None} if all(found.values()) else None
 
 
 def _is_number(text: str) -> bool:
@@ -150,7 +149,7 @@ def _ornament(ornament: str | None, at: KeyLocator, diags: Diagnostics) -> str |
     return text
 
 
-def _stylesheets(css: list | dict | None, at: KeyLocator, diags: Diagnostics) -> MappingProxyType | None:
+def _stylesheets(css: list | dict | None, at: KeyLocator, diags: Diagnostics) -> dict | None:
     if css is None:
         return None
     where = at.key("style", "css")
@@ -169,4 +168,4 @@ def _stylesheets(css: list | dict | None, at: KeyLocator, diags: Diagnostics) ->
             sheets = reader.sheets(name, at.string(name))
             for edition in (STYLED_EDITIONS if group == "all" else (group,)):
                 chosen[edition].extend(s for s in sheets if s not in chosen[edition])
-    return MappingProxyType({edition: tuple(sheets) for edition, sheets in chosen.items() if sheets})
+    return {edition: tuple(sheets) for edition, sheets in chosen.items() if sheets}

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import functools
 import tomllib
-from types import MappingProxyType
 
 from bookwright.model import STYLED_EDITIONS, Face, FontFile, Theme
 from bookwright.paths import theme_dir
@@ -46,8 +45,8 @@ def bundled_themes() -> dict[str, Theme]:
     return themes
 
 
-def _per_edition(values: dict) -> MappingProxyType:
-    return MappingProxyType({edition: str(values[edition]) for edition in STYLED_EDITIONS})
+def _per_edition(values: dict) -> dict:
+    return {edition: str(values[edition]) for edition in STYLED_EDITIONS}
 
 
 def family_named(name: str) -> Face | None:

@@ -110,3 +110,13 @@ FRONT_BLOCK_ROLES = BEFORE_TITLE_ROLES + AFTER_COPYRIGHT_ROLES
 def furniture(book: ResolvedBook, roles: tuple[str, ...]) -> list[ResolvedChapter]:
     """The author's chapters of these roles, in book order."""
     return [c for c in book.chapters if c.role in roles and c.source.part is None]
+
+
+def before_lists(book: ResolvedBook) -> tuple[list[TocEntry], list[TocEntry]]:
+    """The contents split where the lists of figures and tables go: after the furniture the
+    front block holds (which precedes the contents page), before everything else."""
+    front = {c.key for c in furniture(book, FRONT_BLOCK_ROLES)}
+    count = 0
+    while count < len(book.toc) and book.toc[count].chapter in front:
+        count += 1
+    return list(book.toc[:count]), list(book.toc[count:])

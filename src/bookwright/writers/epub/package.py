@@ -33,7 +33,7 @@ from bookwright.writers.common import (
     point_links,
 )
 from bookwright.writers.frontmatter import (AFTER_COPYRIGHT_ROLES, BEFORE_TITLE_ROLES, FRONT_BLOCK_ROLES, LISTS,
-                                            copyright_blocks, furniture, list_entry_label, title_page, toc_label)
+                                            before_lists, copyright_blocks, furniture, list_entry_label, title_page, toc_label)
 from bookwright.writers.epub.a11y import EpubAccessibility, page_list_label, reader_css
 from bookwright.writers.pagelist import PageLayout, PageMarkers
 from bookwright.writers.theme import (author_css, author_resources, code_css, face_files, mark_opening, packaged_names,
@@ -225,6 +225,7 @@ class EpubPackage:
                 out.append(f'<li><a href="{escape_attr(href)}">{escape_text(toc_label(entry))}</a>{children}</li>')
             return "".join(out)
 
+        front, rest = before_lists(self.book)  # in spine order: the furniture, the lists, the rest
         first_body = next(
             (self.files[c.key] if c.source.part is None else self.files[self.book.parts[c.source.part].key]
              for c in self.book.chapters if c.role == "chapter"),
@@ -244,7 +245,8 @@ class EpubPackage:
         )
         body = (
             f'<nav data-epub-type="toc" role="doc-toc" id="toc" aria-labelledby="toc-title">'
-            f'<h1 id="toc-title">{escape_text(self.words["contents"])}</h1><ol>{lists}{items(self.book.toc)}</ol></nav>\n'
+            f'<h1 id="toc-title">{escape_text(self.words["contents"])}</h1>'
+            f'<ol>{items(front)}{lists}{items(rest)}</ol></nav>\n'
             f'<nav data-epub-type="landmarks" hidden="hidden" aria-label="{escape_attr(self.words["landmarks"])}">'
             f"<ol>{landmark_items}</ol></nav>"
         )
@@ -343,8 +345,10 @@ class EpubPackage:
         book.spine = spine
         book.add_item(epub.EpubNcx())
         numbers = iter(range(1, 1_000_000))
-        book.toc = [epub.Link(href, title, f"nav-{next(numbers)}") for href, title in self.list_toc_entries()]
-        book.toc += self._ncx_toc(self.book.toc, numbers)
+        front, rest = before_lists(self.book)
+        book.toc = self._ncx_toc(front, numbers)
+        book.toc += [epub.Link(href, title, f"nav-{next(numbers)}") for href, title in self.list_toc_entries()]
+        book.toc += self._ncx_toc(rest, numbers)
         self.accessibility.add_metadata(book)
 
         # ebooklib's zip is only an intermediate that normalise_zip rewrites (and compresses)

@@ -27,7 +27,7 @@ from bookwright.writers.common import (
     rename_ids,
 )
 from bookwright.writers.frontmatter import (AFTER_COPYRIGHT_ROLES, BEFORE_TITLE_ROLES, FRONT_BLOCK_ROLES, LISTS,
-                                            copyright_blocks, furniture, list_entry_label, title_page, toc_label)
+                                            before_lists, copyright_blocks, furniture, list_entry_label, title_page, toc_label)
 from bookwright.writers.pdf.apparatus import draw_formulas, index_body, replace_index, tidy_footnotes
 from bookwright.writers.pdf.author_css import author_css
 from bookwright.writers.pdf.linebreaks import break_long_words
@@ -134,14 +134,16 @@ class PdfDocument:
                 out.append(f'<li class="{kind}"><a href="{escape_attr(href)}"{front}>{escape_text(toc_label(entry))}</a></li>{children}')
             return "".join(out)
 
-        # The lists follow the contents in the front matter, and the contents names them first.
+        # The lists follow the contents in the front matter, and the contents names them after
+        # the furniture that precedes the contents page.
+        front, rest = before_lists(self.book)
         lists = "".join(
             f'<li class="chapter"><a href="#{LISTS[name][0]}" class="front">{escape_text(self.words[LISTS[name][1]])}</a></li>'
             for name, _ in self.lists
         )
         return (
             f'<nav class="toc" id="contents"><h1>{escape_text(self.words["contents"])}</h1>'
-            f"<ol>{lists}{items(self.book.toc)}</ol></nav>\n"
+            f"<ol>{items(front)}{lists}{items(rest)}</ol></nav>\n"
         )
 
     def lists_html(self) -> str:
