@@ -11,7 +11,8 @@ body face. A character none of the faces has is drawn as WeasyPrint's
 empty box and reported where the author wrote it (layout_places.py).
 
 This builds on WeasyPrint 70's `FontConfiguration` internals (its `_config`, `font_map`
-and caches), which the pinned version keeps stable.
+and caches), which the pinned version keeps stable, and makes the book's configuration
+fontconfig's current one for the process (see BookFonts).
 """
 
 from __future__ import annotations
@@ -41,14 +42,14 @@ SYNTHETIC_STYLES = (
     '<edit name="slant" mode="assign"><const>oblique</const></edit></match>'
 )
 
-ffi.cdef("FcConfig * FcConfigCreate (void);")
+ffi.cdef("FcConfig * FcConfigCreate (void); FcBool FcConfigSetCurrent (FcConfig *config);")
 
 
 def _configuration(faces: dict[str, str]) -> bytes:
-    rules = [f'<alias binding="same"><family>{generic}</family><prefer><family>{escape(faces[to])}</family>'
+    rules = [f'<alias binding="strong"><family>{generic}</family><prefer><family>{escape(faces[to])}</family>'
              "</prefer></alias>" for generic, to in GENERICS.items()]
     # Every other family a pattern names (a figure's "Helvetica") ends with the body face.
-    rules.append('<match target="pattern"><edit name="family" mode="append_last">'
+    rules.append('<match target="pattern"><edit name="family" mode="append_last" binding="strong">'
                  f'<string>{escape(faces["default"])}</string></edit></match>')
     rules.append(SYNTHETIC_STYLES)
     return ('<?xml version="1.0"?>\n<!DOCTYPE fontconfig SYSTEM "urn:fontconfig:fonts.dtd">\n<fontconfig>'
@@ -65,6 +66,10 @@ class BookFonts(FontConfiguration):
         fontconfig.FcConfigParseAndLoadFromMemory(self._config, _configuration(faces), True)
         self.font_map = ffi.gc(pangoft2.pango_ft2_font_map_new(), gobject.g_object_unref)
         pangoft2.pango_fc_font_map_set_config(ffi.cast("PangoFcFontMap *", self.font_map), self._config)
+        # Pango resolves family names (a generic `serif`, a figure's "Helvetica") with fontconfig's
+        # current configuration, not its font map's: the book's becomes the current one, so its
+        # aliases apply. (It holds its own reference; the next layout's replaces it.)
+        fontconfig.FcConfigSetCurrent(self._config)
         fontconfig.FcConfigDestroy(self._config)  # the font map keeps its own reference
         self._folder = None
         self.strut_layouts = {}
