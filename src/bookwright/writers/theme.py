@@ -93,7 +93,7 @@ def font_faces(style: StyleOptions, font_url: Callable[[Path], str]) -> str:
     for face in style.faces.values():
         for font in face.files:
             rules[f'@font-face {{ font-family: {css_string(face.name)}; font-style: {font.style}; '
-                  f'font-weight: {font.weight}; src: url("{font_url(font.path)}"); }}'] = None
+                  f'font-weight: {font.weight}; src: {css_url(font_url(font.path))}; }}'] = None
     return "\n".join(rules)
 
 
@@ -142,6 +142,13 @@ OPENINGS = {
     "drop-cap": ("span.drop-cap { float: left; font-size: 3.3em; line-height: 0.76; margin: 0.04em 0.07em 0 0;"
                  " text-indent: 0; }"),
 }
+
+
+def css_url(address: str) -> str:
+    """url(address), quoted only where CSS needs it."""
+    if any(ch in address for ch in " \t\n\"'()\\"):
+        return f"url({css_string(address)})"
+    return f"url({address})"
 
 
 def css_string(text: str) -> str:
@@ -207,7 +214,7 @@ def pointed_css(sheet: AuthorStylesheet, resource_url: Callable[[Path], str]) ->
         after = text.find(address, token.source_column - 1) + len(address)
         end = text.find(")", after) + 1
         if end > 0:
-            edits.append((token.source_line, token.source_column, end, f'url("{resource_url(file)}")'))
+            edits.append((token.source_line, token.source_column, end, css_url(resource_url(file))))
     for line, column, end, new in sorted(edits, reverse=True):
         text = lines[line - 1]
         lines[line - 1] = text[: column - 1] + new + text[end:]
