@@ -25,7 +25,7 @@ PAGED = ("pdf", "print")
 # Where a size is read by a reading system or a browser, it is relative to the reader's own.
 WEB_SIZE = re.compile(r"^(\d+(?:\.\d+)?)(px|%)$")
 EPUB_SIZE = re.compile(r"^(\d+(?:\.\d+)?)(%|em)$")
-SIZE_RANGES = {"px": (12, 28), "%": (75, 175), "em": (0.75, 1.5)}
+SIZE_RANGES = {"epub": {"%": (75, 150), "em": (0.75, 1.5)}, "web": {"px": (12, 28), "%": (75, 175)}}
 ORNAMENT_LENGTH = 12
 
 
@@ -106,7 +106,7 @@ def _size(key: str, edition: str, size, where, diags: Diagnostics) -> str | None
         diags.error_at(where, f"[style] font-size.{edition} must be a size such as {example}, not '{size}'",
                        hint="the reader's own size setting scales it" if edition == "epub" else "")
         return None
-    low, high = SIZE_RANGES[match.group(2)]
+    low, high = SIZE_RANGES[edition][match.group(2)]
     if not low <= float(match.group(1)) <= high:
         diags.error_at(where, f"[style] font-size.{edition} {size} is outside {low:g}{match.group(2)} to "
                               f"{high:g}{match.group(2)}")
