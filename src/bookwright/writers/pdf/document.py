@@ -64,6 +64,8 @@ class PdfDocument:
         if self.probe is not None:
             self.probe.mark_blocks(chapter.key, body, lambda i: self.anchor(chapter.key, i))
         self._place_notes(chapter, body)
+        for back in body.xpath(".//a[contains(concat(' ', @class, ' '), ' note-back ')]"):
+            back.text = None  # print.css draws the arrow: no face need have the character
         # Issue 7: formulas as SVG, the index with page numbers.
         draw_formulas(body)
         tidy_footnotes(body)
