@@ -35,6 +35,7 @@ from bookwright.model import (
     TocEntry,
 )
 from bookwright.resolve.apparatus.passes import finish_apparatus, prepare_apparatus
+from bookwright.resolve.assets.faces import check_body_face
 from bookwright.resolve.furniture import mark_epigraphs, place_furniture
 from bookwright.resolve.assets.prepare import cover_location, link_remote_images, prepare_images
 from bookwright.resolve.labels import check_unprefixed_references, label_misplaced
@@ -50,6 +51,7 @@ def resolve_book(book: Book, parsed: list[ParsedChapter], diags: Diagnostics) ->
     chapters = [_number_chapter(p, book, words, unnumbered_counts) for p in _chapter_numbers(parsed)]
     for chapter in chapters:
         mark_epigraphs(chapter)
+    check_body_face(book, chapters, diags)
     prepare_apparatus(chapters, parsed, diags)  # issue 7: formulas, equation numbers, index marks
     targets, defined_at = _collect_targets(chapters, parsed, words, diags)
     by_file = {p.source.path.resolve(): p for p in parsed}

@@ -299,9 +299,9 @@ class EpubPackage:
         for number, font in enumerate(fonts, 1):
             add(f"font-{number}", f"fonts/{font_names[font.path]}", font.path.read_bytes(),
                 FONT_TYPES[font.path.suffix.lower()])
-        for number, path in enumerate(resources, 1):
-            media_type = FONT_TYPES.get(path.suffix.lower()) or mimetypes.guess_type(path.name)[0]
-            add(f"style-file-{number}", self._author_file(path), path.read_bytes(),
+        for number, resource in enumerate(resources, 1):
+            media_type = FONT_TYPES.get(resource.suffix.lower()) or mimetypes.guess_type(resource.name)[0]
+            add(f"style-file-{number}", self._author_file(resource), resource.read_bytes(),
                 media_type or "application/octet-stream")
         cover_bytes = self.book.image_bytes(m.cover) if m.cover else typographic_cover(m, self.book.config.style)
         cover_type = mimetypes.guess_type(m.cover.name)[0] if m.cover else "image/png"
