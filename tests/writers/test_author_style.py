@@ -17,7 +17,7 @@ from fontTools.ttLib import TTFont
 from PIL import Image
 
 from bookwright.paths import theme_dir
-from support import build_book, diagnostics_text, epubcheck
+from support import build_book, chromium_browser, diagnostics_text, epubcheck
 from support.apparatus import fixture_copy
 
 GARAMOND = theme_dir() / "fonts" / "eb-garamond"
@@ -80,7 +80,6 @@ def test_the_pdf_is_set_in_the_author_s_face_and_style(built):
 def test_the_epub_and_the_site_carry_the_author_s_files(built):
     _, outputs, book = built
     with zipfile.ZipFile(outputs["epub"]) as epub:
-        names = set(epub.namelist())
         for style in ("Regular", "Italic", "Bold"):
             packaged = epub.read(f"EPUB/fonts/EBGaramond-{style}.ttf")
             assert packaged == (book / "fonts" / f"EBGaramond-{style}.ttf").read_bytes()
@@ -97,14 +96,7 @@ def test_the_epub_and_the_site_carry_the_author_s_files(built):
 
 @pytest.fixture(scope="module")
 def chromium():
-    chromium = shutil.which("chromium")
-    if chromium is None:
-        pytest.skip("Debian's chromium is not installed (python3 build.py test installs it as root)")
-    playwright = pytest.importorskip("playwright.sync_api")
-    with playwright.sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=chromium, args=["--no-sandbox", "--disable-gpu"])
-        yield browser
-        browser.close()
+    yield from chromium_browser()
 
 
 COMPUTED = """() => { const h = document.querySelector('h1'), s = getComputedStyle(h),

@@ -25,13 +25,11 @@ from bookwright.build.atomic import atomic_folder
 from bookwright.build.pipeline import build, prepare_book
 from bookwright.words import human_size
 from bookwright.writers.web.search import tokens
-from support import BOOKS, ROOT, SAMPLE
+from support import BOOKS, ROOT, SAMPLE, chromium_browser
 
 ARTIFACTS = ROOT / "tests" / "_artifacts"
 FEATURES = BOOKS / "web-features"
 VNU_JAR = ROOT / ".tools" / "vnu" / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"
-CHROMIUM_FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-                  "--disable-sync", "--no-first-run"]
 
 
 # --- fixtures and helpers --------------------------------------------------------------------
@@ -443,15 +441,7 @@ def test_a_failed_build_leaves_the_previous_site_untouched(tmp_path):
 
 @pytest.fixture(scope="module")
 def browser():
-    chromium = shutil.which("chromium")
-    if chromium is None:
-        pytest.skip("Debian's chromium is not installed (python3 build.py test installs it as root)")
-    playwright = pytest.importorskip("playwright.sync_api")
-    with playwright.sync_playwright() as p:
-        # Debian's browser, not one Playwright would download.
-        instance = p.chromium.launch(executable_path=chromium, args=CHROMIUM_FLAGS)
-        yield instance
-        instance.close()
+    yield from chromium_browser()
 
 
 def open_page(browser, width: int, height: int, **options):

@@ -109,31 +109,16 @@ def _refuse(url, *args, **kwargs):
 
 def _declaration_end(text: str, start: int) -> int:
     """Where the declaration at `start` ends: after its `;`, or before its block's `}`."""
-    return _scan(text, start, stop_before="}", stop_after=";")
+    return _end(text, start, whole_rule=False)
 
 
 def _rule_end(text: str, start: int) -> int:
     """Where the rule at `start` ends: after its block's `}`, or its `;` if it has no block."""
-    depth, index, quote = 0, start, ""
-    while index < len(text):
-        ch = text[index]
-        if quote:
-            quote = "" if ch == quote and text[index - 1] != "\\" else quote
-        elif ch in "\"'":
-            quote = ch
-        elif ch == "{":
-            depth += 1
-        elif ch == "}":
-            depth -= 1
-            if depth <= 0:
-                return index + 1
-        elif ch == ";" and depth == 0:
-            return index + 1
-        index += 1
-    return len(text)
+    return _end(text, start, whole_rule=True)
 
 
-def _scan(text: str, start: int, stop_before: str, stop_after: str) -> int:
+def _end(text: str, start: int, whole_rule: bool) -> int:
+    """Scans from `start` past strings and brackets to the end of a rule or a declaration."""
     depth, index, quote = 0, start, ""
     while index < len(text):
         ch = text[index]
@@ -143,11 +128,13 @@ def _scan(text: str, start: int, stop_before: str, stop_after: str) -> int:
             quote = ch
         elif ch in "([{":
             depth += 1
-        elif ch in ")]" or (ch == "}" and depth > 0):
+        elif ch in ")]}" and depth > 0:
             depth -= 1
-        elif ch == stop_before and depth == 0:
-            return index
-        elif ch == stop_after and depth == 0:
+            if whole_rule and ch == "}" and depth == 0:
+                return index + 1
+        elif ch == ";" and depth == 0:
             return index + 1
+        elif ch == "}" and depth == 0:
+            return index  # the end of the block the declaration is in
         index += 1
     return len(text)
