@@ -1,6 +1,6 @@
 """A typographic cover for books that bring none: title, subtitle and authors set in the
-book's faces (the heading face for the title, the body face for the rest) on a plain
-ground. Stores require a cover image; an empty one is worse than a quiet one."""
+theme's book face on a plain ground. Stores require a cover image; an empty one is worse
+than a quiet one."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ import textwrap
 
 from PIL import Image, ImageDraw, ImageFont
 
-from bookwright.model import Face, Metadata, StyleOptions
+from bookwright.model import Metadata
 from bookwright.paths import theme_dir
 
 WIDTH, HEIGHT = 1600, 2560
@@ -22,18 +22,6 @@ def _font(name: str, size: int) -> ImageFont.FreeTypeFont:
     return ImageFont.truetype(str(theme_dir() / "fonts" / name), size)
 
 
-def _face_font(face: Face | None, style: str, heavy: bool, size: int, fallback: str) -> ImageFont.FreeTypeFont:
-    """The face's file nearest the style (the heaviest upright one for a title), or Libertine."""
-    if face is not None:
-        files = [f for f in face.files if f.style == style] or list(face.files)
-        chosen = max(files, key=lambda f: f.weight) if heavy else min(files, key=lambda f: abs(f.weight - 400))
-        try:
-            return ImageFont.truetype(str(chosen.path), size)
-        except OSError:
-            pass  # a format FreeType cannot open here: the cover keeps the bundled face
-    return _font(fallback, size)
-
-
 def _draw_block(draw: ImageDraw.ImageDraw, text: str, font, top: int, width_chars: int, spacing: float) -> int:
     for line in textwrap.wrap(text, width_chars) or [""]:
         box = draw.textbbox((0, 0), line, font=font)
@@ -42,20 +30,15 @@ def _draw_block(draw: ImageDraw.ImageDraw, text: str, font, top: int, width_char
     return top
 
 
-def typographic_cover(metadata: Metadata, style: StyleOptions | None = None) -> bytes:
-    heading = style.heading if style is not None else None
-    body = style.body if style is not None else None
+def typographic_cover(metadata: Metadata) -> bytes:
     image = Image.new("RGB", (WIDTH, HEIGHT), GROUND)
     draw = ImageDraw.Draw(image)
     draw.rectangle((90, 90, WIDTH - 90, HEIGHT - 90), outline=ACCENT, width=6)
-    top = _draw_block(draw, metadata.title, _face_font(heading, "normal", True, 150, "LinLibertine_RB.otf"), 520, 16,
-                      1.45)
+    top = _draw_block(draw, metadata.title, _font("LinLibertine_RB.otf", 150), 520, 16, 1.45)
     if metadata.subtitle:
-        top = _draw_block(draw, metadata.subtitle, _face_font(body, "italic", False, 80, "LinLibertine_RI.otf"),
-                          top + 80, 30, 1.5)
+        top = _draw_block(draw, metadata.subtitle, _font("LinLibertine_RI.otf", 80), top + 80, 30, 1.5)
     draw.line((WIDTH / 2 - 160, top + 90, WIDTH / 2 + 160, top + 90), fill=ACCENT, width=5)
-    _draw_block(draw, ", ".join(metadata.authors), _face_font(body, "normal", False, 90, "LinLibertine_R.otf"),
-                HEIGHT - 520, 28, 1.4)
+    _draw_block(draw, ", ".join(metadata.authors), _font("LinLibertine_R.otf", 90), HEIGHT - 520, 28, 1.4)
     out = io.BytesIO()
     image.save(out, format="PNG", optimize=True)
     return out.getvalue()

@@ -303,7 +303,7 @@ class EpubPackage:
             media_type = FONT_TYPES.get(resource.suffix.lower()) or mimetypes.guess_type(resource.name)[0]
             add(f"style-file-{number}", self._author_file(resource), resource.read_bytes(),
                 media_type or "application/octet-stream")
-        cover_bytes = self.book.image_bytes(m.cover) if m.cover else typographic_cover(m, self.book.config.style)
+        cover_bytes = self.book.image_bytes(m.cover) if m.cover else typographic_cover(m)
         cover_type = mimetypes.guess_type(m.cover.name)[0] if m.cover else "image/png"
         add("cover-image", "media/cover.png" if not m.cover else f"media/cover{m.cover.suffix.lower()}",
             cover_bytes, cover_type, ["cover-image"])

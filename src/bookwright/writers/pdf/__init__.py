@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-
 from bookwright.editions import Edition
 from bookwright.model import ResolvedBook
 from bookwright.writers import BuildContext
@@ -20,9 +19,9 @@ from bookwright.writers.pdf.document import PdfDocument
 from bookwright.writers.pdf.engine import (
     ObservedHTML, book_base_url, book_fetcher, compiled_stylesheet, pdf_identifier, reporting_to)
 from bookwright.writers.pdf.fonts import BookFonts
-from bookwright.writers.theme import font_aliases
 from bookwright.writers.pdf.lost_notes import LostNotes, report_lost_notes
 from bookwright.writers.pdf.tagged import finish_tagged_pdf
+from bookwright.writers.theme import font_aliases
 
 
 class ScreenPdfEdition:

@@ -155,7 +155,7 @@ class WebSite:
         m = self.book.metadata
         if m.cover:
             return self.book.image_bytes(m.cover)
-        return generated_cover(m, self.book.config.style)
+        return generated_cover(m)
 
     def sitemap(self) -> str:
         day = self.moment.date().isoformat()
@@ -514,13 +514,13 @@ def image_size(data: bytes) -> tuple[int, int]:
 _COVERS: dict[str, bytes] = {}
 
 
-def generated_cover(metadata: Metadata, style=None) -> bytes:
+def generated_cover(metadata: Metadata) -> bytes:
     # Drawing the cover takes a third of a second and the live preview rebuilds on every
-    # save; the metadata and the faces it is drawn from are the key.
-    key = repr((metadata, style.heading if style else None, style.body if style else None))
+    # save; the metadata it is drawn from is the key.
+    key = repr(metadata)
     if key not in _COVERS:
         _COVERS.clear()
-        _COVERS[key] = typographic_cover(metadata, style)
+        _COVERS[key] = typographic_cover(metadata)
     return _COVERS[key]
 
 

@@ -24,13 +24,13 @@ from bookwright.writers.pdf.document import PdfDocument
 from bookwright.writers.pdf.engine import (
     ObservedHTML, book_base_url, book_fetcher, compiled_stylesheet, pdf_identifier, reporting_to)
 from bookwright.writers.pdf.image_resolution import low_resolution_images, report_low_resolution
-from bookwright.writers.pdf.jobs import lay_out_book
 from bookwright.writers.pdf.fonts import BookFonts
-from bookwright.writers.theme import font_aliases
+from bookwright.writers.pdf.jobs import lay_out_book
 from bookwright.writers.pdf.lost_notes import LostNotes, report_lost_notes
 from bookwright.writers.pdf.print.finish import PrintFinish, finish_print_pdf
 from bookwright.writers.pdf.print.preflight import preflight
 from bookwright.writers.pdf.print.profiles import PROFILES, bleed_points, profile_css, trim_points
+from bookwright.writers.theme import font_aliases
 
 
 class PrintEdition:
