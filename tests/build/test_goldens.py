@@ -55,6 +55,7 @@ GOLDENS: dict[str, tuple[str, ...]] = {
     "scholarly-index": EDITIONS,
     "scholarly-math": EDITIONS,
     "scholarly-notes": EDITIONS,
+    "themed": EDITIONS,
     "unnumbered-chapters": EDITIONS,
     "web-features": EDITIONS,
     "web-words": EDITIONS,

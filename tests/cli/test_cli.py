@@ -163,6 +163,32 @@ def test_new_then_build_in_an_empty_folder(tmp_path, monkeypatch, capsys):
     assert sorted(p.name for p in tmp_path.iterdir()) == ["dist", "mybook"]  # nothing else written
 
 
+def test_new_takes_the_title_author_and_theme_and_asks_nothing(tmp_path, capsys):
+    import tomllib
+
+    from bookwright.build.pipeline import prepare_book
+    from bookwright.diagnostics import Diagnostics
+
+    book = tmp_path / "novel"
+    assert main(["new", str(book), "--title", 'The "Night" Ferry', "--author", "Zoë Quill", "--theme", "literary"]) == 0
+    text = (book / "book.toml").read_text(encoding="utf-8")
+    toml = tomllib.loads(text)
+    assert toml["book"]["title"] == 'The "Night" Ferry' and toml["book"]["authors"] == ["Zoë Quill"]
+    assert toml["style"] == {"theme": "literary"}
+    # The other style options are there to uncomment, each as book.toml accepts it.
+    for key in ("body-font", "heading-font", "code-font", "font-size", "line-height", "opening", "ornament", "css"):
+        assert f"# {key} = " in text, key
+    uncommented = "\n".join(line[2:] if line.startswith("# ") and " = " in line.split("#")[1] else line
+                             for line in text.splitlines())
+    (book / "book.toml").write_text(uncommented, encoding="utf-8")
+    (book / "extra.css").write_text("h1 { letter-spacing: 0.05em; }\n", encoding="utf-8")
+    diags = Diagnostics(root=book)
+    resolved = prepare_book(book, diags)
+    assert diags.items == [] and resolved.config.style.body.name == "EB Garamond"
+    assert main(["new", str(tmp_path / "other"), "--theme", "gothic"]) == 2
+    assert "invalid choice: 'gothic'" in capsys.readouterr().err
+
+
 def test_new_refuses_a_folder_that_is_not_empty(tmp_path, capsys):
     (tmp_path / "notes.txt").write_text("mine")
     assert main(["new", str(tmp_path)]) == 2

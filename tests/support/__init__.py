@@ -168,3 +168,23 @@ def make_book(folder: Path, files: dict[str, str | bytes], toml: str = BOOK_TOML
 
 def first_lines(messages: list[str]) -> list[str]:
     return [m.splitlines()[0] for m in messages]
+
+
+# Debian's chromium, quiet and offline, as the browser tests drive it.
+CHROMIUM_FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+                  "--disable-sync", "--no-first-run"]
+
+
+def chromium_browser():
+    """A module fixture's body: Debian's Chromium driven by Playwright (never a browser
+    Playwright downloads), or the test skipped where either is missing."""
+    import pytest
+
+    chromium = shutil.which("chromium")
+    if chromium is None:
+        pytest.skip("Debian's chromium is not installed (python3 build.py test installs it as root)")
+    playwright = pytest.importorskip("playwright.sync_api")
+    with playwright.sync_playwright() as p:
+        instance = p.chromium.launch(executable_path=chromium, args=CHROMIUM_FLAGS)
+        yield instance
+        instance.close()

@@ -169,6 +169,13 @@ class PdfPage:
         return not (self.head or self.foot or self.body)
 
 
+def pdf_page_texts(path: Path) -> list[str]:
+    """Each page's whole text as pypdf extracts it (running head and folio included), spaces squashed."""
+    from pypdf import PdfReader
+
+    return [re.sub(r"\s+", " ", page.extract_text() or "") for page in PdfReader(str(path)).pages]
+
+
 def _join_hyphenation(text: str) -> str:
     # WeasyPrint breaks words with U+2010 at line ends; a reader sees one word.
     return re.sub(r"\u2010\s+", "", text)

@@ -82,7 +82,7 @@ def build(root: Path, out: Path, formats: tuple[str, ...] | None = None, on_outp
     if cache is not None:
         cache.save()
     editions = build_order(formats if formats is not None else default_editions(book.config.print.profiles))
-    context = BuildContext(diags, gate=gate, jobs=jobs,
+    context = BuildContext(diags, gate=gate, jobs=jobs, out=out,
                            layouts={} if any(e.name == "epub" for e in editions) else None)
     for edition in editions:
         started = time.perf_counter()

@@ -18,7 +18,11 @@ from bookwright.build.output_record import OutputFolderError, clean
 from bookwright.cli.scaffold import scaffold
 from bookwright.diagnostics import BookError, Diagnostics
 from bookwright.editions import COVER_PROFILES, EDITIONS, PRINT_PROFILES, default_editions
+from bookwright.paths import theme_dir
 from bookwright.words import human_size
+
+# The bundled themes, by their folders: `new --theme` offers them without loading the book stages.
+THEMES = tuple(sorted(p.parent.name for p in (theme_dir() / "themes").glob("*/theme.toml")))
 
 
 def _report(diags: Diagnostics, strict: bool) -> int:
@@ -103,6 +107,10 @@ def run(argv: list[str]) -> int:
 
     new_cmd = commands.add_parser("new", help="scaffold a small working book")
     new_cmd.add_argument("dir", type=Path)
+    new_cmd.add_argument("--title", default=None, help="the book's title (default: from the folder's name)")
+    new_cmd.add_argument("--author", default=None, help='the author\'s name (default: "Your Name")')
+    new_cmd.add_argument("--theme", default="classic", choices=THEMES,
+                         help="the book's design: " + ", ".join(THEMES) + " (default classic)")
 
     serve_cmd = commands.add_parser("serve", help="preview the web edition, rebuilt on every save")
     serve_cmd.add_argument("book", nargs="?", default=".", type=Path, help="the book folder (holds book.toml)")
@@ -120,7 +128,7 @@ def run(argv: list[str]) -> int:
 
     if args.command == "new":
         try:
-            scaffold(args.dir)
+            scaffold(args.dir, args.title, args.author, args.theme, THEMES)
         except FileExistsError as exc:
             print(f"bookwright: error: {exc}", file=sys.stderr)
             return 2

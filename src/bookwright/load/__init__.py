@@ -12,6 +12,7 @@ from bookwright.diagnostics import BookError, Diagnostics
 from bookwright.load.book_options import slugify
 from bookwright.load.config import load_config
 from bookwright.load.moment import build_moment
+from bookwright.load.toml import KeyLocator
 from bookwright.model import ROLES, Book, ChapterEntry, ChapterSource, Part
 from bookwright.paths import is_inside
 
@@ -74,12 +75,24 @@ def load_book(root: Path, diags: Diagnostics) -> Book:
         source.key = key
         source.part = part_index
         chapters.append(source)
+    _check_web_sample(config, root, chapters, diags)
     if not chapters and not diags.errors:
         where = config.toml_path
         diags.error(where, 1, 1, "the book has no chapters",
                     hint="add Markdown files to the folder, or list them in [book] chapters")
     diags.raise_if_errors()
     return Book(root=root, config=config, parts=parts, chapters=chapters, moment=build_moment(config, chapters))
+
+
+def _check_web_sample(config, root: Path, chapters: list[ChapterSource], diags: Diagnostics) -> None:
+    """Each chapter `[web] chapters` publishes must be one of the book's."""
+    listed = {chapter.rel for chapter in chapters}
+    at = KeyLocator(config.toml_path, config.toml.text)
+    for name in config.web.chapters:
+        rel = (root / name).resolve().relative_to(root).as_posix() if is_inside(root / name, root) else name
+        if rel not in listed:
+            diags.error_at(at.string(name), f"[web] chapters: '{name}' is not one of the book's chapters",
+                           hint="name chapter files as [book] chapters does, e.g. \"01-trust.md\"")
 
 
 def read_chapter(path: Path, root: Path, diags: Diagnostics) -> ChapterSource | None:

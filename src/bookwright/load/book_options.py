@@ -18,6 +18,7 @@ from pathlib import Path
 from bookwright.diagnostics import Diagnostics
 from bookwright.load.chapter_list import read_chapter_list
 from bookwright.load.named_files import named_file
+from bookwright.load.print_options import isbn_digits
 from bookwright.load.toml import KeyLocator
 from bookwright.model import BookOptions, Metadata
 from bookwright.options import field_names, with_defaults
@@ -66,11 +67,25 @@ def _metadata(table: dict, at: KeyLocator, diags: Diagnostics) -> Metadata:
                        hint="use a BCP 47 tag such as en, en-GB, fr, de or es")
     if "title" in table and not title.strip():
         diags.error_at(at.key("book", "title"), "'title' is empty")
+    isbn = _ebook_isbn(table.get("isbn-ebook"), at, diags)
     written.update(title=title, authors=list(authors), language=language, slug=slugify(title),
                    date=_date(table.get("date", ""), at, diags),
                    cover=at.root / table["cover"] if table.get("cover") else None,
-                   identifier=table.get("identifier") or _derived_identifier(title, authors, language))
+                   isbn_ebook=isbn,
+                   # The ebook's ISBN is the EPUB's identifier unless the author gives another.
+                   identifier=table.get("identifier") or isbn or _derived_identifier(title, authors, language))
     return Metadata(**written)
+
+
+def _ebook_isbn(isbn: str | None, at: KeyLocator, diags: Diagnostics) -> str:
+    if isbn is None:
+        return ""
+    digits = isbn_digits(isbn)
+    if digits is None:
+        diags.error_at(at.key("book", "isbn-ebook"), f"[book] isbn-ebook '{isbn}' is not a valid ISBN",
+                       hint="give the ebook's own ISBN-13, e.g. 978-1-4028-9462-6 (not the print edition's)")
+        return ""
+    return "urn:isbn:" + digits
 
 
 def _derived_identifier(title: str, authors: list[str], language: str) -> str:

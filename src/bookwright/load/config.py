@@ -15,11 +15,13 @@ from typing import Callable
 
 from bookwright.diagnostics import Diagnostics
 from bookwright.load.book_options import read_book
+from bookwright.load.copyright_options import read_copyright
 from bookwright.load.cover_options import read_cover
 from bookwright.load.epub_options import read_epub
 from bookwright.load.note_options import read_notes
 from bookwright.load.pdf_options import read_pdf
 from bookwright.load.print_options import read_print
+from bookwright.load.style_options import read_style
 from bookwright.load.text_options import read_lists, read_numbering, read_toc, read_words
 from bookwright.load.toml import KeyLocator, check_tables, read_book_toml
 from bookwright.load.web_options import read_web
@@ -29,9 +31,9 @@ Reader = Callable[[dict, KeyLocator, Diagnostics], object]
 
 # Each table of book.toml and the one reader that gives its values their meaning.
 READERS: dict[str, Reader] = {
-    "book": read_book, "toc": read_toc, "numbering": read_numbering, "pdf": read_pdf, "print": read_print,
-    "cover": read_cover, "epub": read_epub, "web": read_web, "words": read_words, "lists": read_lists,
-    "notes": read_notes,
+    "book": read_book, "toc": read_toc, "numbering": read_numbering, "style": read_style, "pdf": read_pdf,
+    "print": read_print, "cover": read_cover, "epub": read_epub, "web": read_web, "copyright": read_copyright,
+    "words": read_words, "lists": read_lists, "notes": read_notes,
 }
 
 
@@ -51,8 +53,9 @@ def load_config(root: Path, diags: Diagnostics) -> tuple[Config, list[ChapterEnt
         options["book"] = replace(options["book"], chapters=tuple(
             entry for entry in options["book"].chapters if (root / entry.path).resolve() not in texts))
     config = Config(
-        book=options["book"], toc=options["toc"], numbering=options["numbering"], page=options["pdf"],
-        print=options["print"], cover=options["cover"], web=options["web"], words=options["words"],
-        list_options=options["lists"], notes=options["notes"], toml=at.source, accessibility=options["epub"],
+        book=options["book"], toc=options["toc"], numbering=options["numbering"], style=options["style"],
+        page=options["pdf"], print=options["print"], cover=options["cover"], web=options["web"],
+        copyright=options["copyright"], words=options["words"], list_options=options["lists"],
+        notes=options["notes"], toml=at.source, accessibility=options["epub"],
     )
     return config, list(config.book.chapters)

@@ -36,6 +36,8 @@ from bookwright.model import (
 )
 from bookwright.parse.cover_text import parse_cover_text
 from bookwright.resolve.apparatus.passes import finish_apparatus, prepare_apparatus
+from bookwright.resolve.assets.faces import check_body_face
+from bookwright.resolve.furniture import mark_epigraphs, place_furniture
 from bookwright.resolve.assets.prepare import cover_location, link_remote_images, prepare_images
 from bookwright.resolve.labels import check_unprefixed_references, label_misplaced
 from bookwright.paths import is_inside
@@ -48,6 +50,9 @@ def resolve_book(book: Book, parsed: list[ParsedChapter], diags: Diagnostics) ->
     words = words_for(book.metadata.language, book.config.words)
     unnumbered_counts = {kind: 0 for kind in CAPTIONED}  # shared by every unnumbered chapter
     chapters = [_number_chapter(p, book, words, unnumbered_counts) for p in _chapter_numbers(parsed)]
+    for chapter in chapters:
+        mark_epigraphs(chapter)
+    check_body_face(book, chapters, diags)
     prepare_apparatus(chapters, parsed, diags)  # issue 7: formulas, equation numbers, index marks
     targets, defined_at = _collect_targets(chapters, parsed, words, diags)
     by_file = {p.source.path.resolve(): p for p in parsed}
@@ -62,6 +67,7 @@ def resolve_book(book: Book, parsed: list[ParsedChapter], diags: Diagnostics) ->
         chapter.notes.extend(_collect_notes(chapter, note_counter))
     # Issue 7: endnotes, citations and the References chapter, the index and its chapter.
     index = finish_apparatus(book, chapters, parsed, words, diags)
+    place_furniture(chapters)  # "Also by" first, "About the author" after the generated back matter
     images = _check_images(book, parsed, diags)
     for chapter in chapters:
         _image_sources_from_book_root(chapter, book.root)

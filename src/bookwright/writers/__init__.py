@@ -44,6 +44,9 @@ class BuildContext:
     gate: bool = False  # the EPUB goes through EPUBCheck and Ace before it is published
     jobs: int = 1  # worker processes a PDF edition may lay its units out in
     written: list[Written] = field(default_factory=list)  # the editions written so far, in order
+    # The output folder: where the web edition finds the editions an earlier build left
+    # (None: beside the edition being written).
+    out: Path | None = None
     # The EPUB's page list follows a paged edition of the same run: when the build makes an
     # EPUB, each paged edition records its layout here (None: nobody will read it).
     layouts: dict[str, LayoutProbe] | None = None

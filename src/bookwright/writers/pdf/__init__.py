@@ -10,17 +10,18 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from weasyprint.text.fonts import FontConfiguration
-
 from bookwright.editions import Edition
 from bookwright.model import ResolvedBook
 from bookwright.writers import BuildContext
 from bookwright.writers.pdf.apparatus import anchor_pages
+from bookwright.writers.pdf.author_css import report_dropped
 from bookwright.writers.pdf.document import PdfDocument
 from bookwright.writers.pdf.engine import (
     ObservedHTML, book_base_url, book_fetcher, compiled_stylesheet, pdf_identifier, reporting_to)
+from bookwright.writers.pdf.fonts import BookFonts
 from bookwright.writers.pdf.lost_notes import LostNotes, report_lost_notes
 from bookwright.writers.pdf.tagged import finish_tagged_pdf
+from bookwright.writers.theme import font_aliases
 
 
 class ScreenPdfEdition:
@@ -37,8 +38,9 @@ class ScreenPdfEdition:
             return ObservedHTML((probe, lost), string=document.html_document(), base_url=book_base_url(book),
                                 url_fetcher=fetcher)
 
+        report_dropped(book, "pdf", context.diagnostics)  # what WeasyPrint drops of the author's CSS
         with reporting_to(context.diagnostics, book):
-            fonts = FontConfiguration()
+            fonts = BookFonts(font_aliases(book.config.style))
             stylesheets = [compiled_stylesheet(document.stylesheet(), fetcher, fonts)]
             html = observed()
             if book.index:

@@ -33,15 +33,16 @@ from pathlib import Path
 import pikepdf
 from lxml import html as lxml_html
 from weasyprint import CSS, HTML
-from weasyprint.text.fonts import FontConfiguration
 
 from bookwright.diagnostics import Diagnostics
 from bookwright.paths import theme_dir
 from bookwright.writers.common import roman
 from bookwright.writers.pdf.document import PdfDocument
 from bookwright.writers.pdf.engine import BookFetcher, WeasyPrintMessages, book_base_url, stylesheet_base_url
+from bookwright.writers.pdf.fonts import BookFonts
 from bookwright.writers.pdf.image_resolution import low_resolution_images
 from bookwright.writers.pdf.lost_notes import lost_notes
+from bookwright.writers.theme import font_aliases
 
 PAGE_NUMBER = re.compile(r"target-counter\(attr\(href url\), page(?:, lower-roman)?\)")
 FRONT_CLASSES = {"front", "front-target"}  # print.css prints these targets' numbers in roman
@@ -72,8 +73,8 @@ class UnitLaidOut:
 _WORKER: dict = {}
 
 
-def _start_worker(roots: list[Path], prepared: dict, base_url: str, css_url: str) -> None:
-    _WORKER.update(fetcher=BookFetcher(roots, prepared), base_url=base_url, css_url=css_url)
+def _start_worker(roots: list[Path], prepared: dict, base_url: str, css_url: str, faces: dict[str, str]) -> None:
+    _WORKER.update(fetcher=BookFetcher(roots, prepared), base_url=base_url, css_url=css_url, faces=faces)
 
 
 class _CollectedMessages(logging.Handler):
@@ -95,7 +96,7 @@ def _lay_out(task: tuple[str, str, bool, bool]) -> UnitLaidOut:
     logger.addHandler(collect)
     try:
         fetcher = _WORKER["fetcher"]
-        fonts = FontConfiguration()
+        fonts = BookFonts(_WORKER["faces"])
         sheet = CSS(string=css, base_url=_WORKER["css_url"], url_fetcher=fetcher, font_config=fonts)
         laid = HTML(string=document, base_url=_WORKER["base_url"], url_fetcher=fetcher).render(
             stylesheets=[sheet], font_config=fonts)
@@ -180,7 +181,8 @@ def lay_out_book(document: PdfDocument, base_css: str, jobs: int, identifier: by
     rendered: list[tuple | None] = []
     results: list[UnitLaidOut] = []
     context = multiprocessing.get_context("spawn")
-    initargs = ([book.root, theme_dir()], dict(book.assets), book_base_url(book), stylesheet_base_url())
+    initargs = ([book.root, theme_dir()], dict(book.assets), book_base_url(book), stylesheet_base_url(),
+                font_aliases(book.config.style))
     with context.Pool(jobs, initializer=_start_worker, initargs=initargs) as pool:
         for round_number in range(MAX_ROUNDS):
             if book.index and pages is not None:

@@ -323,10 +323,11 @@ def test_the_front_is_the_design_the_epub_and_the_web_edition_show(built, tmp_pa
     assert difference(panel("back")) > 3 * difference(front)  # and the measure can tell a different one
 
 
-def test_the_web_edition_offers_the_interiors_but_not_the_covers(built):
+def test_the_web_edition_offers_no_print_file_unless_asked(built):
+    """Interiors and covers are files for the printer: [web] downloads offers them only when named."""
     _, files = built
     index = (files["web"] / "index.html").read_text(encoding="utf-8")
-    assert f"{SLUG}-kdp.pdf" in index and "-cover.pdf" not in index
+    assert f"{SLUG}.epub" in index and f"{SLUG}-kdp.pdf" not in index and "-cover.pdf" not in index
     assert not list(files["web"].glob("*-cover.pdf"))
 
 

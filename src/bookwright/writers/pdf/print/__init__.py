@@ -13,22 +13,24 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from weasyprint.text.fonts import FontConfiguration
 
 from bookwright.diagnostics import Diagnostics
 from bookwright.editions import Edition
 from bookwright.model import ResolvedBook
 from bookwright.writers import BuildContext
 from bookwright.writers.pdf.apparatus import anchor_pages
+from bookwright.writers.pdf.author_css import report_dropped
 from bookwright.writers.pdf.document import PdfDocument
 from bookwright.writers.pdf.engine import (
     ObservedHTML, book_base_url, book_fetcher, compiled_stylesheet, pdf_identifier, reporting_to)
 from bookwright.writers.pdf.image_resolution import low_resolution_images, report_low_resolution
+from bookwright.writers.pdf.fonts import BookFonts
 from bookwright.writers.pdf.jobs import lay_out_book
 from bookwright.writers.pdf.lost_notes import LostNotes, report_lost_notes
 from bookwright.writers.pdf.print.finish import PrintFinish, finish_print_pdf
 from bookwright.writers.pdf.print.preflight import preflight
 from bookwright.writers.pdf.print.profiles import PROFILES, bleed_points, profile_css, trim_points
+from bookwright.writers.theme import font_aliases
 
 
 class PrintEdition:
@@ -40,6 +42,7 @@ class PrintEdition:
         probe = context.layout_probe(self.edition.name)
         document = PdfDocument(book, printed=True, probe=probe)
         diags = context.diagnostics
+        report_dropped(book, "print", diags)  # what WeasyPrint drops of the author's CSS
         # Units laid out apart cannot feed the EPUB's page list, and right-to-left units are not joined yet.
         if context.jobs > 1 and probe is None and book.metadata.direction == "ltr":
             self._write_in_units(book, document, target, diags, context.jobs)
@@ -99,7 +102,7 @@ def write_print_pdf(book: ResolvedBook, name: str, html, css: str, fetcher, iden
     width, height = trim_points(book.config.page)
 
     def lay_out(html, inside: float):
-        fonts = FontConfiguration()  # one per pass: a document keeps the fonts it was laid out with
+        fonts = BookFonts(font_aliases(book.config.style))  # one per pass: a document keeps the fonts it was laid out with
         sheet = compiled_stylesheet(css + "\n" + profile_css(profile, options, inside), fetcher, fonts)
         return html.render(stylesheets=[sheet], font_config=fonts)
 
