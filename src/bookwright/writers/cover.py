@@ -3,9 +3,10 @@
 The front is HTML and CSS laid out by WeasyPrint, so that its words are type, not pixels:
 the print covers (writers/pdf/print/cover/) place the markup on the front panel of the
 wrap at the trim size, and the EPUB's cover image and the web edition's are the same front
-rendered alone and rasterised (PDFium), 1600 pixels wide. The title, subtitle and authors
-are set in the theme's book face on the ground, in the colours of `[cover]`, inside a frame
-that keeps well clear of every trimmed edge. Stores require a cover image; an empty one is
+rendered alone and rasterised (PDFium), 1600 pixels wide. The title is set in the book's
+heading face, the subtitle and authors in its text face (the theme's, or the author's
+`[style]` faces), on the ground, in the colours of `[cover]`, inside a frame that keeps well
+clear of every trimmed edge. Stores require a cover image; an empty one is
 worse than a quiet one.
 """
 
@@ -25,8 +26,9 @@ from weasyprint import HTML
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
 from bookwright.load.print_options import points
-from bookwright.model import CoverOptions, Metadata, ResolvedBook
-from bookwright.paths import is_inside, theme_dir
+from bookwright.model import Face, FontFile, ResolvedBook, StyleOptions
+from bookwright.writers.theme import css_string
+from bookwright.writers.theme import font_faces as theme_font_faces
 
 RASTER_WIDTH = 1600  # pixels: what the ebook stores ask of a cover's width
 POINTS_PER_INCH = 72.0
@@ -39,80 +41,80 @@ SUBTITLE_SIZE = 0.05
 AUTHOR_SIZE = 0.056
 MEASURE = 0.74  # the width the words may take
 TITLE_LINES = 4  # a longer title is set smaller rather than run down the cover
-FACES = {  # (weight, style) → the theme's file
-    ("normal", "normal"): "LinLibertine_R.otf", ("normal", "italic"): "LinLibertine_RI.otf",
-    ("bold", "normal"): "LinLibertine_RB.otf", ("bold", "italic"): "LinLibertine_RBI.otf",
-}
-FAMILY = "Linux Libertine O"  # the theme's name for its book face
-
-
 @dataclass(frozen=True)
 class FrontCover:
     markup: str  # a <div class="front-cover"> of the front's size
     css: str  # its rules, every one scoped to .front-cover
 
 
-def font_faces() -> str:
-    """@font-face rules for the cover's own family: the theme's book face, by absolute address."""
-    return "\n".join(
-        f'@font-face {{ font-family: "{FAMILY}"; font-weight: {weight}; font-style: {style}; '
-        f'src: url("{(theme_dir() / "fonts" / name).as_uri()}"); }}'
-        for (weight, style), name in FACES.items())
+def font_faces(style: StyleOptions) -> str:
+    """@font-face rules for the book's faces, by the files' own addresses (read by CoverFonts)."""
+    return theme_font_faces(style, lambda path: path.as_uri())
 
 
-@functools.lru_cache(maxsize=8)
-def _face(name: str) -> ImageFont.FreeTypeFont:
-    return ImageFont.truetype(str(theme_dir() / "fonts" / name), 1000)
+@functools.lru_cache(maxsize=16)
+def _metrics(path: Path) -> ImageFont.FreeTypeFont:
+    return ImageFont.truetype(str(path), 1000)
 
 
-def text_width(text: str, size: float, weight: str = "normal", style: str = "normal") -> float:
-    """How wide `text` sets at `size` points in the cover's face (its advance widths)."""
-    return _face(FACES[(weight, style)]).getlength(text) * size / 1000
+def font_file(face: Face, weight: str = "normal", style: str = "normal") -> FontFile:
+    """The face's file nearest to a weight ("normal", "bold") and slant, as the layout would pick it."""
+    wanted = 700 if weight == "bold" else 400
+    return min(face.files, key=lambda f: (f.style != style, abs(f.weight - wanted)))
 
 
-def _lines(text: str, size: float, measure: float, weight: str) -> int | None:
+def text_width(face: Face, text: str, size: float, weight: str = "normal", style: str = "normal") -> float:
+    """How wide `text` sets at `size` points in `face` (its advance widths)."""
+    return _metrics(font_file(face, weight, style).path).getlength(text) * size / 1000
+
+
+def _lines(face: Face, text: str, size: float, measure: float, weight: str) -> int | None:
     """Lines `text` takes at `size` in a measure (a greedy fill, as the layout does), or
     None when a single word is wider than the measure."""
     lines, current = 0, ""
     for word in text.split():
-        if text_width(word, size, weight) > measure:
+        if text_width(face, word, size, weight) > measure:
             return None
         trial = f"{current} {word}".strip()
-        if current and text_width(trial, size, weight) > measure:
+        if current and text_width(face, trial, size, weight) > measure:
             lines, current = lines + 1, word
         else:
             current = trial
     return lines + (1 if current else 0)
 
 
-def fitted_size(text: str, size: float, measure: float, most_lines: int, weight: str = "normal") -> float:
+def fitted_size(face: Face, text: str, size: float, measure: float, most_lines: int, weight: str = "normal") -> float:
     """The largest size up to `size` at which `text` fits the measure in at most `most_lines`."""
     while size > 6:
-        lines = _lines(text, size, measure, weight)
+        lines = _lines(face, text, size, measure, weight)
         if lines is not None and lines <= most_lines:
             break
         size *= 0.92
     return size
 
 
-def front_cover(metadata: Metadata, options: CoverOptions, width: float, height: float) -> FrontCover:
+def front_cover(book: ResolvedBook, width: float, height: float) -> FrontCover:
     """The typographic front at `width` x `height` points (the trimmed front panel)."""
+    metadata, options, style = book.metadata, book.config.cover, book.config.style
     measure = width * MEASURE
-    title = fitted_size(metadata.title, width * TITLE_SIZE, measure, TITLE_LINES, "bold")
-    subtitle = fitted_size(metadata.subtitle, width * SUBTITLE_SIZE, measure, 4) if metadata.subtitle else 0
+    title = fitted_size(style.heading, metadata.title, width * TITLE_SIZE, measure, TITLE_LINES, "bold")
+    subtitle = (fitted_size(style.body, metadata.subtitle, width * SUBTITLE_SIZE, measure, 4)
+                if metadata.subtitle else 0)
     authors = ", ".join(metadata.authors)
-    author = fitted_size(authors, width * AUTHOR_SIZE, measure, 2)
+    author = fitted_size(style.body, authors, width * AUTHOR_SIZE, measure, 2)
     inset, rule = width * FRAME_INSET, max(width * FRAME_RULE, 1.0)
     css = f"""
 .front-cover {{ position: relative; width: {width:.3f}pt; height: {height:.3f}pt; overflow: hidden;
-  background: {options.background}; color: {options.text}; font-family: "{FAMILY}"; text-align: center;
+  background: {options.background}; color: {options.text}; font-family: {css_string(style.body.name)};
+  text-align: center;
   hyphens: manual; }}
 .front-cover .frame {{ position: absolute; left: {inset:.3f}pt; top: {inset:.3f}pt;
   width: {width - 2 * inset - 2 * rule:.3f}pt; height: {height - 2 * inset - 2 * rule:.3f}pt;
   border: {rule:.3f}pt solid {options.accent}; }}
 .front-cover .words {{ position: absolute; left: {(width - measure) / 2:.3f}pt; width: {measure:.3f}pt;
   top: {height * 0.2:.3f}pt; }}
-.front-cover .title {{ font-weight: bold; font-size: {title:.2f}pt; line-height: 1.12; margin: 0; }}
+.front-cover .title {{ font-family: {css_string(style.heading.name)}; font-weight: bold; font-size: {title:.2f}pt;
+  line-height: 1.12; margin: 0; }}
 .front-cover .subtitle {{ font-style: italic; font-size: {subtitle:.2f}pt; line-height: 1.3;
   margin: {width * 0.045:.3f}pt 0 0; }}
 .front-cover .rule {{ height: 0; margin: {width * 0.055:.3f}pt {(measure - width * 0.2) / 2:.3f}pt 0;
@@ -134,26 +136,28 @@ def typographic_cover(book: ResolvedBook) -> bytes:
     web edition's cover when the book names none."""
     page = book.config.page
     width, height = points(page.width), points(page.height)
-    front = front_cover(book.metadata, book.config.cover, width, height)
-    document = (f"<!DOCTYPE html><html><head><style>{font_faces()}\n"
+    front = front_cover(book, width, height)
+    document = (f"<!DOCTYPE html><html><head><style>{font_faces(book.config.style)}\n"
                 f"@page {{ size: {width:.3f}pt {height:.3f}pt; margin: 0; }} body {{ margin: 0; }}\n{front.css}"
                 f"</style></head><body>{front.markup}</body></html>")
-    pdf = HTML(string=document, url_fetcher=ThemeFonts()).write_pdf()
+    pdf = HTML(string=document, url_fetcher=CoverFonts(book.config.style)).write_pdf()
     return _raster(pdf, RASTER_WIDTH / width)
 
 
-class ThemeFonts(URLFetcher):
-    """The front reads the theme's fonts and nothing else: never the book, never the network."""
+class CoverFonts(URLFetcher):
+    """The front reads the book's font files and nothing else: never the network."""
 
-    def __init__(self):
+    def __init__(self, style: StyleOptions):
         super().__init__(allowed_protocols={"file"})
+        self.files = {font.path.resolve() for face in style.faces.values() for font in face.files}
 
     def fetch(self, url, headers=None):
         parts = urlsplit(url)
         path = Path(url2pathname(unquote(parts.path)))
-        if parts.scheme != "file" or not is_inside(path, theme_dir() / "fonts") or not path.is_file():
+        if parts.scheme != "file" or path.resolve() not in self.files or not path.is_file():
             raise ValueError(f"the cover does not read '{url}'")
-        return URLFetcherResponse(url, path.read_bytes(), {"Content-Type": "font/otf"})
+        media_type = "font/ttf" if path.suffix.lower() == ".ttf" else "font/otf"
+        return URLFetcherResponse(url, path.read_bytes(), {"Content-Type": media_type})
 
 
 def _raster(pdf: bytes, scale: float) -> bytes:

@@ -516,8 +516,8 @@ _COVERS: dict[str, bytes] = {}
 
 def generated_cover(book: ResolvedBook) -> bytes:
     # Drawing the cover takes half a second and the live preview rebuilds on every save;
-    # what it is drawn from (the metadata, the cover's colours, the trim) is the key.
-    key = repr((book.metadata, book.config.cover, book.config.page))
+    # what it is drawn from (the metadata, the cover's colours, the trim, the faces) is the key.
+    key = repr((book.metadata, book.config.cover, book.config.page, book.config.style.faces))
     if key not in _COVERS:
         _COVERS.clear()
         _COVERS[key] = typographic_cover(book)

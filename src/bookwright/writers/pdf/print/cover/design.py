@@ -22,9 +22,10 @@ from lxml import html as lxml_html
 from PIL import Image
 from weasyprint.formatting_structure import boxes
 
-from bookwright.model import ResolvedBook
+from bookwright.model import Face, ResolvedBook
 from bookwright.writers.pdf.image_resolution import MIN_PPI
-from bookwright.writers.cover import FAMILY, font_faces, front_cover, text_width
+from bookwright.writers.cover import font_faces, front_cover, text_width
+from bookwright.writers.theme import css_string
 from bookwright.writers.pdf.print.cover.barcode import Barcode
 from bookwright.writers.pdf.print.cover.geometry import Box, CoverGeometry
 from bookwright.writers.pdf.print.cover.specs import (BARCODE_BLACK, BARCODE_WHITE, EAN_BAR_HEIGHT, EAN_MAGNIFICATION,
@@ -93,16 +94,17 @@ def spine_text(book: ResolvedBook, geometry: CoverGeometry) -> SpineText | None:
         parts = tuple(candidates[:count])
         size = min(SPINE_LARGEST, thickness / SPINE_CAP_EXTENT)
         while size >= SPINE_SMALLEST:
-            if _spine_length(parts, size) <= length:
+            if _spine_length(book.config.style.body, parts, size) <= length:
                 return SpineText(size, parts, metadata.language.split("-")[0].lower() not in BOTTOM_TO_TOP)
             size *= 0.94
     return None
 
 
-def _spine_length(parts: tuple[str, ...], size: float) -> float:
+def _spine_length(face: Face, parts: tuple[str, ...], size: float) -> float:
+    """How long the spine's words run, set in the book's text face as the spine sets them."""
     weights = ("bold", "normal", "normal")
     sizes = (size, size * 0.9, size * 0.75)
-    total = sum(text_width(part, s, weight) + SPINE_TRACKING * s * len(part)
+    total = sum(text_width(face, part, s, weight) + SPINE_TRACKING * s * len(part)
                 for part, s, weight in zip(parts, sizes, weights))
     return total + SPINE_GAP * size * (len(parts) - 1)
 
@@ -112,7 +114,6 @@ def cover_document(book: ResolvedBook, geometry: CoverGeometry, barcode: Barcode
     """The wrap as one HTML page of the sheet's size, with bleed. `measuring`: the back's
     words alone, on a page tall enough to hold all of them (the engine leaves out what
     runs past a page's foot, so an overflow is counted there; see overflowing_lines)."""
-    options = book.config.cover
     bleed = geometry.bleed
     metadata = book.metadata
 
@@ -121,7 +122,7 @@ def cover_document(book: ResolvedBook, geometry: CoverGeometry, barcode: Barcode
         return (f"left: {box.left - bleed:.3f}pt; top: {box.top - bleed:.3f}pt; "
                 f"width: {box.width:.3f}pt; height: {box.height:.3f}pt;")
 
-    front = front_cover(metadata, options, geometry.trim_width, geometry.trim_height)
+    front = front_cover(book, geometry.trim_width, geometry.trim_height)
     if metadata.cover is not None:
         # The picture fills the front panel and the bleed beyond its three outside edges.
         outer_left = geometry.front.left - bleed if geometry.right_to_left else geometry.front.left
@@ -155,11 +156,11 @@ def cover_document(book: ResolvedBook, geometry: CoverGeometry, barcode: Barcode
 
 def _css(book: ResolvedBook, geometry: CoverGeometry, spine: SpineText | None) -> str:
     options = book.config.cover
-    return f"""{font_faces()}
+    return f"""{font_faces(book.config.style)}
 @page {{ size: {geometry.trimmed.width:.3f}pt {geometry.trimmed.height:.3f}pt; margin: 0;
   bleed: {geometry.bleed:.3f}pt; background: {options.background}; }}
 html, body {{ margin: 0; }}
-body {{ font-family: "{FAMILY}"; color: {options.text}; }}
+body {{ font-family: {css_string(book.config.style.body.name)}; color: {options.text}; }}
 body > * {{ position: absolute; margin: 0; }}
 .back-text {{ font-size: 10.5pt; line-height: 1.42; hyphens: auto; text-align: left; }}
 .back-text p {{ margin: 0 0 0.55em; }}
