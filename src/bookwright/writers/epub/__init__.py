@@ -32,7 +32,7 @@ class EpubEdition:
         notes = [f"page list of {len(pages.pages)} pages from the {pages.source} edition"] if pages else []
         if tools is None:
             return "; ".join(notes + ["not checked (--no-gate), no conformance claim"])
-        result = gate.run_gate(target, tools)
+        result = gate.run_gate(target, tools, context.cache_folder, context.gate_checkers)
         gate.report_findings(result, book, package.files, context.diagnostics)
         if result.errors:
             raise EditionRejected(result.summary())
@@ -41,6 +41,8 @@ class EpubEdition:
             EpubPackage(book, pages=pages, claim=False).write(target)
             claimed = False
         notes.append(result.summary())
+        if result.cost():
+            notes.append(result.cost())
         if tools.missing():
             notes.append(f"{', '.join(tools.missing())} not installed")
         notes.append("conformance claimed" if claimed else "no conformance claim")
