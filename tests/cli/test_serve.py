@@ -96,7 +96,9 @@ class RunningPreview:
 def preview(tmp_path_factory):
     book = tmp_path_factory.mktemp("serve") / "book"
     shutil.copytree(FEATURES, book)
-    running = RunningPreview(book, "--allow-host", "Book.Test")
+    # The web edition alone: these tests are about what the server answers; the other
+    # editions and the gate have their own (test_serve_editions.py).
+    running = RunningPreview(book, "--allow-host", "Book.Test", "--format", "web")
     yield running
     assert running.stop() == 0, running.terminal()
     assert_no_traceback(running)
@@ -371,7 +373,7 @@ def test_the_live_reload_status_checks_origin(preview, headers, status):
     answer = ask(preview.port, request("/__bookwright/status", headers=headers))
     assert answer.status == status, answer.text
     if status == 200:
-        assert set(json.loads(answer.body)) == {"build", "ok", "problems"}
+        assert set(json.loads(answer.body)) == {"build", "ok", "problems", "editions"}
 
 
 # --- limits ------------------------------------------------------------------------------------
@@ -506,7 +508,7 @@ def test_load_during_rebuilds(preview):
 def test_sharing_on_the_network_says_so_and_still_checks_names(tmp_path):
     book = tmp_path / "book"
     shutil.copytree(FEATURES, book)
-    shared = RunningPreview(book, "--host", "0.0.0.0", "--allow-host", "mybox.local")
+    shared = RunningPreview(book, "--host", "0.0.0.0", "--allow-host", "mybox.local", "--format", "web")
     try:
         terminal = shared.terminal()
         assert "warning: listening on 0.0.0.0: the unpublished book is now visible to every machine" in terminal
@@ -583,18 +585,18 @@ def test_a_page_asked_for_while_a_build_swaps_the_site_is_served(in_process, mon
     preview, server = in_process
     port = server.server_address[1]
     gap_open, asked = threading.Event(), threading.Event()
-    real_build = serve_module.build
+    real_publish = serve_module.publish
 
-    def build_with_a_long_gap(root, out, formats, parse):
+    def publish_with_a_long_gap(edition, book, out, context):
         site = out / "site"
         site.rename(out / "aside")
         gap_open.set()
         asked.wait(10)
         time.sleep(0.3)  # the request is waiting now, or has been answered without the site
         (out / "aside").rename(site)
-        return real_build(root, out, formats, parse=parse)
+        return real_publish(edition, book, out, context)
 
-    monkeypatch.setattr(serve_module, "build", build_with_a_long_gap)
+    monkeypatch.setattr(serve_module, "publish", publish_with_a_long_gap)
     rebuilding = threading.Thread(target=preview.rebuild)
     rebuilding.start()
     assert gap_open.wait(10)
