@@ -230,10 +230,17 @@ function readEntry(file, basedir) {
   }
   try {
     const result = JSON.parse(withBase(payload.result, basedir));
-    return result && typeof result === "object" ? result : null;
+    return isRawResult(result) ? result : null;
   } catch (err) {
     return null;
   }
+}
+
+// What a check in the browser returns: axe's results (with its lists of rules) beside Ace's own.
+function isRawResult(result) {
+  const isObject = (value) => value !== null && typeof value === "object" && !Array.isArray(value);
+  return isObject(result) && isObject(result.axe) &&
+    ["violations", "passes", "incomplete", "inapplicable"].every((list) => Array.isArray(result.axe[list]));
 }
 
 function writeEntry(file, result, asked, documentPath, basedir) {
@@ -297,7 +304,7 @@ function makeRunner(request) {
       }
       const { result, asked } = await checkInBrowser(url, scripts, scriptContents);
       checked.push(relative);
-      if (file) writeEntry(file, result, asked, documentPath, basedir);
+      if (file && isRawResult(result)) writeEntry(file, result, asked, documentPath, basedir);
       return result;
     },
   };

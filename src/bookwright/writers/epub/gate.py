@@ -349,7 +349,8 @@ def report_findings(result: GateResult, book: ResolvedBook, files: dict[str, str
 
 
 def locate(snippet: str, path: Path, text: str) -> SourceLocation:
-    """Where the element Ace flagged comes from in the chapter's Markdown, when it says."""
+    """Where the element Ace flagged comes from in the chapter's Markdown, when it says: by
+    the image it shows, the address it links to, its id, or a run of its words."""
     if not snippet:
         return SourceLocation(path, 0, 0)
     sources = SourceMap(path, text)
@@ -360,6 +361,11 @@ def locate(snippet: str, path: Path, text: str) -> SourceLocation:
     src = element.get("src") or next((img.get("src") for img in element.iter("img")), None)
     if src:
         found = sources.find_all("(" + re.sub(r"^media/", "", src))
+        if found:
+            return found[0]
+    href = element.get("href") or ""
+    if re.match(r"(?:https?:|mailto:)", href):  # a link to elsewhere keeps its address from the source
+        found = sources.find_all(href)
         if found:
             return found[0]
     element_id = element.get("id")
@@ -384,6 +390,8 @@ def _hint(finding: GateFinding) -> str:
         return "describe the image in the Markdown: ![What it shows](file.png), or mark it {.decorative}"
     if "heading-order" in finding.message:
         return "use one more '#' than the heading above, never two"
+    if "link-name" in finding.message:
+        return "give the link words a reader hears: [where it leads](https://example.com/)"
     if "color-contrast" in finding.message:
         return "leave text colours to the reader's app: remove the colour from the chapter's HTML"
     return ""
