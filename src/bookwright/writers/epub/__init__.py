@@ -25,7 +25,9 @@ class EpubEdition:
 
     def write(self, book: ResolvedBook, target: Path, context: BuildContext) -> str:
         pages = context.page_layout()
-        tools = gate.find_tools() if context.gate else None
+        # Tools kept running (the live preview) are the ones the claim is made for.
+        checkers = context.gate_checkers
+        tools = (checkers.tools if checkers is not None else gate.find_tools()) if context.gate else None
         claim = bool(tools and tools.complete)
         package = EpubPackage(book, pages=pages, claim=claim)
         package.write(target)
