@@ -19,6 +19,7 @@ from pathlib import Path
 
 HELPER = Path(__file__).with_name("ace.js")
 TIMEOUT = 600  # seconds for one EPUB; a document the browser must open takes a few
+BACKGROUND_NICENESS = 10
 
 
 class AceFailed(Exception):
@@ -43,8 +44,10 @@ def browser_identity(browser: str) -> str:
 
 
 class AceProcess:
-    def __init__(self, ace_cli: str, browser: str, scratch: Path):
-        """`scratch`: a folder for the browser's profile, removed by the caller."""
+    def __init__(self, ace_cli: str, browser: str, scratch: Path, background: bool = False):
+        """`scratch`: a folder for the browser's profile, removed by the caller. `background`:
+        run at a lower priority (the browser it starts inherits it), so that a check in the
+        live preview does not slow the next build the author is waiting for."""
         self.browser = browser
         self.identity = browser_identity(browser)
         env = {**os.environ, "PUPPETEER_EXECUTABLE_PATH": browser, "PUPPETEER_SKIP_DOWNLOAD": "1"}
@@ -53,6 +56,11 @@ class AceProcess:
                                             stdout=subprocess.PIPE, stderr=subprocess.PIPE)
         except OSError as exc:
             raise AceFailed(f"could not start: {exc}") from None
+        if background:
+            try:
+                os.setpriority(os.PRIO_PROCESS, self.process.pid, BACKGROUND_NICENESS)
+            except (OSError, AttributeError):
+                pass  # not permitted, or not POSIX: it runs at the usual priority
         self.buffer = b""
         self.errors = b""
 

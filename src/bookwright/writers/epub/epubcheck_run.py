@@ -9,6 +9,7 @@ Both report every fatal error, error and warning as a message; the gate fails on
 from __future__ import annotations
 
 import json
+import os
 import re
 import subprocess
 import threading
@@ -23,6 +24,7 @@ SERVICE = Path(__file__).with_name("EpubCheckService.java")
 ONE_SHOT_OPTIONS = ("-XX:+IgnoreUnrecognizedVMOptions", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC")
 # A kept JVM checks many books: the full compiler pays for itself after the first.
 SERVICE_OPTIONS = ("-XX:+IgnoreUnrecognizedVMOptions", "-XX:+UseSerialGC")
+BACKGROUND_NICENESS = 10
 LOCATION = re.compile(r"(?:^|/)([^/:]+?\.(?:xhtml|html|opf|ncx|css|svg))(?::(-?\d+))?")
 
 
@@ -96,6 +98,10 @@ class EpubCheckService:
                 [self.java, *SERVICE_OPTIONS, "-Duser.language=en", "-cp", jar(), str(SERVICE)],
                 stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
                 text=True, encoding="utf-8")
+            try:  # it checks in the background of the live preview: the author's next build comes first
+                os.setpriority(os.PRIO_PROCESS, self.process.pid, BACKGROUND_NICENESS)
+            except (OSError, AttributeError):
+                pass
         self.process.stdin.write(f"{epub.resolve()}\n")
         self.process.stdin.flush()
         found = []

@@ -198,7 +198,7 @@ class Checkers:
             if self.ace is None or not self.ace.running:
                 if self.ace is not None:
                     self.ace.close()
-                self.ace = AceProcess(self.tools.ace[0], self.tools.browser, self.scratch)
+                self.ace = AceProcess(self.tools.ace[0], self.tools.browser, self.scratch, background=self.warm)
             self.ace.ask(epub, cache / ACE_CACHE if cache is not None else None, work, last=not self.warm)
             return True
         except AceFailed as exc:
