@@ -97,9 +97,10 @@ class EditionState:
     file: str = ""  # its name in the output folder, served at /<file>
     seconds: float = 0.0  # how long the last build of it took
     page: int = 0  # the screen PDF: the first page that changed in the last build (0: none)
-    # The EPUB: "draft" (published without its gate), "checking", "published" (the gated file
-    # replaced the draft), "kept" (the gate passed with warnings: the draft is the gated file),
-    # "failed" (the gate found errors; the draft stays), "off" (no gate in this preview).
+    # The EPUB: "draft" (published without its gate, which is checking it), "published" (the
+    # gated file, with its claim, replaced the draft), "kept" (the gate found only warnings, or
+    # lacked a tool: no claim, and the draft is the gated file byte for byte), "failed" (the
+    # gate found errors; the draft stays), "off" (no gate in this preview).
     gate: str = ""
     note: str = ""
     problems: tuple[str, ...] = ()
@@ -326,9 +327,6 @@ class Preview:
     def status(self) -> BuildState:
         with self.lock:
             return self.state
-
-    def wait_for_build(self, newer_than: int, timeout: float, gone) -> BuildState | None:
-        return self.wait_for_change({"build": newer_than}, timeout, gone)
 
     def wait_for_change(self, known: dict[str, int], timeout: float, gone) -> BuildState | None:
         """The first state in which a counter differs from `known` ("build" for the site, an

@@ -20,10 +20,10 @@
    closes the browser and ends the program.
 
    Protocol: one JSON request per line on standard input,
-     {"epub": path, "cache": folder or null, "scratch": folder, "browser": identity}
-   and one JSON answer per line on standard output,
-     {"report": Ace's report, "checked": [documents sent to the browser], "reused": [...]}
-   or {"error": message}. Ace's own output (it prints its report) is kept off standard output. */
+     {"id": number, "epub": path, "cache": folder or null, "scratch": folder, "browser": identity}
+   and one JSON answer per line on standard output, with the request's id,
+     {"id": number, "report": Ace's report, "checked": [documents sent to the browser], "reused": [...]}
+   or {"id": number, "error": message}. Ace's own output (it prints its report) is kept off standard output. */
 
 "use strict";
 
@@ -339,14 +339,17 @@ async function main() {
   for await (const line of lines) {
     if (!line.trim()) continue;
     let answer;
+    let id = null;
     try {
-      answer = await handle(JSON.parse(line));
+      const request = JSON.parse(line);
+      id = request.id === undefined ? null : request.id;
+      answer = await handle(request);
     } catch (err) {
       answer = { error: String((err && err.message) || err) };
     } finally {
       process.env.TMPDIR = SYSTEM_TEMPORARY;
     }
-    reply(`${JSON.stringify(answer)}\n`);
+    reply(`${JSON.stringify({ id, ...answer })}\n`);
   }
   await stopBrowser();
 }

@@ -63,10 +63,12 @@ class AceProcess:
                 pass  # not permitted, or not POSIX: it runs at the usual priority
         self.buffer = b""
         self.errors = b""
+        self.asked = 0  # requests sent; each answer names the one it answers
 
     def ask(self, epub: Path, cache: Path | None, scratch: Path, last: bool = False) -> None:
         """Sends one EPUB; `last` closes the input, so that the program ends after answering."""
-        request = {"epub": str(epub.resolve()), "cache": str(cache.resolve()) if cache else None,
+        self.asked += 1
+        request = {"id": self.asked, "epub": str(epub.resolve()), "cache": str(cache.resolve()) if cache else None,
                    "scratch": str(scratch.resolve()), "browser": self.identity}
         try:
             self.process.stdin.write((json.dumps(request) + "\n").encode())
@@ -83,8 +85,11 @@ class AceProcess:
             data = json.loads(line)
         except ValueError:
             raise AceFailed(f"gave an unreadable answer: {line[:200]!r}") from None
-        if not isinstance(data, dict) or "error" in data or not isinstance(data.get("report"), dict):
-            raise AceFailed(str(data.get("error") if isinstance(data, dict) else data)[:500])
+        if not isinstance(data, dict) or data.get("id") != self.asked:
+            self.close(promptly=True)  # out of step with its questions: never trust it again
+            raise AceFailed("answered another question than the last one asked")
+        if "error" in data or not isinstance(data.get("report"), dict):
+            raise AceFailed(str(data.get("error"))[:500])
         return AceRun(data["report"], list(data.get("checked", [])), list(data.get("reused", [])))
 
     def _read_line(self, deadline: float) -> str:

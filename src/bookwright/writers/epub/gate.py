@@ -170,10 +170,12 @@ class Checkers:
         work = Path(tempfile.mkdtemp(prefix="check-", dir=self.scratch))
         try:
             asked = self._ask_ace(epub, cache, work, result)
-            if self.tools.java:
-                self._epubcheck(epub, result)
-            if asked:
-                self._finish_ace(result)
+            try:
+                if self.tools.java:
+                    self._epubcheck(epub, result)
+            finally:
+                if asked:  # always read, so that no answer is left for the next EPUB's question
+                    self._finish_ace(result)
         finally:
             shutil.rmtree(work, ignore_errors=True)
         return result
