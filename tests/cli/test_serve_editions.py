@@ -128,10 +128,14 @@ def test_every_edition_is_served_and_the_downloads_are_the_newest_files(preview)
     # The PDF viewer shows the newest file.
     viewer = fetch(preview.base + "__bookwright/pdf")
     assert f'src="/three-lights.pdf?v={pdf["version"]}' in viewer and "/__bookwright/pdf.js" in viewer
-    # Another site cannot take the files, as with the site's own.
-    taken = ask(preview.port, request("/three-lights.epub", headers=[("Sec-Fetch-Site", "cross-site"),
-                                                                      ("Sec-Fetch-Mode", "no-cors")]))
-    assert taken.status == 403
+    # Another site cannot take the files, as with the site's own; a HEAD says what a GET sends.
+    for path in ("/three-lights.epub", "/three-lights.pdf", "/__bookwright/pdf", "/__bookwright/pdf.js"):
+        taken = ask(preview.port, request(path, headers=[("Sec-Fetch-Site", "cross-site"),
+                                                         ("Sec-Fetch-Mode", "no-cors")]))
+        assert taken.status == 403 and taken.headers["Cross-Origin-Resource-Policy"] == "same-origin", path
+    head = ask(preview.port, request("/three-lights.pdf", method="HEAD"), method="HEAD")
+    assert head.status == 200 and int(head.headers["Content-Length"]) == (preview.out_folder / "three-lights.pdf").stat().st_size
+    assert ask(preview.port, request("/three-lights.mobi")).status == 404
     assert_no_traceback(preview)
 
 
