@@ -88,7 +88,7 @@ class GateWorker:
             self.pending = None
             self.wake.notify_all()
         self.checkers.close(promptly=True)
-        self.thread.join(timeout=30)
+        self.thread.join(timeout=5)  # its check fails at once now; the thread is a daemon either way
 
     def _loop(self) -> None:
         while True:

@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import os
 import selectors
+import signal
 import subprocess
 import time
 from dataclasses import dataclass, field
@@ -52,8 +53,12 @@ class AceProcess:
         self.identity = browser_identity(browser)
         env = {**os.environ, "PUPPETEER_EXECUTABLE_PATH": browser, "PUPPETEER_SKIP_DOWNLOAD": "1"}
         try:
+            # Kept in the background, it gets a process group of its own with the browser it
+            # starts, so that stopping it promptly ends them all. A build's stays in the build's
+            # group: whatever stops the build (Ctrl-C, a kill of the group) stops it too.
             self.process = subprocess.Popen(["node", str(HELPER), ace_cli, str(scratch)], env=env, stdin=subprocess.PIPE,
-                                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+                                            stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                                            start_new_session=background)
         except OSError as exc:
             raise AceFailed(f"could not start: {exc}") from None
         if background:
@@ -61,6 +66,7 @@ class AceProcess:
                 os.setpriority(os.PRIO_PROCESS, self.process.pid, BACKGROUND_NICENESS)
             except (OSError, AttributeError):
                 pass  # not permitted, or not POSIX: it runs at the usual priority
+        self.own_group = background
         self.buffer = b""
         self.errors = b""
         self.asked = 0  # requests sent; each answer names the one it answers
@@ -116,25 +122,38 @@ class AceProcess:
         line, _, self.buffer = self.buffer.partition(b"\n")
         return line.decode("utf-8", "replace")
 
+    def _signal(self, number: int) -> None:
+        """To the program's own group when it has one, else to the program."""
+        try:
+            if self.own_group:
+                os.killpg(self.process.pid, number)
+            elif self.process.poll() is None:
+                self.process.send_signal(number)
+        except (ProcessLookupError, PermissionError, OSError):
+            pass  # it has ended
+
     @property
     def running(self) -> bool:
         return self.process.poll() is None
 
     def close(self, promptly: bool = False) -> None:
         """Ends the program and its browser. Closing its input lets it finish the EPUB it is
-        checking and close the browser itself; `promptly` stops it at once (puppeteer closes
-        the browser when its program is terminated)."""
-        if self.process.poll() is None:
+        checking and close the browser itself; `promptly` stops it at once (terminated,
+        puppeteer closes the browser; a group of its own is ended whole)."""
+        running = self.process.poll() is None
+        if running:
             try:
                 self.process.stdin.close()
             except (BrokenPipeError, ValueError, OSError):
                 pass
             if promptly:
-                self.process.terminate()
+                self._signal(signal.SIGTERM)
             try:
-                self.process.wait(timeout=10 if promptly else TIMEOUT)
+                self.process.wait(timeout=5 if promptly else TIMEOUT)
             except subprocess.TimeoutExpired:
-                self.process.kill()
+                self._signal(signal.SIGKILL)
                 self.process.wait()
+        if promptly and running:
+            self._signal(signal.SIGKILL)  # a browser process that outlived its program
         for stream in (self.process.stdout, self.process.stderr):
             stream.close()

@@ -141,9 +141,12 @@ def run_gate(epub: Path, tools: GateTools, cache: Path | None = None, checkers: 
     checkers = Checkers(tools, scratch=cache) if own else checkers
     try:
         result = checkers.check(epub, cache)
-    finally:
+    except BaseException:  # Ctrl-C, or a bug: the tools this build started end with it
         if own:
-            checkers.close()
+            checkers.close(promptly=True)
+        raise
+    if own:
+        checkers.close()
     if key and not result.problems and result.ran == ["EPUBCheck", "Ace"]:
         _write_verdict(cache / VERDICT, key, result)
     return result
@@ -173,9 +176,14 @@ class Checkers:
             try:
                 if self.tools.java:
                     self._epubcheck(epub, result)
-            finally:
-                if asked:  # always read, so that no answer is left for the next EPUB's question
-                    self._finish_ace(result)
+            except BaseException:  # Ctrl-C, or a bug: Ace's answer is not waited for, and no
+                if asked:  # later check may read it: Ace is stopped
+                    ace, self.ace = self.ace, None
+                    if ace is not None:
+                        ace.close(promptly=True)
+                raise
+            if asked:
+                self._finish_ace(result)
         finally:
             shutil.rmtree(work, ignore_errors=True)
         return result
