@@ -25,7 +25,8 @@ from bookwright.cli.preview_gate import GateJob, GateWorker
 from bookwright.diagnostics import Diagnostics
 from bookwright.writers.epub import gate
 from support import BOOKS
-from support.preview import RunningPreview, ask, assert_no_traceback, fetch, fetch_bytes, request, wait_for
+from support.preview import (RunningPreview, ask, assert_no_traceback, descendants, fetch, fetch_bytes, request,
+                             still_running, wait_for)
 
 OPF = "{http://www.idpf.org/2007/opf}"
 CLAIM = "EPUB Accessibility 1.1 - WCAG 2.1 Level AA"
@@ -55,7 +56,11 @@ def preview(tmp_path_factory, tools):
         running.stop()
         raise
     yield running
+    tools_running = descendants(running.process.pid)
+    assert {"java", "node"} <= set(tools_running.values())  # the gate's tools, kept warm
     assert running.stop() == 0, running.terminal()
+    # Stopping the preview stops them, and the browser Ace started.
+    assert wait_for(lambda: not still_running(tools_running), 10, "the gate's tools to end")
     assert_no_traceback(running)
 
 

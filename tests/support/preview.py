@@ -111,3 +111,37 @@ def ask(port: int, raw: str | bytes, method: str = "GET", timeout: float = 10) -
         answer = http.client.HTTPResponse(connection, method=method)
         answer.begin()
         return Answer(answer.status, answer.headers, answer.read())
+
+
+def descendants(pid: int) -> dict[int, str]:
+    """Every process below `pid` (pid → name), read from Linux's /proc; {} elsewhere."""
+    found: dict[int, str] = {}
+    pending = [pid]
+    while pending:
+        parent = pending.pop()
+        for children in Path(f"/proc/{parent}/task").glob("*/children"):
+            try:
+                pids = [int(p) for p in children.read_text().split()]
+            except OSError:
+                continue
+            for child in pids:
+                try:
+                    found[child] = Path(f"/proc/{child}/comm").read_text().strip()
+                except OSError:
+                    continue
+                pending.append(child)
+    return found
+
+
+def still_running(pids) -> list[int]:
+    """Those of `pids` that are alive (not ended, not waiting to be reaped)."""
+    alive = []
+    for pid in pids:
+        try:
+            state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+        except (OSError, IndexError):
+            continue
+        if state != "Z":
+            alive.append(pid)
+    return alive
+

@@ -13,7 +13,11 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import shutil
+import signal
+import subprocess
+import sys
 import zipfile
 from pathlib import Path
 
@@ -23,6 +27,7 @@ from lxml import etree
 from bookwright.build.pipeline import build
 from bookwright.writers.epub import gate
 from support import BOOKS
+from support.preview import descendants, still_running, wait_for
 
 OPF = "{http://www.idpf.org/2007/opf}"
 CHAPTERS = ["EPUB/01-dawn.xhtml", "EPUB/02-noon.xhtml", "EPUB/03-dusk.xhtml"]
@@ -218,3 +223,32 @@ def test_epubcheck_reads_the_whole_file_when_ace_reuses_the_documents(copy, tool
     assert result.checked == ["EPUB/01-dawn.xhtml"] and len(result.reused) == 6
     assert [f.message.split(":")[0] for f in result.findings if f.tool == "EPUBCheck" and "lamp.svg" in f.message]
     assert result.errors and not result.clean
+
+
+def test_ctrl_c_during_the_gate_stops_its_tools_and_keeps_the_last_epub(copy, tools):
+    """The terminal's Ctrl-C reaches the build's whole process group while EPUBCheck and Ace
+    (with its browser) run: the build ends at once, no checker is left running, and the
+    EPUB published before stays."""
+    book, out = copy
+    published = (out / "three-lights.epub").read_bytes()
+    edit(book / "02-noon.md", "only a chair", "only a wooden chair")
+    (out / ".bookwright-cache" / gate.VERDICT).unlink()
+    build_process = subprocess.Popen([sys.executable, "-m", "bookwright", "build", str(book), "--out", str(out),
+                                      "--format", "epub"], start_new_session=True, stdout=subprocess.PIPE,
+                                     stderr=subprocess.STDOUT, text=True)
+    try:
+        tools_running = wait_for(lambda: (found := descendants(build_process.pid))
+                                 and {"java", "node"} <= set(found.values())
+                                 and any(name.startswith("chrom") for name in found.values()) and found,
+                                 120, "the gate's tools to run")
+        os.killpg(build_process.pid, signal.SIGINT)
+        output, _ = build_process.communicate(timeout=30)
+    finally:
+        if build_process.poll() is None:
+            build_process.kill()
+    assert build_process.returncode == 130, output
+    assert "interrupted; the output folder keeps its previous editions" in output
+    assert wait_for(lambda: not still_running(tools_running), 10, "the gate's tools to end")
+    assert (out / "three-lights.epub").read_bytes() == published
+    assert not [p for p in (out / ".bookwright-cache").iterdir() if p.name.startswith("bookwright-gate-")]
+
