@@ -170,7 +170,9 @@ def test_a_save_updates_the_web_edition_then_the_pdf_then_the_epub(preview):
     # The gated file is the newest book, with its claim.
     epub = fetch_bytes(preview.base + "three-lights.epub")
     assert sentence in epub_text(epub, "03-dusk.xhtml") and claims(epub) == [CLAIM]
-    terminal = preview.terminal()
+    # The status can be read before the terminal's last line has come through its pipe.
+    terminal = wait_for(lambda: "Ace opened 1 of 7 documents" in preview.terminal() and preview.terminal(), 10,
+                        "the terminal to say so")
     assert "03-dusk.md changed: built the web edition in" in terminal
     assert re.search(r"built the screen PDF in [\d.]+s, page \d+ changed", terminal)
     assert "Ace opened 1 of 7 documents (6 unchanged); conformance claimed" in terminal
@@ -190,7 +192,7 @@ def test_a_gate_failure_keeps_the_draft_and_says_where(preview):
     # The download is the draft of this very build: the new paragraph, and no claim.
     draft = fetch_bytes(preview.base + "three-lights.epub")
     assert "example.com/almanac" in epub_text(draft, "02-noon.xhtml") and claims(draft) == []
-    assert "did not pass its gate" in preview.terminal()
+    wait_for(lambda: "did not pass its gate" in preview.terminal(), 10, "the terminal to say so")
 
     # Fixed: the gated file replaces the draft again.
     states = edit_and_follow(preview, "02-noon.md", lambda text: text.replace(EMPTY_LINK, "The almanac is online."),
