@@ -46,6 +46,7 @@ GOLDENS: dict[str, tuple[str, ...]] = {
     "a11y-book": EDITIONS,
     "configured": EDITIONS,
     "cover-book": EDITIONS,
+    "gate-cache": EDITIONS,
     "minimal": EDITIONS,
     "note-calls": EDITIONS,
     "parts-appendix": EDITIONS,

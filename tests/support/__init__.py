@@ -15,6 +15,7 @@ from pathlib import Path
 
 from bookwright.build.pipeline import BuildResult, build, prepare_book
 from bookwright.diagnostics import BookError, Diagnostics
+from bookwright.writers.epub.epubcheck_run import SERVICE as EPUBCHECK_SERVICE
 
 ROOT = Path(__file__).resolve().parents[2]
 BOOKS = ROOT / "tests" / "books"
@@ -83,8 +84,9 @@ def diagnostics_text(result: BuildResult) -> str:
 def epubcheck(path: Path) -> list[str]:
     """EPUBCheck's messages (errors and warnings) for the file; empty means clean.
 
-    The bundled validator runs in one Java process for the whole session (EpubCheckBatch.java):
-    starting EPUBCheck costs seconds of CPU, each further book a fraction of one."""
+    The bundled validator runs in one Java process for the whole session, the program the live
+    preview keeps EPUBCheck warm with (writers/epub/EpubCheckService.java): starting EPUBCheck
+    costs seconds of CPU, each further book a fraction of one."""
     with _EPUBCHECK_LOCK:
         checker = _epubcheck_process()
         if checker is not None:
@@ -123,7 +125,7 @@ def _epubcheck_process():
         try:
             process = subprocess.Popen(
                 [java, "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Duser.language=en",
-                 "-cp", str(jar), str(Path(__file__).with_name("EpubCheckBatch.java"))],
+                 "-cp", str(jar), str(EPUBCHECK_SERVICE)],
                 stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
                 text=True, encoding="utf-8")
         except OSError:

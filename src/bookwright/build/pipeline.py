@@ -10,11 +10,12 @@ from bookwright.build.atomic import atomic_folder, atomic_path, folder_size
 from bookwright.build.output_record import check_output_folder, record_output
 from bookwright.build.parse_cache import cached_parse
 from bookwright.diagnostics import BookError, Diagnostics
-from bookwright.editions import EDITIONS, build_order, default_editions
+from bookwright.editions import EDITIONS, Edition, build_order, default_editions
 from bookwright.load import load_book
 from bookwright.model import ResolvedBook
 from bookwright.parse import parse_chapter
 from bookwright.parse.accessibility import check_accessibility
+from bookwright.paths import CACHE_FOLDER
 from bookwright.resolve import resolve_book
 from bookwright.writers import BuildContext, EditionRejected, Written
 
@@ -73,30 +74,44 @@ def build(root: Path, out: Path, formats: tuple[str, ...] | None = None, on_outp
     # Issue 9: chapters whose text did not change since the last build into `out` are not parsed again.
     cache = cached_parse(out) if parse is parse_chapter else None
     try:
-        book = prepare_book(root, diags, cache or parse)
+        book = prepare_output(root, out, diags, cache or parse)
     except BookError:
         return result
     result.book = book
-    sources = [c.source.path for c in book.chapters] + list(book.images) + [book.config.toml_path]
-    check_output_folder(out, book.root, sources + ([book.metadata.cover] if book.metadata.cover else []))
     if cache is not None:
         cache.save()
     editions = build_order(formats if formats is not None else default_editions(book.config.print.profiles))
-    context = BuildContext(diags, gate=gate, jobs=jobs, out=out,
+    context = BuildContext(diags, gate=gate, jobs=jobs, out=out, cache_folder=out / CACHE_FOLDER,
                            layouts={} if any(e.name == "epub" for e in editions) else None)
     for edition in editions:
-        started = time.perf_counter()
-        final = edition.output_path(out, book.metadata.slug)
-        try:
-            with (atomic_folder if edition.folder else atomic_path)(final) as temporary:
-                note = edition.write(book, temporary, context)
-        except EditionRejected:
-            continue  # the gate's findings are in diags; the previous file stays
-        record_output(final)
-        context.written.append(Written(edition.name, final))
-        size = folder_size(final) if edition.folder else final.stat().st_size
-        output = Output(edition.name, final, size, time.perf_counter() - started, note)
-        result.outputs.append(output)
-        if on_output:
-            on_output(output)
+        output = publish(edition, book, out, context)
+        if output is not None:
+            result.outputs.append(output)
+            if on_output:
+                on_output(output)
     return result
+
+
+def prepare_output(root: Path, out: Path, diags: Diagnostics, parse=parse_chapter) -> ResolvedBook:
+    """prepare_book, and then the output folder checked: writable, and holding none of the
+    book's sources (OutputFolderError otherwise)."""
+    book = prepare_book(root, diags, parse)
+    sources = [c.source.path for c in book.chapters] + list(book.images) + [book.config.toml_path]
+    check_output_folder(out, book.root, sources + ([book.metadata.cover] if book.metadata.cover else []))
+    return book
+
+
+def publish(edition: Edition, book: ResolvedBook, out: Path, context: BuildContext) -> Output | None:
+    """Writes one edition and puts it in place in `out`; None when the edition rejected
+    itself (the EPUB's gate found errors: they are in the diagnostics, the previous file stays)."""
+    started = time.perf_counter()
+    final = edition.output_path(out, book.metadata.slug)
+    try:
+        with (atomic_folder if edition.folder else atomic_path)(final) as temporary:
+            note = edition.write(book, temporary, context)
+    except EditionRejected:
+        return None
+    record_output(final)
+    context.written.append(Written(edition.name, final))
+    size = folder_size(final) if edition.folder else final.stat().st_size
+    return Output(edition.name, final, size, time.perf_counter() - started, note)

@@ -112,13 +112,21 @@ def run(argv: list[str]) -> int:
     new_cmd.add_argument("--theme", default="classic", choices=THEMES,
                          help="the book's design: " + ", ".join(THEMES) + " (default classic)")
 
-    serve_cmd = commands.add_parser("serve", help="preview the web edition, rebuilt on every save")
+    serve_cmd = commands.add_parser(
+        "serve", help="preview the book in the browser, rebuilt on every save: the web edition first, then "
+                      "the screen PDF, then the EPUB (a draft at once, the gated file when it passes)")
     serve_cmd.add_argument("book", nargs="?", default=".", type=Path, help="the book folder (holds book.toml)")
     serve_cmd.add_argument("--port", type=int, default=8000, help="port to listen on (default 8000; 0 picks a free one)")
     serve_cmd.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1, this machine only)")
     serve_cmd.add_argument("--out", type=Path, default=None, help="folder for the preview build (default: a temporary one)")
     serve_cmd.add_argument("--allow-host", action="append", default=[], metavar="NAME",
                            help="also answer requests addressed to NAME (repeatable; see the README's Live preview)")
+    serve_cmd.add_argument("--format", type=_formats, default=None,
+                           help="comma-separated editions to rebuild after each save (default: web,pdf,epub; "
+                                "the web edition is always made)")
+    serve_cmd.add_argument("--no-gate", action="store_true",
+                           help="do not check the EPUB with EPUBCheck and Ace in the background (saves their "
+                                "memory; the EPUB then makes no conformance claim)")
     serve_cmd.add_argument("--verbose", "-v", action="store_true", help="show the traceback of an internal error")
 
     try:
@@ -149,9 +157,10 @@ def run(argv: list[str]) -> int:
         return 0
 
     if args.command == "serve":
-        from bookwright.cli.serve import serve
+        from bookwright.cli.serve import DEFAULT_FORMATS, serve
 
-        return serve(args.book, args.host, args.port, args.out, args.allow_host, args.verbose)
+        return serve(args.book, args.host, args.port, args.out, args.allow_host, args.verbose,
+                     formats=args.format or DEFAULT_FORMATS, gate=not args.no_gate)
 
     if args.command == "check":
         from bookwright.build.pipeline import prepare_book

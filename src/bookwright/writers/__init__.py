@@ -50,6 +50,12 @@ class BuildContext:
     # The EPUB's page list follows a paged edition of the same run: when the build makes an
     # EPUB, each paged edition records its layout here (None: nobody will read it).
     layouts: dict[str, LayoutProbe] | None = None
+    # The output folder's cache (.bookwright-cache), where an edition keeps what a later build
+    # may reuse (the EPUB's gate keeps its verdicts there). None: nothing is kept.
+    cache_folder: Path | None = None
+    # The EPUB gate's tools, kept running by `bookwright serve` (writers/epub/gate.Checkers).
+    # None: the gate starts its own for the EPUB and stops them after it.
+    gate_checkers: object | None = None
 
     def layout_probe(self, edition: str) -> LayoutProbe | None:
         """A probe for a paged edition's layout, when the build's EPUB will follow it."""

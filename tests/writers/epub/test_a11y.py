@@ -326,7 +326,7 @@ def test_gate_findings_point_at_the_chapter_and_line():
 def _fake_gate(monkeypatch, findings):
     monkeypatch.setattr(a11y_gate, "find_tools", lambda: a11y_gate.GateTools("java", ["ace"], "chromium"))
     monkeypatch.setattr(a11y_gate, "run_gate",
-                        lambda path, tools: a11y_gate.GateResult(findings=findings, ran=["EPUBCheck", "Ace"]))
+                        lambda path, tools, *cache: a11y_gate.GateResult(findings=findings, ran=["EPUBCheck", "Ace"]))
 
 
 def test_a_failing_gate_keeps_the_previous_epub(tmp_path, monkeypatch):
