@@ -16,7 +16,7 @@ from bookwright.parse.sourcemap import SourceMap
 from bookwright.parse.syntax.citations import KEY_USE
 from bookwright.parse.syntax.index import is_index_mark
 from bookwright.parse.syntax.math import DISPLAY_MATH, INLINE_MATH
-from bookwright.parse.syntax.spans import BRACKETED_SPAN, span_attributes
+from bookwright.parse.syntax.spans import span_attributes, written_spans
 
 
 def collect_facts(chapter: ParsedChapter, sources: SourceMap) -> None:
@@ -43,10 +43,10 @@ def index_marks(body: html.HtmlElement, sources: SourceMap) -> list[IndexMark]:
     if not any(is_index_mark(el) for el in body.iter("span")):
         return []
     written: list[tuple[str, str, SourceLocation]] = []
-    for m in BRACKETED_SPAN.finditer(sources.text):
-        attributes = dict(span_attributes(m.group(2)))
-        if "idx" in attributes.get("class", "").split() and not sources.in_code(m.start()):
-            written.append((attributes.get("term", ""), m.group(1), sources.location(m.start())))
+    for start, inner, attribute_text in written_spans(sources.text):
+        attributes = dict(span_attributes(" ".join(attribute_text.split("\n"))))
+        if "idx" in attributes.get("class", "").split() and not sources.in_code(start):
+            written.append((attributes.get("term", ""), inner, sources.location(start)))
     marks = []
     for el in body.iter("span"):
         if not is_index_mark(el):
@@ -67,20 +67,27 @@ def formulas(body: html.HtmlElement, sources: SourceMap) -> list[FormulaUse]:
     taken: list[tuple[int, int]] = []
     for m in DISPLAY_MATH.finditer(sources.text):
         if not sources.in_code(m.start()):
-            written.append((m.group(1).strip(), sources.location(m.start())))
+            written.append((_words(m.group(1)), sources.location(m.start())))
             taken.append((m.start(), m.end()))
     for m in INLINE_MATH.finditer(sources.text):
         if not sources.in_code(m.start()) and not any(a <= m.start() < b for a, b in taken):
-            written.append((m.group(1).strip(), sources.location(m.start())))
+            written.append((_words(m.group(1)), sources.location(m.start())))
     written.sort(key=lambda w: (w[1].line, w[1].col))
     uses = []
     for el in body.iter("span"):
         if "math" not in el.get("class", "").split():
             continue
         tex = el.text or ""
-        location = _take(written, lambda w: w[0] == tex)
+        # Compared word by word: a formula that breaks over lines in a note is indented in
+        # the source and not in the tree (or joined on one line, in an inline note).
+        words = _words(tex)
+        location = _take(written, lambda w: w[0] == words)
         uses.append(FormulaUse(tex, el.get("data-display") == "block", location or SourceLocation(sources.path, 1, 1)))
     return uses
+
+
+def _words(text: str) -> str:
+    return " ".join(text.split())
 
 
 def _take(written: list, matches) -> SourceLocation | None:

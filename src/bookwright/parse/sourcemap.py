@@ -12,10 +12,10 @@ import re
 from pathlib import Path
 
 from bookwright.model import SourceLocation
+from bookwright.parse.syntax.attributes import code_spans
 from bookwright.parse.syntax.listings import note_fences
 
 FENCE_LINE = re.compile(r"^[ ]{0,3}(`{3,}|~{3,})")
-INLINE_CODE = re.compile(r"(`+)(?!`).+?(?<!`)\1(?!`)", re.S)
 ATX_HEADING = re.compile(r"^[ ]{0,3}(#{1,6})(?:[ \t]+|$)", re.M)
 SETEXT_UNDERLINE = re.compile(r"^[ ]{0,3}(=+|-+)[ \t]*$")
 
@@ -49,16 +49,12 @@ class SourceMap:
         ranges.extend((m.start("code"), m.end()) for m in note_fences(self.text))
         spans = []
         # A fence's backticks, or a backtick inside fenced code, never open an inline code
-        # span: the search resumes after the block instead.
-        blocks = sorted(ranges + openings)
+        # span: inline code is read in the text between the blocks.
         position = 0
-        while (m := INLINE_CODE.search(self.text, position)) is not None:
-            index = bisect.bisect_right(blocks, (m.start(), float("inf"))) - 1
-            if index >= 0 and blocks[index][0] <= m.start() < blocks[index][1]:
-                position = blocks[index][1]
-                continue
-            spans.append((m.start(), m.end()))
-            position = m.end()
+        for start, end in sorted(ranges + openings) + [(len(self.text), len(self.text))]:
+            if start > position:
+                spans.extend(code_spans(self.text, position, start))
+            position = max(position, end)
         return sorted(ranges + spans)
 
     @staticmethod

@@ -60,6 +60,7 @@ def resolve_book(book: Book, parsed: list[ParsedChapter], diags: Diagnostics) ->
     images = _check_images(book, parsed, diags)
     for chapter in chapters:
         _image_sources_from_book_root(chapter, book.root)
+        _describe_figures(chapter)
     if book.metadata.cover is not None:
         cover = book.metadata.cover
         where = cover_location(book)
@@ -236,22 +237,35 @@ def _resolve_references(chapter: ResolvedChapter, source: ParsedChapter, targets
             if label not in reported and label not in defined_at:
                 reported.add(label)
                 _unknown_reference(label, source, defined_at, diags)
-            el.text = f"@{label}"
+            _set_text(el, f"@{label}")
             el.set("class", "xref unresolved")
             continue
         form = el.get("data-form", "full")
-        prefix = el.get("data-prefix", "")
-        if form == "number":
-            text = target.number or target.text
-        elif prefix:
-            text = f"{prefix}\u00a0{target.number}" if target.number else target.text
+        if el.get("data-prefixed"):
+            # The author's own words (they may hold markup), then the number.
+            _append_text(el, f"\u00a0{target.number}" if target.number else f" {target.text}")
         else:
-            text = target.text
-        el.text = text
+            text = (target.number or target.text) if form == "number" else target.text
+            if el.get("data-capital"):  # Quarto's `@Fig-x`, at the start of a sentence
+                text = text[:1].upper() + text[1:]
+            _set_text(el, text)
         el.set("data-chapter", target.chapter)
         el.set("data-id", target.element_id)
         if form == "page":
             el.set("data-page-words", words["on_page"])
+
+
+def _set_text(el: html.HtmlElement, text: str) -> None:
+    for child in list(el):
+        el.remove(child)
+    el.text = text
+
+
+def _append_text(el: html.HtmlElement, text: str) -> None:
+    if len(el):
+        el[-1].tail = (el[-1].tail or "") + text
+    else:
+        el.text = (el.text or "") + text
 
 
 def _unknown_reference(label: str, source: ParsedChapter, defined_at: dict[str, SourceLocation],
@@ -432,6 +446,16 @@ def _image_sources_from_book_root(chapter: ResolvedChapter, root: Path) -> None:
         path = (folder / unquote(parts.path)).resolve()
         if is_inside(path, root):
             img.set("src", path.relative_to(root.resolve()).as_posix())
+
+
+def _describe_figures(chapter: ResolvedChapter) -> None:
+    """A figure's image without `fig-alt` is described by its caption, as the reader sees it
+    now that the references and citations in it have their text (syntax/figures.py)."""
+    for img in chapter.body.xpath(".//img[@data-alt='caption']"):
+        del img.attrib["data-alt"]
+        figure = next((a for a in img.iterancestors("figure")), None)
+        if figure is not None:
+            img.set("alt", _caption_text(figure))
 
 
 def _addressed_image(src: str, scheme: str, where: SourceLocation, allow_remote: bool, diags: Diagnostics) -> None:

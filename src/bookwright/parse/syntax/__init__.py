@@ -25,7 +25,7 @@ from markdown.extensions.tables import TableExtension
 from markdown.extensions.toc import TocExtension, slugify_unicode
 
 from bookwright.parse.syntax.apostrophes import register_apostrophes
-from bookwright.parse.syntax.figures import FigureTreeprocessor
+from bookwright.parse.syntax.figures import FigureBlockProcessor, ImageAttributesTreeprocessor
 from bookwright.parse.syntax.listings import ListingPreprocessor, NoteListingTreeprocessor
 from bookwright.parse.syntax.references import BracketedReferencePattern, BareReferencePattern
 from bookwright.parse.syntax.tables import TableCaptionProcessor
@@ -35,6 +35,12 @@ from bookwright.parse.syntax.citations import BracketedCitationPattern, Narrativ
 from bookwright.parse.syntax.index import IndexMarkTreeprocessor
 from bookwright.parse.syntax.math import DisplayMathPattern, EquationBlockProcessor, InlineMathPattern
 from bookwright.parse.syntax.spans import BracketedSpanPattern
+# Pandoc and Quarto manuscripts (issue 16).
+from bookwright.parse.syntax.attributes import AttributeBlockProtector
+from bookwright.parse.syntax.placeholders import LeakedPlaceholderTreeprocessor
+from bookwright.parse.syntax.leftovers import LeftoverMarkupTreeprocessor
+from bookwright.parse.syntax.notes import InlineNotePreprocessor
+from bookwright.parse.findings import Findings
 
 PRIORITIES = {
     # Before Python-Markdown's fences (25) would see the block, and after whitespace
@@ -49,8 +55,11 @@ PRIORITIES = {
     "xref_bracketed": 185,
     # Bare "@sec-x" after escapes (180) so "\@sec-x" stays literal text.
     "xref_bare": 178,
-    # After attr_list (8) moved `{#fig-x}` onto the image, before toc (5).
-    "figure": 7,
+    # A paragraph that is one captioned image: before paragraphs (10), after footnote
+    # definitions (17) and link references (15), so the caption is Markdown read inline.
+    "figure_block": 12,
+    # After attr_list (8) gave inline images their `{width=...}`, before toc (5).
+    "image_attributes": 7,
     # After attr_list (8) read `# Preface {-}`, before toc (5) lists the heading.
     "unnumbered_shorthand": 7.5,
     # In smarty's own registry, above its quote patterns (30 and down): apostrophes first.
@@ -70,6 +79,17 @@ PRIORITIES = {
     "citation_narrative": 177,
     # After the inline patterns (20) made the spans, before attr_list (8).
     "index_marks": 15,
+    # --- Pandoc and Quarto manuscripts (issue 16) ---
+    # Inline notes become a call and a definition: after fenced code is stashed (27), so
+    # `^[` in code stays code, and before the blocks are read.
+    "inline_notes": 26,
+    # Attribute blocks `]{...}` hidden before every inline pattern, backticks (190) first,
+    # so that a backtick or a `$` in a quoted value stays in the value.
+    "attribute_blocks": 200,
+    # The guard after every treeprocessor but unescape (0): placeholders become text.
+    "leaked_placeholders": 1,
+    # Then what is still markup is reported, escapes not yet made characters (unescape, 0).
+    "leftover_markup": 0.5,
 }
 
 # Typographic quotes by language; other marks (dashes, ellipsis) are the same everywhere.
@@ -82,6 +102,10 @@ QUOTES = {
 
 
 class BookExtension(markdown.Extension):
+    def __init__(self, findings: Findings, **kwargs):
+        super().__init__(**kwargs)
+        self.findings = findings  # what the extensions notice, for parse_chapter to report
+
     def extendMarkdown(self, md: markdown.Markdown) -> None:
         md.ESCAPED_CHARS.append("@")
         md.preprocessors.register(ListingPreprocessor(md), "bookwright_listing", PRIORITIES["listing_pre"])
@@ -91,7 +115,10 @@ class BookExtension(markdown.Extension):
         )
         md.inlinePatterns.register(BracketedReferencePattern(md), "bookwright_xref_bracketed", PRIORITIES["xref_bracketed"])
         md.inlinePatterns.register(BareReferencePattern(md), "bookwright_xref_bare", PRIORITIES["xref_bare"])
-        md.treeprocessors.register(FigureTreeprocessor(md), "bookwright_figure", PRIORITIES["figure"])
+        md.parser.blockprocessors.register(FigureBlockProcessor(md.parser), "bookwright_figure",
+                                           PRIORITIES["figure_block"])
+        md.treeprocessors.register(ImageAttributesTreeprocessor(md), "bookwright_image_attributes",
+                                   PRIORITIES["image_attributes"])
         md.treeprocessors.register(UnnumberedShorthandTreeprocessor(md), "bookwright_unnumbered",
                                    PRIORITIES["unnumbered_shorthand"])
         register_apostrophes(md, PRIORITIES["apostrophe"])
@@ -107,10 +134,20 @@ class BookExtension(markdown.Extension):
         md.inlinePatterns.register(NarrativeCitationPattern(md), "bookwright_citation_narrative",
                                    PRIORITIES["citation_narrative"])
         md.treeprocessors.register(IndexMarkTreeprocessor(md), "bookwright_index_marks", PRIORITIES["index_marks"])
+        # Pandoc and Quarto manuscripts (issue 16).
+        md.preprocessors.register(InlineNotePreprocessor(md, self.findings), "bookwright_inline_notes",
+                                  PRIORITIES["inline_notes"])
+        md.inlinePatterns.register(AttributeBlockProtector(md), "bookwright_attribute_blocks",
+                                   PRIORITIES["attribute_blocks"])
+        md.treeprocessors.register(LeakedPlaceholderTreeprocessor(md), "bookwright_leaked_placeholders",
+                                   PRIORITIES["leaked_placeholders"])
+        md.treeprocessors.register(LeftoverMarkupTreeprocessor(md, self.findings), "bookwright_leftover_markup",
+                                   PRIORITIES["leftover_markup"])
 
 
-def make_markdown(language: str) -> markdown.Markdown:
-    """A fresh Markdown instance for one chapter: extensions keep per-document state.
+def make_markdown(language: str, findings: Findings | None = None) -> markdown.Markdown:
+    """A fresh Markdown instance for one chapter: extensions keep per-document state, and
+    record what they notice for the author in `findings`.
 
     The extensions are given as instances, not by name: a name makes Python-Markdown look
     through every installed package's entry points, which cost more than parsing a chapter."""
@@ -133,7 +170,7 @@ def make_markdown(language: str) -> markdown.Markdown:
                 },
             ),
             TocExtension(slugify=slugify_unicode, permalink=False),
-            BookExtension(),
+            BookExtension(findings if findings is not None else Findings()),
         ],
         output_format="html",
     )

@@ -40,10 +40,10 @@ FORMATTER = HtmlFormatter(nowrap=True)
 
 def note_fences(text: str) -> list[re.Match]:
     """The fenced code blocks of `text` that sit inside a footnote definition."""
-    return [m for m in NOTE_FENCE.finditer(text) if _in_note(text, m.start())]
+    return [m for m in NOTE_FENCE.finditer(text) if in_note_definition(text, m.start())]
 
 
-def _in_note(text: str, offset: int) -> bool:
+def in_note_definition(text: str, offset: int) -> bool:
     """Whether the line at `offset` continues a footnote: the lines above it, back to a
     `[^x]:` line, are indented or blank, or unindented only within the note's first block."""
     blank_seen = False
