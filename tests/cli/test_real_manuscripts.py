@@ -10,7 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from bookwright.cli import main
-from support import BOOK_TOML, epub_documents, first_lines, make_book, text_of
+from support import BOOK_TOML, check, epub_documents, first_lines, make_book, text_of
 
 
 def build_chapter(tmp_path: Path, chapter: str, files: dict | None = None, toml: str = BOOK_TOML,
@@ -61,3 +61,55 @@ def test_two_index_marks_with_backticks_in_their_terms_stay_two_marks(tmp_path):
     docs = epub_documents(next((tmp_path / "out").glob("*.epub")))
     index = " ".join(text_of(doc) for name, doc in docs.items() if name.endswith("index.xhtml"))
     assert "x y" in index and "z w" in index
+
+
+# --- every problem in one run ----------------------------------------------------------------
+
+
+def test_a_chapter_that_fails_to_parse_hides_no_other_problem(tmp_path):
+    root = make_book(tmp_path / "book", {
+        "01-a.md": "---\nrole: [x\n---\n# One\n\nSee @sec-bad.\n",
+        "02-b.md": "# Two\n\n" + "> " * 40 + "too deep\n",
+        "03-c.md": "# Three\n\nSee @sec-nope and [@nokey] and ![A picture](missing.png).\n",
+        "refs.bib": "@book{known, title = {A Title}, author = {Writer, Ann}, year = {2000}}\n",
+    }, BOOK_TOML + 'bibliography = "refs.bib"\n')
+    assert first_lines(check(root)) == [
+        "01-a.md:3:1: error: front matter is not valid YAML: expected ',' or ']', but got '<stream end>'",
+        "01-a.md:6:5: error: unknown reference @sec-bad",
+        "02-b.md:3:1: error: this line is nested 40 levels deep (lists, quotations, indentation); at most 32 are supported",
+        "03-c.md:3:5: error: unknown reference @sec-nope",
+        "03-c.md:3:20: error: unknown citation key @nokey in refs.bib",
+        "03-c.md:3:45: error: image 'missing.png' does not exist",
+    ]
+
+
+def test_formula_errors_are_at_their_own_lines_when_notes_hold_formulas(tmp_path):
+    root = make_book(tmp_path / "book", {"01-a.md": (
+        "# One\n"
+        "\n"
+        "A claim.[^long] Another.^[An inline note with $a +\n"
+        "b$ in it.]\n"
+        "\n"
+        "[^long]: A note whose formula $x +\n"
+        "    y$ breaks over a line.\n"
+        "\n"
+        "Then a formula that cannot be set: $\\frac{1}$.\n"
+        "\n"
+        "And a second note.^[With $\\sqrt$ broken.]\n")})
+    assert first_lines(check(root)) == [
+        "01-a.md:9:36: error: malformed formula $\\frac{1}$: a fraction needs a numerator and a denominator",
+        "01-a.md:11:26: error: malformed formula $\\sqrt$: no available tokens",
+    ]
+
+
+def test_math_in_a_citation_suffix_is_set_and_its_error_is_the_chapters(tmp_path):
+    files = {"refs.bib": "@book{key, title = {A Title}, author = {Writer, Ann}, year = {2000}}\n"}
+    toml = BOOK_TOML + 'bibliography = "refs.bib"\n'
+    status, lines, text = build_chapter(tmp_path / "good", "# One\n\nSmall samples [e.g., @key with $N = 30$].\n",
+                                        files, toml)
+    assert status == 0, lines
+    assert "(e.g., Writer, 2000 with N=30)" in text, text
+    status, lines, text = build_chapter(tmp_path / "bad", "# One\n\nSmall samples [e.g., @key with $\\frac{N}$].\n",
+                                        files, toml)
+    assert status == 1
+    assert [line.split(": error: ")[0] for line in lines] == ["01-a.md:3:32"], lines  # not the .bib entry

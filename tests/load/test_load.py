@@ -35,9 +35,14 @@ def load(root):
 
 
 def load_errors(root) -> list[str]:
+    """The problems loading reports. A problem inside a chapter file does not stop loading
+    (the chapters are parsed all the same, issue 16); one in book.toml's list does."""
     diags = Diagnostics(root=root)
-    with pytest.raises(BookError):
+    try:
         load_book(root, diags)
+    except BookError:
+        pass
+    assert diags.errors
     return [d.format().splitlines()[0] for d in diags.sorted()]
 
 

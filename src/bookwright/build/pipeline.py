@@ -55,11 +55,9 @@ def resolve(root: Path, diags: Diagnostics, parse=parse_chapter) -> ResolvedBook
     check_accessibility(parsed, diags)  # alt text, heading levels, language tags (issue 6)
     if diags.errors:
         # Still run the whole-book pass, so that one run reports reference and image
-        # problems beside the parse errors; its result is never written.
-        try:
-            prepare_images(resolve_book(book, parsed, diags), parsed, diags)
-        except Exception:  # a chapter broken enough to trip the resolver: its parse error says why
-            pass
+        # problems beside the parse errors; its result is never written. It takes any
+        # chapter a parse error left empty; an exception here is a bug, never hidden.
+        prepare_images(resolve_book(book, parsed, diags), parsed, diags)
         raise BookError(diags)
     resolved = resolve_book(book, parsed, diags)
     resolved.assets = prepare_images(resolved, parsed, diags)  # image problems join the others in one run

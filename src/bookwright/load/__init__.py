@@ -27,6 +27,9 @@ def load_book(root: Path, diags: Diagnostics) -> Book:
     if loaded is None:
         raise BookError(diags)
     config, entries = loaded
+    # Problems in book.toml stop the build here; problems inside a chapter file do not: the
+    # chapters are parsed and resolved all the same, so that one run reports every problem.
+    config_errors = len(diags.errors)
     parts: list[Part] = []
     chapters: list[ChapterSource] = []
     seen: dict[Path, ChapterEntry] = {}
@@ -76,7 +79,8 @@ def load_book(root: Path, diags: Diagnostics) -> Book:
         where = config.toml_path
         diags.error(where, 1, 1, "the book has no chapters",
                     hint="add Markdown files to the folder, or list them in [book] chapters")
-    diags.raise_if_errors()
+    if config_errors or not chapters or len(chapters) < len(entries):
+        diags.raise_if_errors()  # the book itself is not known: a chapter is missing or unreadable
     return Book(root=root, config=config, parts=parts, chapters=chapters)
 
 
@@ -91,7 +95,8 @@ def read_chapter(path: Path, root: Path, diags: Diagnostics) -> ChapterSource | 
         col = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
         diags.error(path, line, col, f"not valid UTF-8: byte 0x{raw[exc.start]:02x} at offset {exc.start}",
                     hint="save the file as UTF-8 in your editor")
-        return None
+        # Read on, so that the run reports the chapter's other problems too; never written.
+        text = raw.decode("utf-8", errors="replace")
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     text = _replace_control_characters(text, path, diags)
     front_matter: dict = {}
@@ -110,12 +115,12 @@ def read_chapter(path: Path, root: Path, diags: Diagnostics) -> ChapterSource | 
             col = (mark.column + 1) if mark else 1
             problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
             diags.error(path, line, col, f"front matter is not valid YAML: {problem}")
-            return None
+            loaded = {}  # read on without it, so that the run reports the chapter's other problems
         if loaded is None:
             loaded = {}
         if not isinstance(loaded, dict):
             diags.error(path, 2, 1, "front matter must be a mapping such as 'role: preface'")
-            return None
+            loaded = {}
         front_matter = loaded
         # Keep line numbers true: the front matter becomes blank lines.
         text = "\n" * match.group(0).count("\n") + text[match.end():]
