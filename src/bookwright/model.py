@@ -124,6 +124,9 @@ class ChapterSource:
     part: int | None  # index into Book.parts
     text: str  # Markdown; front matter replaced by blank lines so line numbers hold
     front_matter: dict = field(default_factory=dict)
+    # Where each line of `text` was written, (file, line), when `{{< include >}}` brought
+    # other files' lines in (load/includes.py); None when every line is the file's own.
+    origins: list[tuple[Path, int]] | None = None
 
     @property
     def is_front_matter(self) -> bool:

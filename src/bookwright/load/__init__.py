@@ -8,12 +8,14 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from bookwright.load.config import ChapterEntry, load_config, slugify
+from bookwright.load.config import ChapterEntry, TomlLocator, load_config, slugify
+from bookwright.load.includes import Expansion
+from bookwright.load.manuscripts import QUARTO_KEYS, insert_title, is_chapter_file, report_unlisted
 from bookwright.diagnostics import BookError, Diagnostics
 from bookwright.model import ROLES, Book, ChapterSource, Part
 from bookwright.paths import is_inside
 
-FRONT_MATTER_KEYS = {"role"}
+FRONT_MATTER_KEYS = {"role", "title"}
 CONTROL_CHARACTER = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ufffe\uffff]")
 # `---` then a `key: value` line, and no closing `---`: front matter the author forgot to close.
 UNCLOSED_FRONT_MATTER = re.compile(r"\A---[ \t]*\n[A-Za-z_][\w-]*[ \t]*:")
@@ -30,6 +32,7 @@ def load_book(root: Path, diags: Diagnostics) -> Book:
     # Problems in book.toml stop the build here; problems inside a chapter file do not: the
     # chapters are parsed and resolved all the same, so that one run reports every problem.
     config_errors = len(diags.errors)
+    expansion = Expansion(root, config.metadata, diags)  # {{< include >}} and {{< meta >}} (issue 16)
     parts: list[Part] = []
     chapters: list[ChapterSource] = []
     seen: dict[Path, ChapterEntry] = {}
@@ -46,11 +49,11 @@ def load_book(root: Path, diags: Diagnostics) -> Book:
             diags.error_at(where, f"chapter '{entry.path}' is outside the book folder",
                            hint="chapters must be files inside the folder that holds book.toml")
             continue
-        if not entry.path.lower().endswith(".md"):
-            diags.error_at(where, f"chapter '{entry.path}' is not a Markdown (.md) file")
+        if not is_chapter_file(entry.path):
+            diags.error_at(where, f"chapter '{entry.path}' is not a Markdown (.md, .qmd, .Rmd) file")
             continue
         if not path.is_file():
-            candidates = sorted(p.name for p in root.glob("*.md"))
+            candidates = sorted(p.name for p in root.iterdir() if is_chapter_file(p.name))
             hint = ""
             if candidates:
                 import difflib
@@ -65,9 +68,11 @@ def load_book(root: Path, diags: Diagnostics) -> Book:
             diags.error_at(where, f"chapter '{entry.path}' is listed twice (first at line {first.line})")
             continue
         seen[real] = entry
-        source = read_chapter(path, root, diags)
+        source = read_chapter(path, root, diags, expansion)
         if source is None:
             continue
+        if entry.role is not None:
+            source.role = entry.role  # [book] appendices
         key = slugify(path.stem)
         while key in keys:
             key += "-x"
@@ -81,10 +86,14 @@ def load_book(root: Path, diags: Diagnostics) -> Book:
                     hint="add Markdown files to the folder, or list them in [book] chapters")
     if config_errors or not chapters or len(chapters) < len(entries):
         diags.raise_if_errors()  # the book itself is not known: a chapter is missing or unreadable
+    if entries and entries[0].location.line:  # chapters listed in book.toml, not found in the folder
+        toml = config.toml_path
+        where = TomlLocator(toml, toml.read_text(encoding="utf-8-sig")).key("book", "chapters")
+        report_unlisted(root, set(seen), expansion.included, where, diags)
     return Book(root=root, config=config, parts=parts, chapters=chapters)
 
 
-def read_chapter(path: Path, root: Path, diags: Diagnostics) -> ChapterSource | None:
+def read_chapter(path: Path, root: Path, diags: Diagnostics, expansion: Expansion | None = None) -> ChapterSource | None:
     raw = path.read_bytes()
     if raw.startswith(b"\xef\xbb\xbf"):
         raw = raw[3:]  # a byte-order mark is harmless; editors on Windows add it
@@ -125,11 +134,19 @@ def read_chapter(path: Path, root: Path, diags: Diagnostics) -> ChapterSource | 
         # Keep line numbers true: the front matter becomes blank lines.
         text = "\n" * match.group(0).count("\n") + text[match.end():]
     role = front_matter.get("role", "chapter")
-    lines = text.splitlines()
     for key in front_matter:
-        if key not in FRONT_MATTER_KEYS:
+        if key in QUARTO_KEYS:
+            diags.warning(path, _front_matter_line(raw, key), 1, f"front matter key '{key}' is Quarto's; bookwright "
+                          "does not use it", hint="book-wide settings go in book.toml")
+        elif key not in FRONT_MATTER_KEYS:
             diags.error(path, _front_matter_line(raw, key), 1, f"unknown front matter key '{key}'",
                         hint="front matter knows: " + ", ".join(sorted(FRONT_MATTER_KEYS)))
+    if "title" in front_matter:
+        text = insert_title(text, front_matter["title"], _front_matter_line(raw, "title"), path, diags)
+    origins = None
+    if expansion is not None:
+        text, origins = expansion.expand(text, path)
+    lines = text.splitlines()
     if not isinstance(role, str) or role not in ROLES:
         diags.error(path, _front_matter_line(raw, "role"), 1, f"unknown role '{role}'",
                     hint="roles: " + ", ".join(ROLES))
@@ -138,7 +155,8 @@ def read_chapter(path: Path, root: Path, diags: Diagnostics) -> ChapterSource | 
         diags.error(path, 1, 1, "the chapter is empty", hint="start it with a '# Title' heading")
         return None
     rel = path.relative_to(root).as_posix()
-    return ChapterSource(path=path, rel=rel, key="", role=role, part=None, text=text, front_matter=front_matter)
+    return ChapterSource(path=path, rel=rel, key="", role=role, part=None, text=text, front_matter=front_matter,
+                         origins=origins)
 
 
 def _front_matter_line(raw: bytes, key: str) -> int:

@@ -45,6 +45,8 @@ SCHEMA: dict[str, dict[str, tuple[type | tuple[type, ...], bool]]] = {
         "description": (str, False),
         "cover": (str, False),
         "chapters": (list, False),
+        # Issue 16: chapter files that are appendices, after the chapters (Quarto's `appendices`).
+        "appendices": (list, False),
         # Opting in turns a remote image from an error into a link to it; never a download.
         "allow-remote-images": (bool, False),
         # Scholarly apparatus (issue 7); see load/apparatus_options.py.
@@ -85,6 +87,7 @@ class ChapterEntry:
     part: str | None
     part_location: SourceLocation | None
     location: SourceLocation
+    role: str | None = None  # "appendix" for an entry of [book] appendices
 
 
 class TomlLocator:
@@ -291,6 +294,11 @@ def load_config(root: Path, diags: Diagnostics) -> tuple[Config, list[ChapterEnt
     read_apparatus_options(config, data, root, loc, diags)  # bibliography, csl, [notes] (issue 7)
     read_accessibility_options(config, data, loc, diags)  # [epub], [print] isbn (issue 6)
     entries = _chapter_entries(book.get("chapters"), root, loc, diags)
+    appendices = book.get("appendices")
+    if appendices is not None:
+        for entry in _chapter_entries(appendices, root, loc, diags):
+            entry.role = "appendix"
+            entries.append(entry)
     return config, entries
 
 
@@ -333,8 +341,9 @@ def _chapter_entries(chapters, root: Path, loc: TomlLocator, diags: Diagnostics)
         # Without a list every Markdown file in the folder is a chapter, in file-name order.
         return [
             ChapterEntry(p.name, None, None, SourceLocation(loc.path, 0, 0))
-            for p in sorted(root.glob("*.md"))
-            if p.name.lower() not in ("readme.md",)
+            for p in sorted(root.iterdir())
+            if p.is_file() and p.name.lower() not in ("readme.md",) and (
+                p.suffix == ".md" or p.suffix.lower() in (".qmd", ".rmd") and not p.name.startswith("_"))
         ]
     entries: list[ChapterEntry] = []
     seen_strings: dict[str, int] = {}

@@ -40,7 +40,7 @@ CONTROL_CHARACTERS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f]")
 
 
 def parse_chapter(source: ChapterSource, language: str, diags: Diagnostics) -> ParsedChapter:
-    sources = SourceMap(source.path, source.text)
+    sources = SourceMap.of(source)
     findings = Findings()
     converted = _convert(source, language, findings, diags)
     if converted is None:

@@ -14,8 +14,9 @@ from lxml import html
 from bookwright.model import CitationUse, FormulaUse, IndexMark, ParsedChapter, SourceLocation
 from bookwright.parse.sourcemap import SourceMap
 from bookwright.parse.syntax.citations import KEY_USE
+from bookwright.parse.syntax.latex import LATEX_CITATION
 from bookwright.parse.syntax.index import is_index_mark
-from bookwright.parse.syntax.math import DISPLAY_MATH, INLINE_MATH
+from bookwright.parse.syntax.math import BRACKET_MATH, DISPLAY_MATH, INLINE_MATH
 from bookwright.parse.syntax.spans import span_attributes, written_spans
 
 
@@ -36,6 +37,12 @@ def citation_uses(body: html.HtmlElement, sources: SourceMap) -> list[CitationUs
     for m in KEY_USE.finditer(sources.text):
         if not sources.in_code(m.start()):
             found.setdefault(m.group(1), []).append(sources.location(m.start()))
+    for m in LATEX_CITATION.finditer(sources.text):  # `\citep{a,b}` (syntax/latex.py)
+        if not sources.in_code(m.start()):
+            offset = m.start(1)
+            for key in m.group(1).split(","):
+                found.setdefault(key.strip(), []).append(sources.location(offset + len(key) - len(key.lstrip())))
+                offset += len(key) + 1
     return [CitationUse(key, found.get(key) or [SourceLocation(sources.path, 1, 1)]) for key in keys]
 
 
@@ -65,7 +72,7 @@ def formulas(body: html.HtmlElement, sources: SourceMap) -> list[FormulaUse]:
         return []
     written: list[tuple[str, SourceLocation]] = []
     taken: list[tuple[int, int]] = []
-    for m in DISPLAY_MATH.finditer(sources.text):
+    for m in [*DISPLAY_MATH.finditer(sources.text), *BRACKET_MATH.finditer(sources.text)]:
         if not sources.in_code(m.start()):
             written.append((_words(m.group(1)), sources.location(m.start())))
             taken.append((m.start(), m.end()))

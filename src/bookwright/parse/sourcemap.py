@@ -11,7 +11,7 @@ import bisect
 import re
 from pathlib import Path
 
-from bookwright.model import SourceLocation
+from bookwright.model import ChapterSource, SourceLocation
 from bookwright.parse.syntax.attributes import code_spans
 from bookwright.parse.syntax.listings import note_fences
 
@@ -21,9 +21,10 @@ SETEXT_UNDERLINE = re.compile(r"^[ ]{0,3}(=+|-+)[ \t]*$")
 
 
 class SourceMap:
-    def __init__(self, path: Path, text: str):
+    def __init__(self, path: Path, text: str, origins: list[tuple[Path, int]] | None = None):
         self.path = path
         self.text = text
+        self.origins = origins  # each line's (file, line) when includes brought lines in
         self.line_starts = [0] + [m.end() for m in re.finditer(r"\n", text)]
         self.code = self._code_ranges()
 
@@ -65,9 +66,17 @@ class SourceMap:
     def in_code(self, offset: int) -> bool:
         return self._inside(offset, self.code)
 
+    @classmethod
+    def of(cls, source: ChapterSource) -> SourceMap:
+        return cls(source.path, source.text, source.origins)
+
     def location(self, offset: int) -> SourceLocation:
         line = bisect.bisect_right(self.line_starts, offset)
-        return SourceLocation(self.path, line, offset - self.line_starts[line - 1] + 1)
+        col = offset - self.line_starts[line - 1] + 1
+        if self.origins is not None and line <= len(self.origins):
+            path, written = self.origins[line - 1]  # a line an include brought in: its own file's
+            return SourceLocation(path, written, col)
+        return SourceLocation(self.path, line, col)
 
     def find_all(self, pattern: re.Pattern | str, group: int = 0) -> list[SourceLocation]:
         """Every match outside code, as locations of the given group."""

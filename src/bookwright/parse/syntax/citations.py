@@ -19,7 +19,7 @@ import xml.etree.ElementTree as etree
 
 from markdown.inlinepatterns import InlineProcessor
 
-from bookwright.parse.syntax.keys import CITATION_KEY as KEY
+from bookwright.parse.syntax.keys import CITATION_KEY as KEY, in_address
 
 # Shared with the source scanner, so diagnostics find the same keys the parser saw.
 KEY_USE = re.compile(rf"(?<![\w@.\\])@({KEY})")
@@ -131,6 +131,8 @@ class NarrativeCitationPattern(InlineProcessor):
         super().__init__(NARRATIVE_CITATION.pattern, md)
 
     def handleMatch(self, m, data):
+        if in_address(data, m.start()):
+            return None, None, None
         item: dict = {"key": m.group(1)}
         if m.group(2) is not None:
             locator = parse_locator(", " + m.group(2))

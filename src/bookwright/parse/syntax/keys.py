@@ -29,3 +29,11 @@ def label_of(written: str) -> str:
 
 def is_capitalised(written: str) -> bool:
     return written[:1].isupper()
+
+
+def in_address(data: str, at: int) -> bool:
+    """Whether the `@` at `at` is part of a web address (`https://example.org/@user`,
+    `<https://...>`, `www.example.org/@x`), which the link patterns read after the keys'."""
+    start = max(data.rfind(" ", 0, at), data.rfind("\n", 0, at), data.rfind("\t", 0, at), data.rfind("(", 0, at)) + 1
+    token = data[start:at].lstrip("<")
+    return "://" in token or token.startswith("www.")

@@ -15,7 +15,7 @@ import xml.etree.ElementTree as etree
 
 from markdown.inlinepatterns import InlineProcessor
 
-from bookwright.parse.syntax.keys import LABEL, is_capitalised, label_of
+from bookwright.parse.syntax.keys import LABEL, in_address, is_capitalised, label_of
 
 # Shared with the source scanner, so diagnostics find the same tokens the parser saw.
 # Written literal first, the character before it checked from behind (`@(?<!X@)` matches
@@ -41,6 +41,8 @@ class BareReferencePattern(InlineProcessor):
         self.compiled_re = BARE_REFERENCE
 
     def handleMatch(self, m, data):
+        if in_address(data, m.start()):
+            return None, None, None
         return reference_element(m.group(1), "full"), m.start(0), m.end(0)
 
 

@@ -115,7 +115,7 @@ class EpubEdition:
         return href
 
     def chapter_document(self, chapter: ResolvedChapter) -> bytes:
-        body = body_copy(chapter)
+        body = body_copy(chapter, "epub")
         for ref in body.xpath(".//a[contains(concat(' ', @class, ' '), ' noteref ')]"):
             ref.set("data-epub-type", "noteref")
             ref.set("role", "doc-noteref")

@@ -23,6 +23,7 @@ from bookwright.writers.cover import typographic_cover
 from bookwright.model import Metadata, Note, ResolvedBook, ResolvedChapter, TocEntry
 from bookwright.paths import theme_dir
 from bookwright.words import words_for
+from bookwright.writers.web.callouts import fold_callouts
 from bookwright.writers.common import (
     LISTS,
     body_copy,
@@ -147,7 +148,8 @@ class WebEdition:
     # --- pages ------------------------------------------------------------------------
 
     def chapter_page(self, chapter: ResolvedChapter, number: int) -> tuple[str, list[SearchSection]]:
-        body = body_copy(chapter)
+        body = body_copy(chapter, "web")
+        fold_callouts(body)  # issue 16: Quarto's collapse="true"
         for call in body.xpath(".//a[contains(concat(' ', @class, ' '), ' noteref ')]"):
             call.set("role", "doc-noteref")
             call.set("aria-label", f"{self.words['note']} {call.get('data-note')}")
