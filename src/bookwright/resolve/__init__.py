@@ -317,7 +317,8 @@ def _check_doubled_word(el: html.HtmlElement, target: Target, source: ParsedChap
         return
     locations = next((r.locations for r in source.references if r.label == target.label), [])
     where = locations[min(occurrence, len(locations) - 1)] if locations else SourceLocation(source.source.path, 1, 1)
-    diags.warning_at(where, f"'{words[-1]} @{target.label}' prints '{words[-1]} {target.text}'",
+    printed = target.text.replace("\u00a0", " ")
+    diags.warning_at(where, f"'{words[-1]} @{target.label}' prints '{words[-1]} {printed}'",
                      hint=f"@{target.label} prints its word itself; write @{target.label}, or "
                      f"{words[-1]} [-@{target.label}] for the number alone")
 

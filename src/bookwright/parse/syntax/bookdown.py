@@ -34,7 +34,8 @@ class BookdownReferencePattern(InlineProcessor):
     def handleMatch(self, m, data):
         label = bookwright_label(m.group(1))
         self.findings.add("warning", f"Bookdown's \\@ref({m.group(1)}) is read as the number of #{label}",
-                          re.escape(m.group(0)), f"write [-@{label}] for the number, @{label} for \"Figure 1.2\"")
+                          re.escape(m.group(0)),
+                          f"write [-@{label}] for the number alone, @{label} for the word and the number")
         el = reference_element(label, "number")
         el.set("data-fallback", "true")
         return el, m.start(), m.end()

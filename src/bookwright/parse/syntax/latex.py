@@ -266,8 +266,9 @@ class InlineLatexPattern(InlineProcessor):
             self._report(written, f"LaTeX's {written} is left out",
                          "label a heading with {#sec-x}, a figure or table with {#fig-x} or {#tbl-x}")
             return "", m.start(), end
-        self._report(written, f"raw LaTeX \\{name} is left out" + ("; its text is kept" if required else ""), HINT)
-        if required:
+        kept = bool(required and required[-1].strip())
+        self._report(written, f"raw LaTeX \\{name} is left out" + ("; its text is kept" if kept else ""), HINT)
+        if kept:
             el = etree.Element("span")
             el.text = required[-1]
             return el, m.start(), end
