@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 
 import pytest
-from lxml import etree, html
+from lxml import html
 
 from support import BOOKS, build_book, diagnostics_text, epub_documents, epubcheck, pdf_page_texts
 from support.goldens import check_golden, markup_in, outside_code, reader_lines

@@ -10,13 +10,11 @@ import contextlib
 import io
 import shutil
 import tomllib
-from pathlib import Path
-
 from lxml import html
 
 from bookwright.build.pipeline import build
 from bookwright.cli import main
-from support import BOOKS, diagnostics_text, epub_documents, first_lines, make_book, pdf_page_texts
+from support import BOOKS, diagnostics_text, epub_documents, make_book, pdf_page_texts
 from support.goldens import markup_in, outside_code
 
 

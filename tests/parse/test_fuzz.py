@@ -144,9 +144,22 @@ def inline(draw, depth: int = 0) -> str:
 
 
 @st.composite
-def construct_block(draw) -> str:
-    kind = draw(st.sampled_from(["para", "figure", "table", "note"]))
+def construct_block(draw, depth: int = 0) -> str:
+    kinds = ["para", "figure", "table", "note"] + (["div", "grid"] if depth < 2 else [])
+    kind = draw(st.sampled_from(kinds))
     runs = " ".join(draw(st.lists(inline(), min_size=1, max_size=4)))
+    if kind == "div":  # callouts, margin and conditional content, holding any block (a div too)
+        opening = draw(st.sampled_from(["{.callout-note}", "{.callout-tip collapse=\"true\"}", "{.column-margin}",
+                                        "{.content-visible when-format=\"html\"}", "{.content-hidden unless-format=\"pdf\"}",
+                                        '{.callout-warning title="A $x$ title"}']))
+        heading = draw(st.sampled_from(["", f"## {draw(SAFE_TEXT)}\n\n"]))
+        fence = ":" * (3 + 2 - depth)  # inner fences shorter, as authors write them
+        return f"{fence} {opening}\n{heading}{draw(construct_block(depth + 1))}\n{fence}"
+    if kind == "grid":
+        cell = draw(inline()).replace("|", "/")
+        width = max(len(cell), 4) + 2
+        return (f"+{'-' * width}+\n| {cell.ljust(width - 1)}|\n+{'=' * width}+\n| {'x'.ljust(width - 1)}|\n"
+                f"+{'-' * width}+\n\n: {runs}")
     if kind == "figure":
         attributes = draw(st.sampled_from(["", "{#fig-a}", "{fig-alt=\"A dot, $x$\"}", "{width=50%}"]))
         return f"![{runs}](images/dot.png){attributes}"
@@ -193,7 +206,7 @@ def test_nested_constructs_never_crash_and_never_print_markup(chapter):
                 assert error.path.endswith(".md") and error.line >= 1, error.format()
             return
         outputs = {o.format: o.path for o in result.outputs}
-        from lxml import etree, html as lxml_html
+        from lxml import html as lxml_html
 
         from support import epub_documents
 

@@ -93,7 +93,8 @@ def load_book(root: Path, diags: Diagnostics) -> Book:
     return Book(root=root, config=config, parts=parts, chapters=chapters)
 
 
-def read_chapter(path: Path, root: Path, diags: Diagnostics, expansion: Expansion | None = None) -> ChapterSource | None:
+def read_chapter(path: Path, root: Path, diags: Diagnostics,
+                 expansion: Expansion | None = None) -> ChapterSource | None:
     raw = path.read_bytes()
     if raw.startswith(b"\xef\xbb\xbf"):
         raw = raw[3:]  # a byte-order mark is harmless; editors on Windows add it

@@ -214,6 +214,10 @@ def _check_headings(chapter: ParsedChapter, diags: Diagnostics) -> None:
         diags.error_at(where, "the chapter does not start with a '# Title' heading",
                        hint="the first '#' heading is the chapter's title")
         return
+    for heading in chapter.headings:
+        if not heading.text:  # a title or entry of the contents that reads as nothing
+            diags.error_at(heading.location, "this heading has no text",
+                           hint="write its title after the '#' marks: ## Lighting up {#sec-lighting}")
     for heading in chapter.headings[1:]:
         if heading.level == 1:
             diags.error(path, heading.location.line, heading.location.col,

@@ -55,6 +55,7 @@ from bookwright.parse.syntax.latex import InlineLatexPattern, RawLatexPreprocess
 from bookwright.parse.syntax.shortcodes import PageBreakTreeprocessor, ShortcodePattern
 from bookwright.parse.syntax.bookdown import BookdownLabelPattern, BookdownReferencePattern, BookdownTreeprocessor
 from bookwright.parse.findings import Findings
+from bookwright.parse.syntax.guard import OnlyWhere
 
 PRIORITIES = {
     # Before Python-Markdown's fences (25) would see the block, and after whitespace
@@ -209,6 +210,11 @@ class BookExtension(markdown.Extension):
                                    PRIORITIES["admonition_callouts"])
         md.treeprocessors.register(ConditionalContentTreeprocessor(md, self.findings), "bookwright_conditional",
                                    PRIORITIES["conditional_content"])
+        # Bare web addresses: magiclink's pattern is costly to search for, so it looks only
+        # in texts that hold an address; bare mail addresses are not links (<a@b.org> is one).
+        md.inlinePatterns.deregister("magic-mail")
+        magic = md.inlinePatterns["magic-link"]
+        magic.compiled_re = OnlyWhere(magic.compiled_re, ("://", "www."))
         md.inlinePatterns.register(AttributeBlockProtector(md), "bookwright_attribute_blocks",
                                    PRIORITIES["attribute_blocks"])
         md.treeprocessors.register(LeakedPlaceholderTreeprocessor(md), "bookwright_leaked_placeholders",

@@ -27,7 +27,7 @@ from markdown.blockprocessors import BlockProcessor
 from markdown.treeprocessors import Treeprocessor
 
 from bookwright.parse.syntax.attributes import ATTRIBUTE_BODY
-from bookwright.parse.syntax.spans import span_attributes
+from bookwright.parse.syntax.spans import bracket_pairs, span_attributes
 
 ALT_FROM_CAPTION = "caption"
 # Attributes Quarto reads for LaTeX only (float placement); nothing to do in any edition.
@@ -54,20 +54,8 @@ def read_image(text: str, start: int = 0) -> WrittenImage | None:
     """The image written at `start` in `text`, or None when none is."""
     if not text.startswith("![", start):
         return None
-    depth, position = 0, start + 1
-    while position < len(text):
-        char = text[position]
-        if char == "\\":
-            position += 2
-            continue
-        if char == "[":
-            depth += 1
-        elif char == "]":
-            depth -= 1
-            if depth == 0:
-                break
-        position += 1
-    else:
+    position = bracket_pairs(text).get(start + 1)  # the `]` that closes the caption
+    if position is None:
         return None
     caption = text[start + 2:position]
     destination = _DESTINATION.match(text, position + 1)

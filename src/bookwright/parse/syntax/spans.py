@@ -33,40 +33,33 @@ OPENING = re.compile(r"\[(?<![\\!\]]\[)")
 ATTRIBUTE_NAME = re.compile(r"[A-Za-z_:][\w:.-]*")
 
 
+BRACKET_OR_ESCAPE = re.compile(r"\\.|[\[\]]", re.S)
+
+
 def bracket_pairs(text: str) -> dict[int, int]:
     """Each `[` of `text` that is closed → the offset of its `]` (escaped ones are text)."""
     pairs: dict[int, int] = {}
     open_at: list[int] = []
-    position = 0
-    while position < len(text):
-        char = text[position]
-        if char == "\\":
-            position += 2
-            continue
-        if char == "[":
-            open_at.append(position)
-        elif char == "]" and open_at:
-            pairs[open_at.pop()] = position
-        position += 1
+    for m in BRACKET_OR_ESCAPE.finditer(text):
+        token = m.group()
+        if token == "[":
+            open_at.append(m.start())
+        elif token == "]" and open_at:
+            pairs[open_at.pop()] = m.start()
     return pairs
 
 
-def written_spans(text: str, offset: int = 0):
+def written_spans(text: str):
     """(start, inner text, attribute text) of every bracketed span written in `text`, spans
-    inside spans too, in the order they open; `start` is counted from `offset`."""
+    inside spans too, in the order they open."""
     pairs = bracket_pairs(text)
-    position = 0
     for m in OPENING.finditer(text):
         start = m.start()
-        if start < position or start not in pairs:
+        if start not in pairs:
             continue
         block = AFTER_SPAN_IN_SOURCE.match(text, pairs[start] + 1)
-        if block is None:
-            continue
-        inner = text[start + 1:pairs[start]]
-        yield offset + start, inner, block.group(1)
-        yield from written_spans(inner, offset + start + 1)
-        position = block.end()
+        if block is not None:
+            yield start, text[start + 1:pairs[start]], block.group(1)
 
 
 def span_attributes(text: str) -> list[tuple[str, str]]:

@@ -9,10 +9,13 @@ entry and its line.
 
 from __future__ import annotations
 
+import codecs
 import json
 import re
 from dataclasses import dataclass
 from pathlib import Path
+
+import latexcodec  # noqa: F401 (importing it registers the "ulatex" codec)
 
 from bookwright.diagnostics import Diagnostics
 from bookwright.parse.syntax.latex import SYMBOLS, brace_groups
@@ -168,10 +171,6 @@ def _latex(value: str) -> str:
     """A BibTeX field as text: accents and escapes decoded (latexcodec), formatting
     commands left for their words (`\\emph{x}` → x), symbols made characters
     (`\\textbar` → |), protective braces dropped."""
-    import codecs
-
-    import latexcodec  # noqa: F401 (registers the codec)
-
     try:
         text = codecs.decode(value, "ulatex")
     except (ValueError, TypeError):
