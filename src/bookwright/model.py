@@ -83,6 +83,7 @@ class ChapterEntry:
     part: str | None
     part_location: SourceLocation | None
     location: SourceLocation
+    role: str | None = None  # "appendix" for an entry of [book] appendices
 
 
 @dataclass(frozen=True)
@@ -92,7 +93,10 @@ class BookOptions:
     metadata: Metadata = options_of(Metadata, required=True)
     chapters: tuple[ChapterEntry, ...] = BOOK.option(
         "chapters", (), 'The chapter files in reading order; a part is { part = "Title", chapters = [...] }.',
-        accepts=list, shown="every .md file but README.md, in file-name order")
+        accepts=list, shown="every .md, .qmd and .Rmd file but README.md, in file-name order")
+    appendices: tuple[ChapterEntry, ...] = BOOK.option(
+        "appendices", (), "Chapter files that are appendices (lettered A, B, ...), after the chapters: Quarto's "
+        "book appendices.", accepts=list, shown="none")
     allow_remote_images: bool = BOOK.option(
         "allow-remote-images", False, "A remote (http, https) image becomes a link to it instead of an error; "
         "nothing is ever downloaded.")
@@ -483,6 +487,9 @@ class ChapterSource:
     part: int | None  # index into Book.parts
     text: str  # Markdown; front matter replaced by blank lines so line numbers hold
     front_matter: dict = field(default_factory=dict)
+    # Where each line of `text` was written, (file, line), when `{{< include >}}` brought
+    # other files' lines in (load/includes.py); None when every line is the file's own.
+    origins: list[tuple[Path, int]] | None = None
 
     @property
     def is_front_matter(self) -> bool:

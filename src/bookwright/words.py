@@ -45,6 +45,20 @@ APPARATUS_WORDS = {
 for _language, _words in APPARATUS_WORDS.items():
     WORDS[_language].update(_words)
 
+# Callouts without a title of their own are titled by their kind (issue 16).
+CALLOUT_WORDS = {
+    "en": {"callout_note": "Note", "callout_tip": "Tip", "callout_important": "Important",
+           "callout_warning": "Warning", "callout_caution": "Caution"},
+    "fr": {"callout_note": "Remarque", "callout_tip": "Astuce", "callout_important": "Important",
+           "callout_warning": "Avertissement", "callout_caution": "Attention"},
+    "de": {"callout_note": "Hinweis", "callout_tip": "Tipp", "callout_important": "Wichtig",
+           "callout_warning": "Warnung", "callout_caution": "Vorsicht"},
+    "es": {"callout_note": "Nota", "callout_tip": "Consejo", "callout_important": "Importante",
+           "callout_warning": "Advertencia", "callout_caution": "Precaución"},
+}
+for _language, _words in CALLOUT_WORDS.items():
+    WORDS[_language].update(_words)
+
 # The web edition's furniture (navigation, search, downloads) joins the table like the
 # apparatus's, so one lookup (and one `[words]` override) serves every edition.
 WEB_WORDS = {

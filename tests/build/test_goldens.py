@@ -19,6 +19,9 @@ from support.goldens import (EXPECTED, GOLDEN_FORMATS, PRODUCERS, golden_mismatc
 
 DIAGNOSTICS = ("diagnostics.txt",)
 EDITIONS = DIAGNOSTICS + ("epub-nav.xhtml", "pdf-input.html", "pdf-structure.txt")
+# Books in Pandoc's and Quarto's syntax keep what a reader reads in the EPUB too: any
+# construct that changes how it reads shows there.
+READ = EDITIONS + ("epub-text.txt",)
 
 # Each fixture book and the golden files it keeps. Books that fail to build keep their
 # diagnostics only; the others keep the editions too.
@@ -38,6 +41,7 @@ GOLDENS: dict[str, tuple[str, ...]] = {
     "bad-markup-metadata": EDITIONS,
     "bad-raw-html": EDITIONS,
     "bad-svg": EDITIONS,
+    "manuscript-problems": READ,
     "bad-unicode": EDITIONS,
     "emptied-paragraphs": EDITIONS,
     "missing-glyph": EDITIONS,
@@ -49,6 +53,7 @@ GOLDENS: dict[str, tuple[str, ...]] = {
     "gate-cache": EDITIONS,
     "minimal": EDITIONS,
     "note-calls": EDITIONS,
+    "pandoc-constructs": READ,
     "parts-appendix": EDITIONS,
     "print-book": EDITIONS,
     "rtl-print": EDITIONS,

@@ -35,7 +35,7 @@ CONFIG_CASES = {
         "book.toml:5:39: error: chapter '01-one.md' is listed twice (first at line 5)",
         "book.toml:5:52: error: chapter '../outside.md' is outside the book folder",
         "book.toml:5:69: error: chapter '/etc/passwd.md' is outside the book folder",
-        "book.toml:5:87: error: chapter 'notes.txt' is not a Markdown (.md) file",
+        "book.toml:5:87: error: chapter 'notes.txt' is not a Markdown (.md, .qmd, .Rmd) file",
         "book.toml:5:100: error: chapter file '03-thre.md' does not exist",
     ],
     "bad-empty-book": ["book.toml:1:1: error: the book has no chapters"],

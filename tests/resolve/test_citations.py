@@ -31,8 +31,18 @@ def test_bracketed_citation_with_locator_prefix_and_suffix():
     assert cite.get("data-keys") == "crosby1996 a"
     assert cite.get("data-mode") == "normal"
     first, second = json.loads(cite.get("data-items"))
-    assert first == {"key": "crosby1996", "prefix": "see", "label": "page", "locator": "33–35", "suffix": " and passim"}
+    assert first == {"key": "crosby1996", "label": "page", "locator": "33–35"}
     assert second == {"key": "a", "suppress": True}
+    # Prefixes and suffixes are Markdown, kept as elements for the whole-book pass (issue 16).
+    affixes = {span.get("data-affix"): span.text_content() for span in cite.xpath("span[@class='citation-affix']")}
+    assert affixes == {"prefix-0": "see", "suffix-0": " and passim"}
+
+
+def test_markup_in_a_citation_prefix_and_suffix_is_parsed():
+    [cite] = cites("As shown [see *Lean* in @crosby1996, p. 3 with $N = 30$].")
+    prefix, suffix = cite.xpath("span[@class='citation-affix']")
+    assert prefix.find("em").text == "Lean"
+    assert suffix.xpath("span[@class='math']/text()") == ["N = 30"]
 
 
 def test_narrative_and_suppressed_forms():

@@ -563,7 +563,7 @@ def test_sample_references_print_the_same_in_both_editions(sample):
         for a in xrefs(doc):
             printed = re.escape(squash(a.text)).replace(r"\ ", r"\s")
             assert re.search(printed, text), f"the PDF never prints {a.text!r}"
-            kinds.add((a.get("data-ref").split("-")[0], a.get("data-form"), bool(a.get("data-prefix"))))
+            kinds.add((a.get("data-ref").split("-")[0], a.get("data-form"), bool(a.get("data-prefixed"))))
     # The sample uses every kind and form: sections, figures, tables, listings, equations
     # (issue 7's Little's law); the number alone, a custom prefix and page references.
     assert {k for k, _, _ in kinds} == {"sec", "fig", "tbl", "lst", "eq"}

@@ -3,8 +3,8 @@ in `tests/books/<case>/expected/`, so that any change in what an author or a rea
 shows up in review as a readable diff.
 
 Each golden file has a producer here that turns a build into text: the diagnostics as the
-command prints them, the EPUB's navigation document, the HTML document handed to WeasyPrint
-for the screen PDF, and a dump of the screen PDF's structure. The texts are made independent
+command prints them, the EPUB's navigation document, what a reader reads in the EPUB, the
+HTML document handed to WeasyPrint for the screen PDF, and a dump of the screen PDF's structure. The texts are made independent
 of where the clone lives and of the clock (`FIXED_EPOCH`), and nothing else is changed in
 them, so a plain test run compares them byte for byte. `pytest --regen-goldens` writes them
 anew; nothing else ever does.
@@ -23,6 +23,7 @@ from bookwright.writers.pdf.document import PdfDocument
 
 from support import ROOT, fixed_clock
 from support.readback import Epub, Pdf, squash
+from support.reader_text import reader_lines
 
 EXPECTED = "expected"  # the folder of golden files inside a fixture book
 REGENERATE = "pytest --regen-goldens"
@@ -51,12 +52,23 @@ def pdf_structure_golden(root: Path, result: BuildResult) -> str:
     return pdf_structure(edition_path(result, "pdf"))
 
 
+def epub_text_golden(root: Path, result: BuildResult) -> str:
+    """What a reader reads in the EPUB, document by document in spine order, a block a line."""
+    epub = Epub(edition_path(result, "epub"))
+    out = []
+    for path in epub.spine_paths():
+        out.append(f"== {path.rsplit('/', 1)[-1]}\n")
+        out.extend(line + "\n" for line in reader_lines(epub.documents[path]))
+    return "".join(out)
+
+
 # File name in expected/ → its producer. A file name not listed here has no test.
 PRODUCERS: dict[str, Callable[[Path, BuildResult], str]] = {
     "diagnostics.txt": diagnostics_golden,
     "epub-nav.xhtml": epub_nav_golden,
     "pdf-input.html": pdf_input_golden,
     "pdf-structure.txt": pdf_structure_golden,
+    "epub-text.txt": epub_text_golden,
 }
 # The editions the producers read; each golden book is built once with these.
 GOLDEN_FORMATS = ("epub", "pdf")

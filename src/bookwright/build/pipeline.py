@@ -49,11 +49,9 @@ def prepare_book(root: Path, diags: Diagnostics, parse=parse_chapter) -> Resolve
     check_accessibility(parsed, diags)  # alt text, heading levels, language tags (issue 6)
     if diags.errors:
         # Still run the whole-book pass, so that one run reports reference and image
-        # problems beside the parse errors; its result is never written.
-        try:
-            resolve_book(book, parsed, diags)
-        except Exception:  # a chapter broken enough to trip the resolver: its parse error says why
-            pass
+        # problems beside the parse errors; its result is never written. It takes any
+        # chapter a parse error left empty; an exception here is a bug, never hidden.
+        resolve_book(book, parsed, diags)
         raise BookError(diags)
     resolved = resolve_book(book, parsed, diags)
     diags.raise_if_errors()

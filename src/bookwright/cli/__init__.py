@@ -129,6 +129,11 @@ def run(argv: list[str]) -> int:
                                 "memory; the EPUB then makes no conformance claim)")
     serve_cmd.add_argument("--verbose", "-v", action="store_true", help="show the traceback of an internal error")
 
+    import_cmd = commands.add_parser("import", help="make a Quarto or Bookdown book project a bookwright book")
+    import_cmd.add_argument("kind", choices=("quarto", "bookdown"), help="what the project is")
+    import_cmd.add_argument("dir", type=Path, help="the project's folder (holds _quarto.yml or _bookdown.yml)")
+    import_cmd.add_argument("--force", action="store_true", help="replace an existing book.toml")
+
     try:
         args = parser.parse_args(argv)
     except SystemExit as exc:
@@ -142,6 +147,14 @@ def run(argv: list[str]) -> int:
             return 2
         print(f"created {args.dir}/ — build it with: bookwright build {args.dir}")
         return 0
+
+    if args.command == "import":
+        from bookwright.cli.importing import run_import
+
+        if not args.dir.is_dir():
+            print(f"bookwright: error: '{args.dir}' is not a folder", file=sys.stderr)
+            return 2
+        return run_import(args.kind, args.dir, args.force)
 
     if not args.book.is_dir():
         print(f"bookwright: error: '{args.book}' is not a folder", file=sys.stderr)

@@ -16,7 +16,7 @@ import uuid
 from pathlib import Path
 
 from bookwright.diagnostics import Diagnostics
-from bookwright.load.chapter_list import read_chapter_list
+from bookwright.load.chapter_list import read_appendix_list, read_chapter_list
 from bookwright.load.named_files import named_file
 from bookwright.load.print_options import isbn_digits
 from bookwright.load.toml import KeyLocator
@@ -39,7 +39,8 @@ def read_book(table: dict, at: KeyLocator, diags: Diagnostics) -> BookOptions:
                          allow_remote_images=table.get("allow-remote-images"),
                          bibliography=_bibliography(table.get("bibliography"), at, diags),
                          csl=_style(table.get("csl"), at, diags),
-                         chapters=read_chapter_list(table.get("chapters"), at, diags))
+                         chapters=read_chapter_list(table.get("chapters"), at, diags),
+                         appendices=read_appendix_list(table.get("appendices"), at, diags))
 
 
 def slugify(text: str) -> str:

@@ -58,4 +58,7 @@ def load_config(root: Path, diags: Diagnostics) -> tuple[Config, list[ChapterEnt
         copyright=options["copyright"], words=options["words"], list_options=options["lists"],
         notes=options["notes"], toml=at.source, accessibility=options["epub"],
     )
-    return config, list(config.book.chapters)
+    appendices = list(config.book.appendices)
+    # Without a chapter list every Markdown file is a chapter: the appendices among them come last.
+    named = {entry.path for entry in appendices}
+    return config, [entry for entry in config.book.chapters if entry.path not in named] + appendices

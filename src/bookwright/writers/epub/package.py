@@ -123,7 +123,7 @@ class EpubPackage:
         return href
 
     def chapter_document(self, chapter: ResolvedChapter) -> bytes:
-        body = body_copy(chapter)
+        body = body_copy(chapter, "epub")
         for ref in body.xpath(".//a[contains(concat(' ', @class, ' '), ' noteref ')]"):
             ref.set("data-epub-type", "noteref")
             ref.set("role", "doc-noteref")

@@ -60,7 +60,7 @@ class PdfDocument:
     # --- the document ------------------------------------------------------------------
 
     def chapter_html(self, chapter: ResolvedChapter, first_body: bool) -> str:
-        body = body_copy(chapter)
+        body = body_copy(chapter, "pdf")
         if self.probe is not None:
             self.probe.mark_blocks(chapter.key, body, lambda i: self.anchor(chapter.key, i))
         self._place_notes(chapter, body)

@@ -38,6 +38,7 @@ from bookwright.diagnostics import Diagnostics
 from bookwright.writers.frontmatter import LISTS, copyright_blocks, imprint_lines, list_entry_label, toc_label
 from bookwright.writers.theme import (author_css, author_resources, code_css, face_files, mark_opening, packaged_names,
                                       structure_css, theme_css, with_faces)
+from bookwright.writers.web.callouts import fold_callouts
 from bookwright.writers.web.search import SearchSection, chapter_sections, index_script, is_note_call, plain_text
 from bookwright.writers.web.snippets import Snippet, read_snippet, script_name
 
@@ -182,7 +183,8 @@ class WebSite:
     # --- pages ------------------------------------------------------------------------
 
     def chapter_page(self, chapter: ResolvedChapter, number: int) -> tuple[str, list[SearchSection]]:
-        body = body_copy(chapter)
+        body = body_copy(chapter, "web")
+        fold_callouts(body)  # issue 16: Quarto's collapse="true"
         for call in body.xpath(".//a[contains(concat(' ', @class, ' '), ' noteref ')]"):
             call.set("role", "doc-noteref")
             call.set("aria-label", f"{self.words['note']} {call.get('data-note')}")
