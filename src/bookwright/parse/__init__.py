@@ -12,7 +12,7 @@ from urllib.parse import unquote, urlsplit
 from lxml import html
 
 from bookwright.parse.facts import collect_facts
-from bookwright.parse.findings import Findings, report_findings
+from bookwright.parse.findings import Findings
 from bookwright.diagnostics import Diagnostics
 from bookwright.model import (
     LABEL_KINDS,
@@ -27,7 +27,7 @@ from bookwright.model import (
 )
 from bookwright.parse.limits import check_source, check_tree, too_deep_to_parse
 from bookwright.parse.sanitize import drop_emptied_paragraphs, removed_html, repair_nesting, sanitize
-from bookwright.parse.sourcemap import SourceMap
+from bookwright.parse.sourcemap import SourceMap, report_findings
 from bookwright.parse.syntax import make_markdown
 from bookwright.parse.syntax.keys import label_of
 from bookwright.parse.syntax.references import BARE_REFERENCE, BRACKETED_REFERENCE

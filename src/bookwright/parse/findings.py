@@ -3,22 +3,14 @@
 Python-Markdown keeps no source positions, so an extension that notices something (a
 class it does not know, markup it could not read) records a `Finding`: what to say, and
 a pattern that finds the place in the chapter's Markdown. `parse_chapter` gives each
-finding its location (the n-th match of the pattern outside code, n being its
-`occurrence`) and reports it. One `Findings` list per chapter, handed to the extensions
+finding its location (sourcemap.locate: the n-th match of the pattern outside code, n
+being its `occurrence`) and reports it. One `Findings` list per chapter, handed to the extensions
 when the chapter's Markdown instance is made.
 """
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
-
-from bookwright.diagnostics import Diagnostics
-from bookwright.model import SourceLocation
-
-if TYPE_CHECKING:  # the source map reads fences with the syntax extensions, which record findings
-    from bookwright.parse.sourcemap import SourceMap
 
 
 @dataclass(frozen=True)
@@ -45,19 +37,3 @@ class Findings(list):
             occurrence = self._counts.get(pattern, 0)
             self._counts[pattern] = occurrence + 1
         self.append(Finding(severity, message, pattern, occurrence, hint))
-
-
-def locate(finding: Finding, sources: SourceMap, flags: int = 0) -> SourceLocation:
-    matches = sources.find_all(re.compile(finding.pattern, re.M | flags))
-    if not matches:
-        return SourceLocation(sources.path, 1, 1)
-    return matches[min(finding.occurrence, len(matches) - 1)]
-
-
-def report_findings(findings, sources: SourceMap, diags: Diagnostics) -> None:
-    for finding in findings:
-        where = locate(finding, sources)
-        if finding.severity == "error":
-            diags.error_at(where, finding.message, hint=finding.hint)
-        else:
-            diags.warning_at(where, finding.message, hint=finding.hint)

@@ -14,7 +14,8 @@ from html.parser import HTMLParser
 import nh3
 
 from bookwright.model import SourceLocation
-from bookwright.parse.findings import Finding, locate
+from bookwright.parse.findings import Finding
+from bookwright.parse.sourcemap import locate
 from bookwright.parse.sourcemap import SourceMap
 
 ALLOWED_TAGS = {

@@ -11,7 +11,9 @@ import bisect
 import re
 from pathlib import Path
 
+from bookwright.diagnostics import Diagnostics
 from bookwright.model import ChapterSource, SourceLocation
+from bookwright.parse.findings import Finding
 from bookwright.parse.syntax.attributes import code_spans
 from bookwright.parse.syntax.listings import note_fences
 
@@ -100,3 +102,22 @@ class SourceMap:
     def first(self, pattern: re.Pattern | str, default_line: int = 1) -> SourceLocation:
         found = self.find_all(pattern)
         return found[0] if found else SourceLocation(self.path, default_line, 1)
+
+
+# --- what the extensions noticed, at its place ------------------------------------------
+
+
+def locate(finding: Finding, sources: SourceMap, flags: int = 0) -> SourceLocation:
+    matches = sources.find_all(re.compile(finding.pattern, re.M | flags))
+    if not matches:
+        return SourceLocation(sources.path, 1, 1)
+    return matches[min(finding.occurrence, len(matches) - 1)]
+
+
+def report_findings(findings: list[Finding], sources: SourceMap, diags: Diagnostics) -> None:
+    for finding in findings:
+        where = locate(finding, sources)
+        if finding.severity == "error":
+            diags.error_at(where, finding.message, hint=finding.hint)
+        else:
+            diags.warning_at(where, finding.message, hint=finding.hint)
