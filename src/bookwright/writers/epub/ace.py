@@ -34,9 +34,12 @@ class AceRun:
     reused: list[str] = field(default_factory=list)  # documents whose earlier verdict still held
 
 
-def browser_identity(browser: str) -> str:
-    """What the cache knows the browser by: its file, size and time (an upgrade changes them)."""
-    real = os.path.realpath(browser)
+def file_identity(path: str | None) -> str:
+    """What a cache knows a tool by (the browser, Java, a jar): its file, size and time, which
+    an upgrade changes."""
+    if not path:
+        return ""
+    real = os.path.realpath(path)
     try:
         info = os.stat(real)
         return f"{real}:{info.st_size}:{info.st_mtime_ns}"
@@ -50,7 +53,7 @@ class AceProcess:
         run at a lower priority (the browser it starts inherits it), so that a check in the
         live preview does not slow the next build the author is waiting for."""
         self.browser = browser
-        self.identity = browser_identity(browser)
+        self.identity = file_identity(browser)
         env = {**os.environ, "PUPPETEER_EXECUTABLE_PATH": browser, "PUPPETEER_SKIP_DOWNLOAD": "1"}
         try:
             # Kept in the background, it gets a process group of its own with the browser it

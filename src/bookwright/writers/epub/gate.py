@@ -38,7 +38,7 @@ from bookwright.model import ResolvedBook, SourceLocation
 from bookwright.paths import checkout_tools_dir
 from bookwright.parse.sourcemap import SourceMap
 from bookwright.writers.epub import epubcheck_run
-from bookwright.writers.epub.ace import AceFailed, AceProcess, AceRun, browser_identity
+from bookwright.writers.epub.ace import AceFailed, AceProcess, AceRun, file_identity
 
 FAILING_IMPACTS = ("critical", "serious")
 BROWSERS = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable")
@@ -273,17 +273,6 @@ def ace_findings(run: AceRun) -> list[GateFinding]:
 GATE_FILES = ("gate.py", "ace.py", "ace.js", "epubcheck_run.py", "EpubCheckService.java")
 
 
-def _stat(path: str | None) -> str:
-    if not path:
-        return ""
-    real = os.path.realpath(path)
-    try:
-        info = os.stat(real)
-        return f"{real}:{info.st_size}:{info.st_mtime_ns}"
-    except OSError:
-        return real
-
-
 def _verdict_key(epub: Path, tools: GateTools) -> str | None:
     try:
         here = Path(__file__).parent
@@ -291,10 +280,10 @@ def _verdict_key(epub: Path, tools: GateTools) -> str | None:
             "format": VERDICT_FORMAT,
             "epub": hashlib.sha256(epub.read_bytes()).hexdigest(),
             "gate": [hashlib.sha256((here / name).read_bytes()).hexdigest() for name in GATE_FILES],
-            "java": _stat(tools.java),
-            "epubcheck": _stat(epubcheck_run.jar()) if tools.java else "",
-            "ace": _stat(tools.ace[0]) if tools.ace else "",
-            "browser": browser_identity(tools.browser) if tools.browser else "",
+            "java": file_identity(tools.java),
+            "epubcheck": file_identity(epubcheck_run.jar()) if tools.java else "",
+            "ace": file_identity(tools.ace[0]) if tools.ace else "",
+            "browser": file_identity(tools.browser),
         }
     except OSError:
         return None
