@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from support import SAMPLE, build_book
+from support import SAMPLE, SharedBuilds, build_book
 
 
 @pytest.fixture(scope="session")
@@ -17,3 +17,15 @@ def sample_build(tmp_path_factory):
 @pytest.fixture(scope="session")
 def sample_outputs(sample_build):
     return {o.format: o.path for o in sample_build.outputs}
+
+
+@pytest.fixture(scope="session")
+def shared_builds(tmp_path_factory) -> SharedBuilds:
+    """Fixture books built once per session: `shared_builds("xref-book")` (support.SharedBuilds)."""
+    return SharedBuilds(tmp_path_factory.mktemp("shared-builds"))
+
+
+def pytest_addoption(parser):
+    parser.addoption("--regen-goldens", action="store_true", default=False,
+                     help="rewrite the golden files under tests/books/*/expected/ from this build "
+                          "instead of comparing against them")

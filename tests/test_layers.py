@@ -36,8 +36,13 @@ def imports(name: str) -> list[tuple[str, int]]:
     path = MODULES[name]
     tree = ast.parse(path.read_text(encoding="utf-8"))
     is_package = path.name == "__init__.py"
+    # Imports under `if TYPE_CHECKING:` are never run: they name types for readers and checkers.
+    typing_only = {id(inner) for node in ast.walk(tree) if isinstance(node, ast.If) and _is_type_checking(node.test)
+                   for child in node.body for inner in ast.walk(child)}
     found = []
     for node in ast.walk(tree):
+        if id(node) in typing_only:
+            continue
         if isinstance(node, ast.Import):
             targets = [alias.name for alias in node.names]
         elif isinstance(node, ast.ImportFrom):
@@ -56,6 +61,11 @@ def imports(name: str) -> list[tuple[str, int]]:
             if target.startswith(PACKAGE + ".") and target != name:
                 found.append((target, node.lineno))
     return found
+
+
+def _is_type_checking(test: ast.expr) -> bool:
+    return (isinstance(test, ast.Name) and test.id == "TYPE_CHECKING") or (
+        isinstance(test, ast.Attribute) and test.attr == "TYPE_CHECKING")
 
 
 def layer(name: str) -> int:

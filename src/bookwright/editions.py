@@ -20,6 +20,9 @@ from pathlib import Path
 # Print-on-demand services an interior can be made for (writers/pdf/print/profiles.py holds
 # each one's rules); `print-<name>` is the edition, `[print] profiles` names them.
 PRINT_PROFILES = ("kdp", "ingram", "press")
+# The services that bind a printed cover round the interior: `print-<name>-cover` is the
+# full wrap (writers/pdf/print/cover/), made whenever `[print] profiles` names the service.
+COVER_PROFILES = ("kdp", "ingram")
 
 
 @dataclass(frozen=True)
@@ -30,7 +33,8 @@ class Edition:
     paged: bool = False  # laid out in pages: the EPUB's page list can follow its layout
     folder: bool = False  # writes a folder, not a file
     default: bool = True  # made by a plain `bookwright build` (print interiors: when [print] asks)
-    profile: str = ""  # a print interior's profile
+    profile: str = ""  # a print interior's or cover's profile: [print] profiles naming it asks for the edition
+    wraps: str = ""  # a print cover: the interior edition whose page count sizes its spine
     # "module:function" giving (initializer, its argument) for the build's worker processes,
     # started before the editions are written (build/layout_pool.py); "" for none.
     workers: str = ""
@@ -59,6 +63,9 @@ EDITIONS: dict[str, Edition] = {
         Edition("pdf", "{slug}.pdf", "bookwright.writers.pdf:ScreenPdfEdition", paged=True, workers=UNIT_WORKERS),
         *(Edition(f"print-{profile}", f"{{slug}}-{profile}.pdf", "bookwright.writers.pdf.print:PrintEdition",
                   paged=True, default=False, profile=profile, workers=UNIT_WORKERS) for profile in PRINT_PROFILES),
+        *(Edition(f"print-{profile}-cover", f"{{slug}}-{profile}-cover.pdf",
+                  "bookwright.writers.pdf.print.cover:CoverEdition", default=False, profile=profile,
+                  wraps=f"print-{profile}") for profile in COVER_PROFILES),
         # The web edition offers the other editions of the same run for download, so it is written last.
         Edition("web", "site", "bookwright.writers.web:WebEdition", folder=True),
     )
@@ -67,13 +74,14 @@ EDITIONS: dict[str, Edition] = {
 
 def default_editions(print_profiles: tuple[str, ...] = ()) -> tuple[str, ...]:
     """What a plain `bookwright build` makes: every default edition and the print
-    interiors `[print] profiles` asks for."""
+    interiors (and their covers) `[print] profiles` asks for."""
     return tuple(name for name, edition in EDITIONS.items()
                  if edition.default or edition.profile in print_profiles)
 
 
 def build_order(names) -> list[Edition]:
-    """Paged editions first (the EPUB's page list follows their layout), folders last
-    (the web edition copies the files made before it)."""
+    """Paged editions first (the EPUB's page list follows their layout; a print cover
+    counts its interior's pages), folders last (the web edition copies the files made
+    before it)."""
     chosen = [EDITIONS[name] for name in names]
     return sorted(chosen, key=lambda e: (not e.paged, e.folder))

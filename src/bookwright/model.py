@@ -16,13 +16,17 @@ from typing import ClassVar
 
 from lxml import html
 
-from bookwright.options import (BOOK, EPUB, EVERY_WORD, LISTS, NOTES, NUMBERING, PDF, PRINT, REQUIRED, TOC, WEB, WORDS,
-                                Option, options_of)
+from bookwright.options import (BOOK, COPYRIGHT, COVER, EPUB, EVERY_WORD, LISTS, NOTES, NUMBERING, PDF, PRINT,
+                                REQUIRED, STYLE, TOC, WEB, WORDS, Option, options_of)
 
 # Roles a chapter's front matter may give it. Front matter comes before the first
 # numbered chapter (roman page numbers in print); back matter after it.
-FRONT_MATTER_ROLES = ("preface", "foreword", "introduction", "prologue", "acknowledgments", "dedication")
-BACK_MATTER_ROLES = ("appendix", "afterword", "epilogue", "glossary", "colophon",
+# "also-by" (the author's other books) is moved to face the title page, "about-author" to
+# the end of the book, wherever the chapter list names them (resolve/furniture.py);
+# "dedication" and "epigraph" pages come before the contents in the paged editions.
+FRONT_MATTER_ROLES = ("preface", "foreword", "introduction", "prologue", "acknowledgments", "dedication", "epigraph",
+                      "also-by")
+BACK_MATTER_ROLES = ("appendix", "afterword", "epilogue", "glossary", "colophon", "about-author",
                      # Generated back matter (issue 7); a chapter file with one of these roles
                      # marks where the generated list goes (after the file's own text).
                      "notes", "bibliography", "index")
@@ -60,6 +64,9 @@ class Metadata:
     description: str = BOOK.option("description", "", "A few sentences about the book, for stores and the web edition.")
     cover: Path | None = BOOK.option("cover", None, "The cover image, a file inside the book folder.", accepts=str,
                                      shown="a generated typographic cover")
+    # As urn:isbn:<digits>, like [print] isbn
+    isbn_ebook: str = BOOK.option("isbn-ebook", "", "The ebook's ISBN (checked): on every edition's copyright page, "
+                                  "and the EPUB's identifier when identifier is not given.", shown="none")
     slug: str = "book"  # from the title; names the output files
 
     @property
@@ -76,6 +83,7 @@ class ChapterEntry:
     part: str | None
     part_location: SourceLocation | None
     location: SourceLocation
+    role: str | None = None  # "appendix" for an entry of [book] appendices
 
 
 @dataclass(frozen=True)
@@ -85,7 +93,10 @@ class BookOptions:
     metadata: Metadata = options_of(Metadata, required=True)
     chapters: tuple[ChapterEntry, ...] = BOOK.option(
         "chapters", (), 'The chapter files in reading order; a part is { part = "Title", chapters = [...] }.',
-        accepts=list, shown="every .md file but README.md, in file-name order")
+        accepts=list, shown="every .md, .qmd and .Rmd file but README.md, in file-name order")
+    appendices: tuple[ChapterEntry, ...] = BOOK.option(
+        "appendices", (), "Chapter files that are appendices (lettered A, B, ...), after the chapters: Quarto's "
+        "book appendices.", accepts=list, shown="none")
     allow_remote_images: bool = BOOK.option(
         "allow-remote-images", False, "A remote (http, https) image becomes a link to it instead of an error; "
         "nothing is ever downloaded.")
@@ -111,9 +122,133 @@ class NumberingOptions:
                                   "too (5.2).")
 
 
+# The editions [style] can address one by one: the screen PDF, every print interior, the
+# EPUB and the web edition.
+STYLED_EDITIONS = ("pdf", "print", "epub", "web")
+
+
+@dataclass(frozen=True)
+class FontFile:
+    """One style of a typeface: a font file, its weight (400, 700, ...) and slant."""
+
+    path: Path  # absolute
+    weight: int
+    style: str  # "normal" or "italic"
+
+
+@dataclass(frozen=True)
+class Face:
+    """A typeface the book is set in: one of the bundled families, or the author's files."""
+
+    name: str  # the family, as book.toml names it or its files call it
+    kind: str  # "serif", "sans-serif" or "monospace": what a generic family in a figure stands for
+    files: tuple[FontFile, ...]
+    licence: Path | None = None  # a bundled family's licence, published with it on the web
+    bundled: bool = True
+
+    def has_style(self, style: str, bold: bool = False) -> bool:
+        """True when one of the files is of that slant (and bold, 600 or heavier, when asked)."""
+        return any(f.style == style and (f.weight >= 600) == bold for f in self.files)
+
+
+@dataclass(frozen=True)
+class Theme:
+    """A bundled book design (styles/themes/NAME/): its faces, its defaults and its stylesheets."""
+
+    name: str
+    folder: Path  # holds theme.toml, book.css (every edition) and pdf.css, epub.css, web.css
+    summary: str
+    body: Face
+    heading: Face
+    code: Face
+    opening: str  # "plain", "small-caps" or "drop-cap"
+    ornament: str  # what a scene break shows
+    font_size: Mapping[str, str]  # edition (STYLED_EDITIONS) → CSS size
+    line_height: Mapping[str, str]
+
+
+@dataclass(frozen=True)
+class AuthorStylesheet:
+    """One of the author's CSS files, checked to read nothing outside the book folder."""
+
+    path: Path  # absolute, inside the book folder
+    text: str  # its @import rules blanked (each imported file is a stylesheet of its own, before this one)
+    resources: tuple[Path, ...]  # the files its url()s name, absolute, inside the book folder
+
+
+@dataclass(frozen=True)
+class StyleOptions:
+    """[style]: the book's design. The reader fills every field: what book.toml leaves out
+    is the theme's."""
+
+    theme: Theme | None = STYLE.option("theme", None, "The book's design: classic (Linux Libertine, centred "
+                                       "openings), literary (EB Garamond, small capitals, fleurons) or modern "
+                                       "(Literata with Inter headings, ranged left).", accepts=str, shown='"classic"')
+    body_font: Face | None = STYLE.option(
+        "body-font", None, "The text face: a bundled family by name, or a font file in the book folder (its italic "
+        "and bold found beside it), or a table { regular, italic, bold, bold-italic } of files.", accepts=(str, dict),
+        shown="the theme's")
+    heading_font: Face | None = STYLE.option("heading-font", None, "The face of titles and headings, given as "
+                                             "body-font is.", accepts=(str, dict), shown="the theme's")
+    code_font: Face | None = STYLE.option("code-font", None, "The face of code and listings, given as body-font is.",
+                                          accepts=(str, dict), shown="the theme's")
+    # Edition (STYLED_EDITIONS) → a CSS value; an edition absent keeps the theme's.
+    font_size: Mapping[str, str] = STYLE.option(
+        "font-size", {}, "The body size: a size such as 10.5pt for both PDFs, or a table { pdf, print, epub, web } "
+        "(epub in % or em of the reader's size, web in px or %).", accepts=(str, int, float, dict),
+        shown="the theme's, 11pt in the PDFs")
+    line_height: Mapping[str, str] = STYLE.option(
+        "line-height", {}, "The leading: a multiple of the size (1.0 to 2.5) for every edition, a length for the "
+        "PDFs, or a table { pdf, print, epub, web }.", accepts=(str, int, float, dict), shown="the theme's")
+    opening: str = STYLE.option("opening", "", "How a chapter's first paragraph starts in every edition: plain, "
+                                "small-caps or drop-cap.", shown="the theme's")
+    ornament: str = STYLE.option("ornament", "", 'What a scene break (*** or * * * alone on a line) shows, such '
+                                 'as "❦" or "* * *".', shown="the theme's")
+    # Edition → the author's stylesheets for it, in order, after the theme's.
+    css: Mapping[str, tuple[AuthorStylesheet, ...]] = STYLE.option(
+        "css", {}, 'CSS files in the book folder applied after the theme: a list for every edition, or a table '
+        '{ all, pdf, print, epub, web } of lists.', accepts=(list, dict), shown="none")
+
+    # What the editions read: the author's choice, else the theme's.
+
+    @property
+    def body(self) -> Face:
+        return self.body_font or self.theme.body
+
+    @property
+    def heading(self) -> Face:
+        return self.heading_font or self.theme.heading
+
+    @property
+    def code(self) -> Face:
+        return self.code_font or self.theme.code
+
+    @property
+    def faces(self) -> dict[str, Face]:
+        """The book's faces by role; a face that fills two roles is listed under each."""
+        return {"body": self.body, "heading": self.heading, "code": self.code}
+
+    @property
+    def chapter_opening(self) -> str:
+        return self.opening or self.theme.opening
+
+    @property
+    def scene_break(self) -> str:
+        return self.ornament or self.theme.ornament
+
+    def size(self, edition: str) -> str:
+        return self.font_size.get(edition) or self.theme.font_size.get(edition, "")
+
+    def leading(self, edition: str) -> str:
+        return self.line_height.get(edition) or self.theme.line_height.get(edition, "")
+
+    def stylesheets(self, edition: str) -> tuple[AuthorStylesheet, ...]:
+        return self.css.get(edition, ())
+
+
 @dataclass(frozen=True)
 class PageOptions:
-    """[pdf]: the page and the type of every PDF."""
+    """[pdf]: the page of every PDF (its type is [style]'s)."""
 
     trim: ClassVar[Option] = PDF.setting(
         "trim", "6x9", "A named trim size, which sets width and height: 5x8, 5.25x8, 5.5x8.5, 6x9, 7x10, 8.5x11, a5, "
@@ -121,14 +256,6 @@ class PageOptions:
     width: str = PDF.option("width", "6in", "The page width, a length in in, mm, cm, pt or px (with height, "
                             "instead of trim).")
     height: str = PDF.option("height", "9in", "The page height, a length in in, mm, cm, pt or px.")
-    # "" keeps the theme's; a CSS length
-    font_size: str = PDF.option("font-size", "", "The body text size, 7pt to 16pt: a length, or a number of points.",
-                                accepts=(str, int, float), shown="the theme's, 11pt")
-    # "" keeps the theme's; a number (a multiple of the size) or a CSS length
-    line_height: str = PDF.option("line-height", "", "The leading: a multiple of the size, 1.0 to 2.5, or a "
-                                  "length such as 15pt.", accepts=(str, int, float), shown="the theme's, 1.38")
-    opening: str = PDF.option("opening", "plain", "How a chapter's first paragraph starts: plain, small-caps or "
-                              "drop-cap.")
 
 
 @dataclass(frozen=True)
@@ -136,7 +263,8 @@ class PrintOptions:
     """[print]: the print-ready PDFs (see writers/pdf/print/profiles.py for what each profile does)."""
 
     profiles: tuple[str, ...] = PRINT.option(
-        "profiles", (), "Print interiors `bookwright build` makes besides the other editions: kdp, ingram, press.")
+        "profiles", (), "Print interiors `bookwright build` makes besides the other editions: kdp, ingram, press "
+        "(kdp and ingram with their covers).")
     bleed: bool = PRINT.option("bleed", False, "Art runs off the page: KDP and IngramSpark files get 0.125in of "
                                "bleed on the top, bottom and outside edge.")
     bleed_size: str = PRINT.option("bleed-size", "0.125in", "The press profile's bleed on every side, at most 0.5in.")
@@ -149,7 +277,32 @@ class PrintOptions:
         accepts=str, shown="none: PDF/X-1a names the registered SWOP condition")
     # As urn:isbn:<digits>
     isbn: str = PRINT.option("isbn", "", "The print edition's ISBN (checked); the EPUB's page list names it as "
-                             "its source.", shown="none")
+                             "its source, the print covers carry it as a barcode.", shown="none")
+    # The services' own names for their papers; the thickness of each sets a cover's spine.
+    paper: str = PRINT.option("paper", "white", "The paper the services print on, which sets the width of the "
+                              "covers' spine: white, cream or color.")
+
+
+@dataclass(frozen=True)
+class CoverOptions:
+    """[cover]: the print covers' back and colours (see writers/pdf/print/cover/ for the wrap)."""
+
+    back: Path | None = COVER.option("back", None, "The back cover's text: a Markdown file inside the book folder "
+                                     "(the blurb, quotes).", accepts=str, shown="none: the back shows the "
+                                     "description")
+    author_note: Path | None = COVER.option("author-note", None, "A few lines about the author under the blurb: a "
+                                            "Markdown file inside the book folder.", accepts=str, shown="none")
+    author_photo: Path | None = COVER.option("author-photo", None, "The author's photograph beside the note, an "
+                                             "image inside the book folder.", accepts=str, shown="none")
+    background: str = COVER.option("background", "#263447", "The covers' ground colour, as #rrggbb (the EPUB and web "
+                                   "cover too, when bookwright draws the front).")
+    text: str = COVER.option("text", "#f4eee2", "The colour of the covers' words, as #rrggbb.")
+    accent: str = COVER.option("accent", "#c9a45c", "The colour of the front's frame and rule, as #rrggbb.")
+    # The five digits of the EAN-5 add-on: currency digit and price, or 90000 for none.
+    price: str = COVER.option("price", "90000", "The price printed in the barcode's add-on: USD 14.99, GBP 9.99, "
+                              "CAD 19.99, AUD or NZD, or five digits.", shown='none (the add-on reads 90000)')
+    kdp_barcode: str = COVER.option("kdp-barcode", "bookwright", "Who prints the KDP cover's barcode: bookwright "
+                                    "(from [print] isbn) or kdp (its area is left clear for KDP's own).")
 
 
 @dataclass(frozen=True)
@@ -163,11 +316,60 @@ class AccessibilityOptions:
 
 
 @dataclass(frozen=True)
+class StoreLink:
+    """Where a reader can buy the book: a store's name and the book's page there."""
+
+    name: str
+    url: str
+
+
+@dataclass(frozen=True)
 class WebOptions:
-    """[web]: where the web edition will live."""
+    """[web]: where the web edition will live and what the author lets it give away."""
 
     base_url: str = WEB.option("base-url", "", "The address the site will be published at: absolute Open Graph "
                                "addresses, canonical links and a sitemap.", shown="none")
+    # None: the default, the EPUB and the screen PDF (none for a sample site)
+    downloads: tuple[str, ...] | None = WEB.option(
+        "downloads", None, 'The editions offered for download: epub, pdf, print-kdp, ... ([] offers none).',
+        accepts=list, shown='["epub", "pdf"]; [] when chapters names a sample')
+    links: tuple[StoreLink, ...] = WEB.option(
+        "links", (), 'Where to buy the book, as a table of store name = address: shown on the home page and '
+        'after every chapter.', accepts=dict, shown="none")
+    # Chapter keys, in book order; () publishes every chapter
+    chapters: tuple[str, ...] = WEB.option(
+        "chapters", (), "Publish only these chapter files, a sample: the others are listed with the buy links, and "
+        "links into them lead there.", accepts=list, shown="every chapter")
+    header: Path | None = WEB.option("header", None, "An HTML file in the book folder set above every page, "
+                                     "sanitized like chapter HTML.", accepts=str, shown="none")
+    footer: Path | None = WEB.option("footer", None, "An HTML file in the book folder set below every page, "
+                                     "sanitized like chapter HTML.", accepts=str, shown="none")
+    allow_scripts: tuple[Path, ...] = WEB.option(
+        "allow-scripts", (), "Script files in the book folder the header and footer may load with "
+        "<script src>; no other script is kept.", accepts=list, shown="none")
+
+    @property
+    def sample(self) -> bool:
+        return bool(self.chapters)
+
+    @property
+    def offered(self) -> tuple[str, ...]:
+        """The editions the site offers for download."""
+        if self.downloads is not None:
+            return self.downloads
+        return () if self.sample else ("epub", "pdf")
+
+
+@dataclass(frozen=True)
+class CopyrightOptions:
+    """[copyright]: the lines of the copyright page that only the author can write."""
+
+    edition: str = COPYRIGHT.option("edition", "", "The edition statement, such as First edition, November 2026.",
+                                    shown="none")
+    credits: tuple[str, ...] = COPYRIGHT.option("credits", (), "Lines crediting who made the book: cover design, "
+                                                "editing, translation, ...")
+    lines: tuple[str, ...] = COPYRIGHT.option("lines", (), "Lines printed last, as written: a CIP data block, a "
+                                              "disclaimer, the printer's key.")
 
 
 @dataclass(frozen=True)
@@ -204,9 +406,9 @@ class TomlSource:
     headers: dict[str, SourceLocation]  # table → its first [table] line
 
     def key(self, table: str, key: str) -> SourceLocation:
-        """Where `[table] key` is written; where the key is not, its table's header (a
-        top-level key's own [key] header), else the start of the file."""
-        found = self.keys.get((table, key)) or self.headers.get(table or key)
+        """Where `[table] key` is written (or its own [table.key] header); where the key is
+        not, its table's header (a top-level key's own [key] header), else the start of the file."""
+        found = self.keys.get((table, key)) or self.headers.get(f"{table}.{key}") or self.headers.get(table or key)
         return found or SourceLocation(self.path, 1, 1)
 
 
@@ -218,10 +420,13 @@ class Config:
     book: BookOptions = options_of(BookOptions, required=True)
     toc: TocOptions = options_of(TocOptions)
     numbering: NumberingOptions = options_of(NumberingOptions)
+    style: StyleOptions = options_of(StyleOptions)
     page: PageOptions = options_of(PageOptions)  # [pdf]
     print: PrintOptions = options_of(PrintOptions)
+    cover: CoverOptions = options_of(CoverOptions)
     accessibility: AccessibilityOptions = options_of(AccessibilityOptions)  # [epub]
     web: WebOptions = options_of(WebOptions)
+    copyright: CopyrightOptions = options_of(CopyrightOptions)
     words: dict[str, str] = WORDS.option(EVERY_WORD, {}, 'Any word the editions print: chapter = "Chap.", '
                                          'figure = "Fig.", ...', accepts=str, shown="the book language's word")
     list_options: ListOptions = options_of(ListOptions)  # [lists]
@@ -282,6 +487,9 @@ class ChapterSource:
     part: int | None  # index into Book.parts
     text: str  # Markdown; front matter replaced by blank lines so line numbers hold
     front_matter: dict = field(default_factory=dict)
+    # Where each line of `text` was written, (file, line), when `{{< include >}}` brought
+    # other files' lines in (load/includes.py); None when every line is the file's own.
+    origins: list[tuple[Path, int]] | None = None
 
     @property
     def is_front_matter(self) -> bool:
@@ -470,6 +678,16 @@ class IndexEntry:
 
 
 @dataclass(frozen=True)
+class CoverText:
+    """The back cover's words, parsed like a chapter's (parse/cover_text.py): `[cover] back`
+    (or `[book] description` when there is none) and `[cover] author-note`, each a <div>."""
+
+    blurb: html.HtmlElement | None = None
+    author_note: html.HtmlElement | None = None
+    where: SourceLocation | None = None  # the blurb's place, where a problem with it is reported
+
+
+@dataclass(frozen=True)
 class ResolvedBook:
     root: Path
     config: Config
@@ -487,6 +705,7 @@ class ResolvedBook:
     # The bytes every edition embeds for each image (and the cover): checked, scaled and
     # made inert by resolve/assets/prepare.py. Writers never copy an image file from disk themselves.
     assets: Mapping[Path, bytes]
+    cover_text: CoverText = CoverText()  # the print covers' back
 
     @property
     def metadata(self) -> Metadata:

@@ -121,11 +121,17 @@ def _toml_literal(value: Any) -> str:
 BOOK = Table("book", "What the book is: its metadata, its chapters and the files it draws on.")
 TOC = Table("toc", "The contents: in the EPUB navigation, the PDF's contents page and bookmarks, the web pages.")
 NUMBERING = Table("numbering", "Which headings are numbered.")
-PDF = Table("pdf", "The page and the type of the screen PDF and of every print interior.")
+STYLE = Table("style", "The book's design in every edition: its theme, faces, type sizes, chapter openings, scene-break "
+              "ornament and the author's own CSS; see Design.")
+PDF = Table("pdf", "The page of the screen PDF and of every print interior.")
 PRINT = Table("print", "The print-ready interiors for print-on-demand services; see Print.")
+COVER = Table("cover", "The print covers for KDP and IngramSpark: the back cover's words, the colours, the barcode; "
+              "see Covers.")
 EPUB = Table("epub", "What the EPUB says about its own accessibility; see Accessibility.")
-WEB = Table("web", "The web edition.")
+WEB = Table("web", "The web edition: what it offers for download, where to buy the book, which chapters it "
+            "publishes, and the author's header and footer.")
+COPYRIGHT = Table("copyright", "What the copyright page prints after the notice and the ISBNs, in every edition.")
 WORDS = Table("words", "The words printed around numbers and on generated pages, instead of the book language's.")
 LISTS = Table("lists", "Lists after the contents: with page numbers in the PDFs, linked in the EPUB and on the web.")
 NOTES = Table("notes", "How notes are numbered and where they are placed.")
-TABLES = (BOOK, TOC, NUMBERING, PDF, PRINT, EPUB, WEB, WORDS, LISTS, NOTES)
+TABLES = (BOOK, TOC, NUMBERING, STYLE, PDF, PRINT, COVER, EPUB, WEB, COPYRIGHT, WORDS, LISTS, NOTES)

@@ -5,6 +5,11 @@ from __future__ import annotations
 from pathlib import Path
 
 
+# The output folder's hidden cache: what a later build may reuse (parsed chapters, layouts,
+# the gate's verdicts, the no-op manifest). `bookwright clean` removes it with the outputs.
+CACHE_FOLDER = ".bookwright-cache"
+
+
 def is_inside(path: Path, *roots: Path) -> bool:
     """True when `path`, with every symbolic link followed, lies inside one of `roots`."""
     try:

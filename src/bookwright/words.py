@@ -45,6 +45,20 @@ APPARATUS_WORDS = {
 for _language, _words in APPARATUS_WORDS.items():
     WORDS[_language].update(_words)
 
+# Callouts without a title of their own are titled by their kind (issue 16).
+CALLOUT_WORDS = {
+    "en": {"callout_note": "Note", "callout_tip": "Tip", "callout_important": "Important",
+           "callout_warning": "Warning", "callout_caution": "Caution"},
+    "fr": {"callout_note": "Remarque", "callout_tip": "Astuce", "callout_important": "Important",
+           "callout_warning": "Avertissement", "callout_caution": "Attention"},
+    "de": {"callout_note": "Hinweis", "callout_tip": "Tipp", "callout_important": "Wichtig",
+           "callout_warning": "Warnung", "callout_caution": "Vorsicht"},
+    "es": {"callout_note": "Nota", "callout_tip": "Consejo", "callout_important": "Importante",
+           "callout_warning": "Advertencia", "callout_caution": "Precaución"},
+}
+for _language, _words in CALLOUT_WORDS.items():
+    WORDS[_language].update(_words)
+
 # The web edition's furniture (navigation, search, downloads) joins the table like the
 # apparatus's, so one lookup (and one `[words]` override) serves every edition.
 WEB_WORDS = {
@@ -53,25 +67,29 @@ WEB_WORDS = {
            "search": "Search", "search_label": "Search the book", "no_results": "No matches",
            "results": "matches", "one_result": "1 match", "book_navigation": "Chapters", "book_navigation_end": "Chapters, end of page",
            "about_epub": "for ebook readers and apps", "about_pdf": "for reading on screen and printing",
-           "print_pdf": "Print PDF", "about_print": "print-ready interior"},
+           "print_pdf": "Print PDF", "about_print": "print-ready interior",
+           "buy": "Buy the book", "in_the_book": "in the book"},
     "fr": {"previous": "Précédent", "next": "Suivant", "note": "Note", "back_to_text": "Retour au texte",
            "skip": "Aller au texte", "start_reading": "Commencer la lecture", "download": "Télécharger le livre",
            "search": "Rechercher", "search_label": "Rechercher dans le livre", "no_results": "Aucun résultat",
            "results": "résultats", "one_result": "1 résultat", "book_navigation": "Chapitres", "book_navigation_end": "Chapitres, fin de page",
            "about_epub": "pour liseuses et applications", "about_pdf": "pour l’écran et l’impression",
-           "print_pdf": "PDF pour l’impression", "about_print": "intérieur prêt à imprimer"},
+           "print_pdf": "PDF pour l’impression", "about_print": "intérieur prêt à imprimer",
+           "buy": "Acheter le livre", "in_the_book": "dans le livre"},
     "de": {"previous": "Zurück", "next": "Weiter", "note": "Anmerkung", "back_to_text": "Zurück zum Text",
            "skip": "Zum Text springen", "start_reading": "Lesen beginnen", "download": "Das Buch herunterladen",
            "search": "Suchen", "search_label": "Im Buch suchen", "no_results": "Keine Treffer",
            "results": "Treffer", "one_result": "1 Treffer", "book_navigation": "Kapitel", "book_navigation_end": "Kapitel, Seitenende",
            "about_epub": "für E-Reader und Apps", "about_pdf": "zum Lesen am Bildschirm und zum Drucken",
-           "print_pdf": "Druck-PDF", "about_print": "druckfertiger Buchblock"},
+           "print_pdf": "Druck-PDF", "about_print": "druckfertiger Buchblock",
+           "buy": "Das Buch kaufen", "in_the_book": "im Buch"},
     "es": {"previous": "Anterior", "next": "Siguiente", "note": "Nota", "back_to_text": "Volver al texto",
            "skip": "Ir al texto", "start_reading": "Empezar a leer", "download": "Descargar el libro",
            "search": "Buscar", "search_label": "Buscar en el libro", "no_results": "Sin resultados",
            "results": "resultados", "one_result": "1 resultado", "book_navigation": "Capítulos", "book_navigation_end": "Capítulos, final de la página",
            "about_epub": "para lectores de libros electrónicos", "about_pdf": "para leer en pantalla e imprimir",
-           "print_pdf": "PDF para imprenta", "about_print": "interior listo para imprimir"},
+           "print_pdf": "PDF para imprenta", "about_print": "interior listo para imprimir",
+           "buy": "Comprar el libro", "in_the_book": "en el libro"},
 }
 
 for _language, _words in WORDS.items():

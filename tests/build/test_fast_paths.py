@@ -21,7 +21,8 @@ from bookwright.parse import parse_chapter
 from bookwright.build.parse_cache import DiskParseCache
 from bookwright.build.pipeline import build
 
-from support import BOOKS
+from support import BOOKS, copy_book
+from support.readback import Epub
 
 XREF = BOOKS / "xref-book"
 ARGS = ["--no-gate", "--quiet"]
@@ -30,17 +31,6 @@ ARGS = ["--no-gate", "--quiet"]
 @pytest.fixture(autouse=True)
 def fixed_moment(monkeypatch):
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
-
-
-def copy_of(book: Path, target: Path) -> Path:
-    destination = target / book.name
-    shutil.copytree(book, destination)
-    return destination
-
-
-def epub_entries(path: Path) -> dict[str, bytes]:
-    with zipfile.ZipFile(path) as z:
-        return {name: z.read(name) for name in z.namelist()}
 
 
 def pdf_reading(path: Path) -> dict:
@@ -94,7 +84,7 @@ def edited_builds(tmp_path_factory):
     """A book built, one chapter edited, built again into the same folder (with the cache),
     and the edited book built clean into a new folder."""
     work = tmp_path_factory.mktemp("incremental")
-    book = copy_of(XREF, work)
+    book = copy_book(XREF, work)
     cached = work / "cached"
     counts = []
     with pytest.MonkeyPatch.context() as mp:
@@ -121,7 +111,7 @@ def test_an_edit_reparses_only_the_edited_chapter(edited_builds):
 
 def test_the_incremental_build_is_the_clean_build(edited_builds):
     _, cached, clean, _ = edited_builds
-    assert epub_entries(cached / "cross-references.epub") == epub_entries(clean / "cross-references.epub")
+    assert Epub(cached / "cross-references.epub").files == Epub(clean / "cross-references.epub").files
     incremental, fresh = pdf_reading(cached / "cross-references.pdf"), pdf_reading(clean / "cross-references.pdf")
     assert len(incremental["pages"]) == len(fresh["pages"])
     assert incremental == fresh
@@ -130,18 +120,18 @@ def test_the_incremental_build_is_the_clean_build(edited_builds):
 
 
 def test_a_corrupt_entry_is_ignored_and_replaced(tmp_path, counting):
-    book = copy_of(BOOKS / "minimal", tmp_path)
+    book = copy_book(BOOKS / "minimal", tmp_path)
     out = tmp_path / "out"
     assert not build(book, out, ("epub",)).diagnostics.errors
     (entry,) = (out / ".bookwright-cache" / "parse").glob("*.pickle")
     good = entry.read_bytes()
-    reference = epub_entries(out / "a-minimal-book.epub")
+    reference = Epub(out / "a-minimal-book.epub").files
     for damaged in (good[: len(good) // 2], good[:-1] + bytes([good[-1] ^ 1]), b"", b"not a cache entry"):
         entry.write_bytes(damaged)
         result = build(book, out, ("epub",))
         assert not result.diagnostics.errors
         assert (counting.last.hits, counting.last.misses) == (0, 1)
-        assert epub_entries(out / "a-minimal-book.epub") == reference
+        assert Epub(out / "a-minimal-book.epub").files == reference
         assert entry.read_bytes() == good  # rewritten whole
     build(book, out, ("epub",))
     assert (counting.last.hits, counting.last.misses) == (1, 0)
@@ -164,7 +154,7 @@ def test_an_entry_cannot_run_code(tmp_path):
 
 
 def test_a_language_change_reparses_every_chapter(tmp_path, counting):
-    book = copy_of(XREF, tmp_path)
+    book = copy_book(XREF, tmp_path)
     out = tmp_path / "out"
     build(book, out, ("epub",))
     build(book, out, ("epub",))
@@ -176,7 +166,7 @@ def test_a_language_change_reparses_every_chapter(tmp_path, counting):
 
 
 def test_a_tool_change_reparses_every_chapter(tmp_path, counting, monkeypatch):
-    book = copy_of(BOOKS / "minimal", tmp_path)
+    book = copy_book(BOOKS / "minimal", tmp_path)
     out = tmp_path / "out"
     build(book, out, ("epub",))
     monkeypatch.setattr(bookwright, "__version__", bookwright.__version__ + ".post1")
@@ -193,7 +183,7 @@ def test_a_tool_change_reparses_every_chapter(tmp_path, counting, monkeypatch):
 
 @pytest.fixture
 def built(tmp_path):
-    book = copy_of(BOOKS / "minimal", tmp_path)
+    book = copy_book(BOOKS / "minimal", tmp_path)
     out = tmp_path / "dist"
     assert main(["build", str(book), "--out", str(out), "--format", "epub", *ARGS]) == 0
     return book, out
@@ -260,7 +250,7 @@ def test_a_theme_change_changes_the_key(tmp_path, monkeypatch):
 
 
 def test_the_problems_of_the_last_build_are_reported_again(tmp_path, monkeypatch, capsys):
-    book = copy_of(BOOKS / "minimal", tmp_path)
+    book = copy_book(BOOKS / "minimal", tmp_path)
     out = tmp_path / "dist"
     noop_args = ["build", str(book), "--out", str(out), "--format", "epub", *ARGS]
     chapter = book / "01-only.md"

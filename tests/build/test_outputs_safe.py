@@ -16,7 +16,9 @@ from pathlib import Path
 import pytest
 
 from bookwright import cli
-from support import BOOKS, SAMPLE, epubcheck
+from bookwright.build.pipeline import build
+from support import BOOKS, SAMPLE, copy_book, epubcheck
+from support.readback import Epub
 
 BOOKWRIGHT = [sys.executable, "-m", "bookwright"]
 
@@ -66,7 +68,7 @@ def test_killing_a_build_mid_pdf_leaves_the_previous_outputs_intact(sample_outpu
 
 
 def test_two_builds_at_once_leave_whole_outputs(tmp_path):
-    book = shutil.copytree(BOOKS / "odd-encodings", tmp_path / "book")
+    book = copy_book("odd-encodings", tmp_path)
     out = tmp_path / "dist"
     command = BOOKWRIGHT + ["build", str(book), "--out", str(out), "--format", "epub,pdf,web", "--no-gate", "-q"]
     builds = [subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) for _ in range(2)]
@@ -80,7 +82,7 @@ def test_two_builds_at_once_leave_whole_outputs(tmp_path):
 
 
 def test_a_build_never_changes_the_manuscript_and_clean_removes_only_its_own_files(tmp_path, capsys):
-    book = shutil.copytree(BOOKS / "odd-encodings", tmp_path / "book")
+    book = copy_book("odd-encodings", tmp_path)
     out = book / "dist"  # an output folder inside the book folder, as `bookwright build` in it makes
     out.mkdir()
     (out / "notes.txt").write_text("the author's own file")
@@ -155,7 +157,7 @@ def test_an_internal_error_is_one_line_and_exit_3(tmp_path, capsys, monkeypatch)
 
 
 def test_the_sample_book_builds_byte_for_byte_the_same_in_another_folder(sample_build, tmp_path):
-    copy = shutil.copytree(SAMPLE, tmp_path / "elsewhere" / "manuscript")
+    copy = copy_book(SAMPLE, tmp_path / "elsewhere")
     out = tmp_path / "out"
     code = ("import sys; from pathlib import Path; from bookwright.build.pipeline import build; "
             "r = build(Path(sys.argv[1]), Path(sys.argv[2]), ('epub', 'pdf', 'web')); "
@@ -172,10 +174,22 @@ def test_the_sample_book_builds_byte_for_byte_the_same_in_another_folder(sample_
     assert tree_hashes(first["web"]) == tree_hashes(out / "site")
 
 
+def test_a_book_with_photos_builds_the_same_pdfs_in_another_folder(tmp_path, monkeypatch):
+    """WeasyPrint names a raster image after its address: the address must not be where the book lies."""
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
+    outputs = []
+    for folder in ("a", "b/deeper"):
+        book = shutil.copytree(BOOKS / "print-book", tmp_path / folder / "book")
+        result = build(book, tmp_path / folder / "out", ("pdf", "print-kdp"))
+        assert not result.diagnostics.errors
+        outputs.append({o.format: o.path.read_bytes() for o in result.outputs})
+    assert outputs[0] == outputs[1]
+
+
 def test_source_date_epoch_stamps_every_edition(tmp_path):
     builds = []
     for n in (1, 2):
-        book = shutil.copytree(BOOKS / "odd-encodings", tmp_path / f"copy{n}" / "book")
+        book = copy_book("odd-encodings", tmp_path / f"copy{n}")
         for path in book.iterdir():
             os.utime(path, (1_000_000_000 + n * 86_400,) * 2)  # different file times: must not matter
         out = tmp_path / f"out{n}"
@@ -197,6 +211,6 @@ def test_source_date_epoch_stamps_every_edition(tmp_path):
     assert reader.metadata["/CreationDate"].startswith("D:20231114221320")
     assert reader.metadata["/ModDate"].startswith("D:20231114221320")
     # The first /ID half is derived from the book's identifier, never random.
-    identifier = zipfile.ZipFile(builds[0] / "odd-encodings.epub").read("EPUB/content.opf").split(b"<dc:identifier")[1]
+    identifier = Epub(builds[0] / "odd-encodings.epub").files["EPUB/content.opf"].split(b"<dc:identifier")[1]
     identifier = identifier.split(b">", 1)[1].split(b"<", 1)[0]
     assert reader.trailer["/ID"][0] == hashlib.sha256(identifier).hexdigest()[:32]

@@ -4,7 +4,6 @@ does not write), compiler-style messages, and a failed build that leaves dist/ a
 from __future__ import annotations
 
 import re
-import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -14,7 +13,7 @@ import pytest
 from bookwright.cli import main
 from bookwright.build.pipeline import build
 
-from support import BOOKS, ROOT, epubcheck
+from support import BOOKS, ROOT, copy_book, epubcheck
 
 MINIMAL = BOOKS / "minimal"
 # The accessibility gate (EPUBCheck and Ace run by the build itself) has its own tests; here
@@ -33,12 +32,6 @@ def snapshot(folder: Path) -> dict[str, bytes]:
             if p.is_file() and not bookkeeping(p, folder)}
 
 
-def copy_of(book: Path, target: Path) -> Path:
-    destination = target / book.name
-    shutil.copytree(book, destination)
-    return destination
-
-
 def break_book(book: Path) -> None:
     chapter = book / "01-only.md"
     chapter.write_text(chapter.read_text() + "\nSee @sec-singel and ![gone](images/gone.png).\n")
@@ -48,7 +41,7 @@ def break_book(book: Path) -> None:
 def built(tmp_path_factory):
     """The minimal book built once with the CLI's defaults: (book copy, out folder, console)."""
     root = tmp_path_factory.mktemp("cli")
-    book = copy_of(MINIMAL, root)
+    book = copy_book(MINIMAL, root)
     out = root / "out"
     with pytest.MonkeyPatch.context() as mp:
         lines = []
@@ -83,7 +76,7 @@ def test_format_epub_builds_only_the_epub(tmp_path, capsys):
 
 
 def test_check_writes_nothing(tmp_path, monkeypatch, capsys):
-    book = copy_of(MINIMAL, tmp_path)
+    book = copy_book(MINIMAL, tmp_path)
     monkeypatch.chdir(tmp_path)
     before = snapshot(tmp_path)
     assert main(["check", str(book), *NO_GATE]) == 0
@@ -92,7 +85,7 @@ def test_check_writes_nothing(tmp_path, monkeypatch, capsys):
 
 
 def test_problems_exit_1_and_are_reported_compiler_style(tmp_path, capsys):
-    book = copy_of(MINIMAL, tmp_path)
+    book = copy_book(MINIMAL, tmp_path)
     break_book(book)
     assert main(["check", str(book)]) == 1
     err = capsys.readouterr().err.splitlines()
@@ -170,6 +163,32 @@ def test_new_then_build_in_an_empty_folder(tmp_path, monkeypatch, capsys):
     assert sorted(p.name for p in tmp_path.iterdir()) == ["dist", "mybook"]  # nothing else written
 
 
+def test_new_takes_the_title_author_and_theme_and_asks_nothing(tmp_path, capsys):
+    import tomllib
+
+    from bookwright.build.pipeline import prepare_book
+    from bookwright.diagnostics import Diagnostics
+
+    book = tmp_path / "novel"
+    assert main(["new", str(book), "--title", 'The "Night" Ferry', "--author", "Zoë Quill", "--theme", "literary"]) == 0
+    text = (book / "book.toml").read_text(encoding="utf-8")
+    toml = tomllib.loads(text)
+    assert toml["book"]["title"] == 'The "Night" Ferry' and toml["book"]["authors"] == ["Zoë Quill"]
+    assert toml["style"] == {"theme": "literary"}
+    # The other style options are there to uncomment, each as book.toml accepts it.
+    for key in ("body-font", "heading-font", "code-font", "font-size", "line-height", "opening", "ornament", "css"):
+        assert f"# {key} = " in text, key
+    uncommented = "\n".join(line[2:] if line.startswith("# ") and " = " in line.split("#")[1] else line
+                             for line in text.splitlines())
+    (book / "book.toml").write_text(uncommented, encoding="utf-8")
+    (book / "extra.css").write_text("h1 { letter-spacing: 0.05em; }\n", encoding="utf-8")
+    diags = Diagnostics(root=book)
+    resolved = prepare_book(book, diags)
+    assert diags.items == [] and resolved.config.style.body.name == "EB Garamond"
+    assert main(["new", str(tmp_path / "other"), "--theme", "gothic"]) == 2
+    assert "invalid choice: 'gothic'" in capsys.readouterr().err
+
+
 def test_new_refuses_a_folder_that_is_not_empty(tmp_path, capsys):
     (tmp_path / "notes.txt").write_text("mine")
     assert main(["new", str(tmp_path)]) == 2
@@ -183,7 +202,7 @@ def test_new_refuses_a_folder_that_is_not_empty(tmp_path, capsys):
 def test_console_script_and_module_exit_codes(tmp_path):
     script = Path(sys.executable).with_name("bookwright")
     command = [str(script)] if script.exists() else [sys.executable, "-m", "bookwright"]
-    book = copy_of(MINIMAL, tmp_path)
+    book = copy_book(MINIMAL, tmp_path)
     break_book(book)
     broken = subprocess.run(command + ["check", str(book)], capture_output=True, text=True, cwd=tmp_path)
     assert broken.returncode == 1

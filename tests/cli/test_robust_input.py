@@ -6,14 +6,14 @@ from __future__ import annotations
 
 import subprocess
 import sys
-import zipfile
 
 import pytest
 from lxml import etree
 
 from bookwright.diagnostics import Diagnostics
 from bookwright.build.pipeline import build, prepare_book
-from support import BOOK_TOML, BOOKS, XHTML, check, epub_documents, epubcheck, first_lines, make_book, text_of
+from support import BOOK_TOML, BOOKS, check, epubcheck, first_lines, make_book
+from support.readback import NCX, XHTML, Epub, text_of
 
 # --- config ------------------------------------------------------------------------------
 
@@ -35,7 +35,7 @@ CONFIG_CASES = {
         "book.toml:5:39: error: chapter '01-one.md' is listed twice (first at line 5)",
         "book.toml:5:52: error: chapter '../outside.md' is outside the book folder",
         "book.toml:5:69: error: chapter '/etc/passwd.md' is outside the book folder",
-        "book.toml:5:87: error: chapter 'notes.txt' is not a Markdown (.md) file",
+        "book.toml:5:87: error: chapter 'notes.txt' is not a Markdown (.md, .qmd, .Rmd) file",
         "book.toml:5:100: error: chapter file '03-thre.md' does not exist",
     ],
     "bad-empty-book": ["book.toml:1:1: error: the book has no chapters"],
@@ -92,7 +92,7 @@ def test_bom_crlf_and_control_characters_build_a_clean_epub(tmp_path):
     ]
     epub = result.outputs[0].path
     assert epubcheck(epub) == []
-    docs = epub_documents(epub)
+    docs = Epub(epub).documents
     first = text_of(docs["EPUB/01-bom-crlf.xhtml"].find(f".//{XHTML}body"))
     assert text_of(docs["EPUB/01-bom-crlf.xhtml"].find(f".//{XHTML}h1")) == "Chapter 1 Windows Notes"  # no BOM
     assert "see Section 1.1." in first and "A lone CR ends this line." in first
@@ -126,7 +126,7 @@ def test_a_two_megabyte_chapter_builds_whole(tmp_path):
     root = make_book(tmp_path / "big", {"01-big.md": text})
     result = build(root, tmp_path / "out", ("epub",))
     assert not result.diagnostics.items
-    body = text_of(epub_documents(result.outputs[0].path)["EPUB/01-big.xhtml"].find(f".//{XHTML}body"))
+    body = text_of(Epub(result.outputs[0].path).documents["EPUB/01-big.xhtml"].find(f".//{XHTML}body"))
     assert body.endswith("The last words, after Section 1.69.")
     assert " 699." in body
 
@@ -180,17 +180,17 @@ AUTHORS = ["Smith & Wesson <sw@example.com>", "O'Brien \"The Quill\""]
 def test_markup_characters_in_metadata_are_text_in_the_epub(markup_build):
     epub = markup_build["epub"]
     assert epubcheck(epub) == []
-    with zipfile.ZipFile(epub) as z:
-        opf = etree.fromstring(z.read("EPUB/content.opf"))
-        ncx = etree.fromstring(z.read("EPUB/toc.ncx"))
+    package = Epub(epub)
+    opf = package.opf
+    ncx = etree.fromstring(package.files["EPUB/toc.ncx"])
     dc = "{http://purl.org/dc/elements/1.1/}"
     assert opf.find(f".//{dc}title").text == TITLE
     assert [c.text for c in opf.iter(f"{dc}creator")] == AUTHORS
     assert opf.find(f".//{dc}publisher").text == "P&Q <Press>"
     assert opf.find(f".//{dc}description").text == "A description with <script>alert(1)</script> & an ampersand."
-    ncx_texts = [t.text for t in ncx.iter("{http://www.daisy.org/z3986/2005/ncx/}text")]
+    ncx_texts = [t.text for t in ncx.iter(f"{NCX}text")]
     assert TITLE in ncx_texts and 'Part <One> & "Two"' in ncx_texts
-    docs = epub_documents(epub)
+    docs = package.documents
     title_page = docs["EPUB/title.xhtml"]
     assert text_of(title_page.find(f".//{XHTML}h1")) == TITLE
     assert not list(title_page.iter(f"{XHTML}b")) and not list(title_page.iter(f"{XHTML}script"))
@@ -215,7 +215,7 @@ def test_combining_marks_rtl_cjk_and_emoji_build_everywhere(tmp_path):
     assert not result.diagnostics.errors
     outputs = {o.format: o.path for o in result.outputs}
     assert epubcheck(outputs["epub"]) == []
-    chapter = text_of(epub_documents(outputs["epub"])["EPUB/01-scripts.xhtml"].find(f".//{XHTML}body"))
+    chapter = text_of(Epub(outputs["epub"]).documents["EPUB/01-scripts.xhtml"].find(f".//{XHTML}body"))
     for phrase in ("cafe\u0301", "Z̷̢a̸l̵g̶o̴", "שלום עולם", "مرحبا بالعالم", "日本語の文章", "👩‍👩‍👧", "🇫🇷"):
         assert phrase in chapter
     from pypdf import PdfReader

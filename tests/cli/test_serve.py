@@ -9,22 +9,14 @@ server in this process instead, where a limit can be lowered or a bug planted.
 
 from __future__ import annotations
 
-import dataclasses
 import http.client
 import http.server
 import json
-import os
-import re
 import select
 import shutil
-import signal
 import socket
-import subprocess
-import sys
 import threading
 import time
-import urllib.request
-from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
@@ -36,6 +28,7 @@ from bookwright.cli.preview_http import (IDLE_SECONDS, LIVE_RELOAD_LIMIT, MAX_HE
 from bookwright.cli import serve as serve_module
 from bookwright.cli.serve import Preview, is_loopback
 from support import BOOKS
+from support.preview import RunningPreview, ask, assert_no_traceback, fetch, request, wait_for
 
 FEATURES = BOOKS / "web-features"
 PAGES = ["index.html", "00-preface.html", "01-kitchen.html", "90-appendix.html"]
@@ -44,102 +37,16 @@ PAGES = ["index.html", "00-preface.html", "01-kitchen.html", "90-appendix.html"]
 # --- running a preview and talking to it -------------------------------------------------------
 
 
-def wait_for(condition, seconds: float, what: str):
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        value = condition()
-        if value:
-            return value
-        time.sleep(0.05)
-    raise AssertionError(f"waited {seconds}s for {what}")
-
-
-class RunningPreview:
-    """`bookwright serve BOOK --port 0 ARGS` in a subprocess, with its terminal collected."""
-
-    def __init__(self, book: Path, *args: str):
-        self.book = book
-        self.process = subprocess.Popen(
-            [sys.executable, "-m", "bookwright", "serve", str(book), "--port", "0", *args],
-            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=book.parent,
-            env={**os.environ, "PYTHONUNBUFFERED": "1"})
-        self.out: list[str] = []
-        self.err: list[str] = []
-        for stream, lines in ((self.process.stdout, self.out), (self.process.stderr, self.err)):
-            threading.Thread(target=lambda s=stream, l=lines: l.extend(iter(s.readline, "")), daemon=True).start()
-        try:
-            line = wait_for(lambda: next((l for l in self.out if "http://" in l), None)
-                            or self.process.poll() is not None, 60, "the server to start")
-            assert line is not True, f"the server ended: {self.terminal()}"
-        except BaseException:
-            self.stop()
-            raise
-        self.base = re.search(r"http://[^/\s]+/", line).group(0)
-        self.port = urlsplit(self.base).port
-
-    def terminal(self) -> str:
-        return "".join(self.out) + "".join(self.err)
-
-    def build_number(self) -> int:
-        return json.loads(fetch(self.base + "__bookwright/status"))["build"]
-
-    def stop(self) -> int:
-        self.process.send_signal(signal.SIGTERM)
-        try:
-            return self.process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
-            return self.process.wait()
-
-
 @pytest.fixture(scope="module")
 def preview(tmp_path_factory):
     book = tmp_path_factory.mktemp("serve") / "book"
     shutil.copytree(FEATURES, book)
-    running = RunningPreview(book, "--allow-host", "Book.Test")
+    # The web edition alone: these tests are about what the server answers; the other
+    # editions and the gate have their own (test_serve_editions.py).
+    running = RunningPreview(book, "--allow-host", "Book.Test", "--format", "web")
     yield running
     assert running.stop() == 0, running.terminal()
     assert_no_traceback(running)
-
-
-def assert_no_traceback(running: RunningPreview) -> None:
-    assert "Traceback" not in running.terminal(), running.terminal()
-    assert "internal error" not in running.terminal(), running.terminal()
-
-
-def fetch(url: str) -> str:
-    with urllib.request.urlopen(url, timeout=10) as answer:
-        return answer.read().decode("utf-8")
-
-
-@dataclasses.dataclass
-class Answer:
-    status: int
-    headers: http.client.HTTPMessage
-    body: bytes
-
-    @property
-    def text(self) -> str:
-        return self.body.decode("utf-8")
-
-
-def request(target: str, host: str | None = "127.0.0.1:{port}", method: str = "GET", headers=(),
-            body: bytes = b"") -> str:
-    lines = [f"{method} {target} HTTP/1.1"] + ([f"Host: {host}"] if host is not None else [])
-    lines += [f"{name}: {value}" for name, value in headers] + ["Connection: close"]
-    if body:
-        lines.append(f"Content-Length: {len(body)}")
-    return "\r\n".join(lines) + "\r\n\r\n" + body.decode("latin-1")
-
-
-def ask(port: int, raw: str | bytes, method: str = "GET", timeout: float = 10) -> Answer:
-    """Sends `raw` as it is and reads one answer."""
-    data = raw.encode("latin-1") if isinstance(raw, str) else raw
-    with socket.create_connection(("127.0.0.1", port), timeout=timeout) as connection:
-        connection.sendall(data.replace(b"{port}", str(port).encode()))
-        answer = http.client.HTTPResponse(connection, method=method)
-        answer.begin()
-        return Answer(answer.status, answer.headers, answer.read())
 
 
 def is_closed_by_server(connection: socket.socket, seconds: float) -> bool:
@@ -371,7 +278,7 @@ def test_the_live_reload_status_checks_origin(preview, headers, status):
     answer = ask(preview.port, request("/__bookwright/status", headers=headers))
     assert answer.status == status, answer.text
     if status == 200:
-        assert set(json.loads(answer.body)) == {"build", "ok", "problems"}
+        assert set(json.loads(answer.body)) == {"build", "ok", "problems", "editions"}
 
 
 # --- limits ------------------------------------------------------------------------------------
@@ -506,7 +413,7 @@ def test_load_during_rebuilds(preview):
 def test_sharing_on_the_network_says_so_and_still_checks_names(tmp_path):
     book = tmp_path / "book"
     shutil.copytree(FEATURES, book)
-    shared = RunningPreview(book, "--host", "0.0.0.0", "--allow-host", "mybox.local")
+    shared = RunningPreview(book, "--host", "0.0.0.0", "--allow-host", "mybox.local", "--format", "web")
     try:
         terminal = shared.terminal()
         assert "warning: listening on 0.0.0.0: the unpublished book is now visible to every machine" in terminal
@@ -556,12 +463,23 @@ def test_an_unexpected_error_is_a_500_and_one_line(in_process, capfd, monkeypatc
     def planted_bug(site, target):
         raise RuntimeError("a planted bug\nwith a second line")
 
-    def report() -> str:
-        err = []  # the client may have its 500 before the line is printed
-        wait_for(lambda: err.append(capfd.readouterr().err) or "--verbose shows where)\n" in "".join(err), 5,
-                 "the report")
-        return "".join(err)
+    reported = threading.Event()
+    real_report = preview.report_internal_error
 
+    def report_and_signal(*args, **kwargs):
+        try:
+            return real_report(*args, **kwargs)
+        finally:
+            reported.set()
+
+    def report() -> str:
+        # The client has its 500 before the line is printed. Read the capture only once the
+        # line is out: reading while the server thread writes can lose what it writes.
+        assert reported.wait(5), "the report was never made"
+        reported.clear()
+        return capfd.readouterr().err
+
+    monkeypatch.setattr(preview, "report_internal_error", report_and_signal)
     monkeypatch.setattr(preview_http, "look_up", planted_bug)
     answer = ask(port, request("/index.html"))
     assert answer.status == 500 and answer.headers["Connection"] == "close"
@@ -583,18 +501,18 @@ def test_a_page_asked_for_while_a_build_swaps_the_site_is_served(in_process, mon
     preview, server = in_process
     port = server.server_address[1]
     gap_open, asked = threading.Event(), threading.Event()
-    real_build = serve_module.build
+    real_publish = serve_module.publish
 
-    def build_with_a_long_gap(root, out, formats, parse):
+    def publish_with_a_long_gap(edition, book, out, context):
         site = out / "site"
         site.rename(out / "aside")
         gap_open.set()
         asked.wait(10)
         time.sleep(0.3)  # the request is waiting now, or has been answered without the site
         (out / "aside").rename(site)
-        return real_build(root, out, formats, parse=parse)
+        return real_publish(edition, book, out, context)
 
-    monkeypatch.setattr(serve_module, "build", build_with_a_long_gap)
+    monkeypatch.setattr(serve_module, "publish", publish_with_a_long_gap)
     rebuilding = threading.Thread(target=preview.rebuild)
     rebuilding.start()
     assert gap_open.wait(10)

@@ -102,3 +102,116 @@ def test_any_book_builds_cleanly_or_fails_with_located_diagnostics(chapters, tit
             from pypdf import PdfReader
 
             assert len(PdfReader(str(outputs["pdf"])).pages) >= 1
+
+
+# --- issue 16: the constructs real manuscripts use, nested in every way ---------------------
+#
+# Words here are plain letters, so that any markup character in an edition's text can only be
+# a construct that was printed literally instead of understood.
+
+SAFE_WORD = st.sampled_from(["trust", "loop", "team", "café", "repair", "Ølstad", "notes", "time"])
+SAFE_TEXT = st.lists(SAFE_WORD, min_size=1, max_size=4).map(" ".join)
+FORMULA = st.sampled_from(["$d$", "$x^2$", "$\\alpha_1$", "$N = 30$", "$a < b$"])
+QUOTED = st.sampled_from(['"Cohen\'s $d$"', '"x `y"', '"a `b` c"', "'single $x$'", '"braces {1,2}"', '"star *x*"'])
+# Markup that must never reach a reader's text when it is one of these constructs.
+MARKUP = ("^[", "]{", "{.", "{#", "$", "`", "[@", "@sec", "@fig", "@tbl", "[^", "\\", "*", "~", ":::")
+
+
+@st.composite
+def inline(draw, depth: int = 0) -> str:
+    """A run of text with the inline constructs, each possibly holding another."""
+    kinds = ["text", "math", "span", "idx", "emph", "ref"] + (["nested", "inline_note"] if depth < 2 else [])
+    kind = draw(st.sampled_from(kinds))
+    text = draw(SAFE_TEXT)
+    if kind == "math":
+        return f"{text} {draw(FORMULA)}"
+    if kind == "span":
+        return f"[{text}]{{.smallcaps}}"
+    if kind == "idx":
+        term = draw(QUOTED)
+        return f"[{text}]{{.idx term={term}}}" if draw(st.booleans()) else f"[]{{.idx term={term}}}"
+    if kind == "emph":
+        return f"*{text}*"
+    if kind == "ref":
+        prefix = draw(st.sampled_from(["", "see *the* ", "Fig. ", "-"]))
+        return f"[{prefix}@sec-top]" if prefix != "-" else "[-@sec-top]"
+    if kind == "nested":
+        inner = draw(inline(depth + 1))
+        return f"[{text} {inner}]{{.smallcaps}}"
+    if kind == "inline_note":  # and a note in a note, when the inner run is one too
+        return f"{text}.^[{draw(inline(depth + 1))}]"
+    return text
+
+
+@st.composite
+def construct_block(draw, depth: int = 0) -> str:
+    kinds = ["para", "figure", "table", "note"] + (["div", "grid"] if depth < 2 else [])
+    kind = draw(st.sampled_from(kinds))
+    runs = " ".join(draw(st.lists(inline(), min_size=1, max_size=4)))
+    if kind == "div":  # callouts, margin and conditional content, holding any block (a div too)
+        opening = draw(st.sampled_from(["{.callout-note}", "{.callout-tip collapse=\"true\"}", "{.column-margin}",
+                                        "{.content-visible when-format=\"html\"}", "{.content-hidden unless-format=\"pdf\"}",
+                                        '{.callout-warning title="A $x$ title"}']))
+        heading = draw(st.sampled_from(["", f"## {draw(SAFE_TEXT)}\n\n"]))
+        fence = ":" * (3 + 2 - depth)  # inner fences shorter, as authors write them
+        return f"{fence} {opening}\n{heading}{draw(construct_block(depth + 1))}\n{fence}"
+    if kind == "grid":
+        cell = draw(inline()).replace("|", "/")
+        width = max(len(cell), 4) + 2
+        return (f"+{'-' * width}+\n| {cell.ljust(width - 1)}|\n+{'=' * width}+\n| {'x'.ljust(width - 1)}|\n"
+                f"+{'-' * width}+\n\n: {runs}")
+    if kind == "figure":
+        attributes = draw(st.sampled_from(["", "{#fig-a}", "{fig-alt=\"A dot, $x$\"}", "{width=50%}"]))
+        return f"![{runs}](images/dot.png){attributes}"
+    if kind == "table":
+        return f"| A | B |\n|---|---|\n| {draw(inline())} | {draw(inline())} |\n\n: {runs} {{#tbl-a}}"
+    if kind == "note":
+        return f"{draw(SAFE_TEXT)}[^n{draw(st.integers(1, 3))}]\n\n[^n{draw(st.integers(1, 3))}]: {runs}"
+    return runs
+
+
+CONSTRUCT_DOCUMENT = st.lists(construct_block(), min_size=1, max_size=6).map(
+    lambda blocks: "# Top {#sec-top}\n\n" + "\n\n".join(blocks) + "\n")
+
+
+def reader_text(root) -> str:
+    """What a reader sees of an (X)HTML tree: its text, without code and formulas' TeX."""
+    parts = []
+    for el in root.iter():
+        if not isinstance(el.tag, str):
+            continue
+        name = el.tag.rsplit("}", 1)[-1]
+        inside = any(a.tag.rsplit("}", 1)[-1] in ("code", "pre", "math", "script", "style", "head")
+                     for a in el.iterancestors() if isinstance(a.tag, str))
+        if not inside and name not in ("code", "pre", "math", "script", "style", "head") and el.text:
+            parts.append(el.text)
+        if el.tail and not inside:
+            parts.append(el.tail)
+    return " ".join(parts)
+
+
+@settings(max_examples=EXAMPLES, deadline=None, derandomize=True, suppress_health_check=list(HealthCheck))
+@given(chapter=CONSTRUCT_DOCUMENT)
+def test_nested_constructs_never_crash_and_never_print_markup(chapter):
+    with tempfile.TemporaryDirectory() as folder:
+        root = Path(folder) / "book"
+        (root / "images").mkdir(parents=True)
+        (root / "images" / "dot.png").write_bytes(DOT_PNG)
+        (root / "book.toml").write_text('[book]\ntitle = "T"\nauthors = ["A"]\nlanguage = "en"\n', encoding="utf-8")
+        (root / "01-chapter.md").write_text(chapter, encoding="utf-8")
+        result = build(root, Path(folder) / "out", ("epub", "web"))  # any exception fails the test
+        errors = result.diagnostics.errors
+        if errors:
+            for error in errors:
+                assert error.path.endswith(".md") and error.line >= 1, error.format()
+            return
+        outputs = {o.format: o.path for o in result.outputs}
+        from lxml import html as lxml_html
+
+        from support.readback import Epub
+
+        texts = [reader_text(doc) for doc in Epub(outputs["epub"]).documents.values()]
+        texts += [reader_text(lxml_html.parse(str(page)).getroot()) for page in outputs["web"].glob("*.html")]
+        for text in texts:
+            for mark in MARKUP:
+                assert mark not in text, (mark, text, chapter)

@@ -60,7 +60,8 @@ def assert_renders(markdown: str, expected_html: str, language: str = "en") -> N
 def test_image_alone_in_its_paragraph_is_a_figure_with_a_caption():
     assert_renders(
         "![How trust grows](images/loop.svg){#fig-loop}\n",
-        '<figure id="fig-loop"><img alt="How trust grows" src="images/loop.svg">'
+        # The whole-book pass sets alt from the caption once references in it have their text.
+        '<figure id="fig-loop"><img alt="How trust grows" data-alt="caption" src="images/loop.svg">'
         "<figcaption>How trust grows</figcaption></figure>",
     )
 

@@ -9,10 +9,10 @@ from pathlib import Path
 import pytest
 from lxml import html
 
-from support import build_book, diagnostics_text, epub_documents, epubcheck
+from support import build_book, diagnostics_text, epubcheck
+from support.readback import XHTML, Epub
 
 BOOK = "emptied-paragraphs"
-XHTML = "{http://www.w3.org/1999/xhtml}"
 
 
 @pytest.fixture(scope="module")
@@ -31,8 +31,7 @@ def paragraphs(section) -> list[tuple[str | None, str]]:
 
 
 def epub_chapter(files, name: str):
-    docs = epub_documents(files["epub"])
-    doc = next(d for path, d in docs.items() if path.endswith(name))
+    doc = Epub(files["epub"]).documents[f"EPUB/{name}"]
     return doc.find(f".//{XHTML}section")
 
 

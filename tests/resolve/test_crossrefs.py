@@ -11,7 +11,6 @@ from __future__ import annotations
 import posixpath
 import re
 import subprocess
-import zipfile
 from pathlib import Path
 
 import pytest
@@ -20,30 +19,26 @@ from lxml import etree
 from bookwright.cli import main as cli_main
 from bookwright.diagnostics import BookError, Diagnostics
 from bookwright.build.pipeline import prepare_book
-from support import BOOKS, XHTML, build_book, diagnostics_text, epubcheck
+from support import BOOKS, build_book, diagnostics_text, epubcheck, make_book
+from support.readback import XHTML, Epub, squash, text_of
 
 NBSP = "\u00a0"
 FOLIO = re.compile(r"^(\d+|[ivxlcdm]+)$")
-
-
-def squash(text: str) -> str:
-    return re.sub(r"\s+", " ", text).strip()
 
 
 # --- the built fixture book ------------------------------------------------------------------
 
 
 @pytest.fixture(scope="module")
-def built(tmp_path_factory):
-    out = tmp_path_factory.mktemp("xref-dist")
-    result = build_book("xref-book", out)
+def built(shared_builds):
+    result = shared_builds("xref-book")
     assert not result.diagnostics.items, diagnostics_text(result)
     return result
 
 
 @pytest.fixture(scope="module")
 def epub(built):
-    return read_epub(next(o.path for o in built.outputs if o.format == "epub"))
+    return Epub(next(o.path for o in built.outputs if o.format == "epub"))
 
 
 class Pdf:
@@ -102,17 +97,8 @@ def pdf(built):
     return Pdf(next(o.path for o in built.outputs if o.format == "pdf"))
 
 
-def read_epub(path: Path) -> dict:
-    with zipfile.ZipFile(path) as z:
-        docs = {name: etree.fromstring(z.read(name)) for name in z.namelist() if name.endswith(".xhtml")}
-        opf = etree.fromstring(z.read("EPUB/content.opf"))
-    manifest = {item.get("id"): item.get("href") for item in opf.iter("{*}item")}
-    spine = ["EPUB/" + manifest[ref.get("idref")] for ref in opf.iter("{*}itemref")]
-    return {"path": path, "docs": docs, "spine": spine}
-
-
-def chapter_docs(epub) -> list[tuple[str, etree._Element]]:
-    return [(name, epub["docs"][name]) for name in epub["spine"] if re.search(r"/\d\d-[\w-]+\.xhtml$", name)]
+def chapter_docs(epub: Epub) -> list[tuple[str, etree._Element]]:
+    return [(name, epub.documents[name]) for name in epub.spine_paths() if re.search(r"/\d\d-[\w-]+\.xhtml$", name)]
 
 
 def xrefs(doc) -> list[etree._Element]:
@@ -166,12 +152,12 @@ def test_word_and_number_never_part_at_a_line_end(epub):
 def test_page_references_read_without_pages_in_the_epub(epub):
     docs = dict(chapter_docs(epub))
     paragraph = next(p for p in docs["EPUB/02-second.xhtml"].iter(f"{XHTML}p") if "loop" in "".join(p.itertext()))
-    assert squash("".join(paragraph.itertext())) == "The loop is Figure 1.1."
+    assert text_of(paragraph) == "The loop is Figure 1.1."
 
 
 def test_plain_links_to_chapter_files_point_into_the_epub(epub):
     doc = dict(chapter_docs(epub))["EPUB/01-first.xhtml"]
-    links = {squash("".join(a.itertext())): a.get("href") for a in doc.iter(f"{XHTML}a") if not a.get("class")}
+    links = {text_of(a): a.get("href") for a in doc.iter(f"{XHTML}a") if not a.get("class")}
     assert links["the detail"] == "02-second.xhtml#sec-second-detail"
     assert links["the third chapter"] == "03-third.xhtml"
     assert links["the section above"] == "#sec-first-section"
@@ -182,9 +168,9 @@ def test_plain_links_to_chapter_files_point_into_the_epub(epub):
 
 def assert_every_href_opens_its_target(epub) -> int:
     ids = {name: {el.get("id") for el in doc.iter() if isinstance(el.tag, str) and el.get("id")}
-           for name, doc in epub["docs"].items()}
+           for name, doc in epub.documents.items()}
     checked = 0
-    for name, doc in epub["docs"].items():
+    for name, doc in epub.documents.items():
         for a in doc.iter(f"{XHTML}a"):
             href = a.get("href")
             if not href or re.match(r"^[a-z]+:", href):
@@ -203,7 +189,7 @@ def test_every_epub_href_opens_an_existing_file_and_id(epub):
 
 
 def test_epub_passes_epubcheck(epub):
-    assert epubcheck(epub["path"]) == []
+    assert epubcheck(epub.path) == []
 
 
 # --- the same text in both editions -------------------------------------------------------------
@@ -241,7 +227,7 @@ def reference_contexts(epub):
         literal = [re.escape(squash(p)).replace(r"\ ", r"\s") for p in pieces]
         # A page reference reads "Figure 1.1 on page 3" in the PDF: the words come from CSS.
         pattern = r"\s?on\spage\s(\d+|[ivxlc]+)\s?".join(literal)
-        yield squash("".join(block.itertext())), re.compile(pattern), labels
+        yield text_of(block), re.compile(pattern), labels
 
 
 def test_each_reference_prints_the_same_text_in_the_epub_and_the_pdf(epub, pdf):
@@ -366,9 +352,9 @@ def test_pdf_lists_follow_the_contents_with_page_numbers(pdf):
 
 
 def test_epub_lists_are_linked_pages_after_the_contents(epub):
-    spine = epub["spine"]
+    spine = epub.spine_paths()
     assert spine.index("EPUB/lists.xhtml") == spine.index("EPUB/nav.xhtml") + 1
-    doc = epub["docs"]["EPUB/lists.xhtml"]
+    doc = epub.documents["EPUB/lists.xhtml"]
     lists = {nav.get("{http://www.idpf.org/2007/ops}type"): [(squash(a.text), a.get("href")) for a in nav.iter(f"{XHTML}a")]
              for nav in doc.iter(f"{XHTML}nav")}
     assert lists == {
@@ -376,7 +362,7 @@ def test_epub_lists_are_linked_pages_after_the_contents(epub):
         "lot": [("1.1 Where things are", "01-first.xhtml#tbl-near"), ("3.1 Far measures", "03-third.xhtml#tbl-far"),
                 ("A.1 Appendix steps", "90-appendix.xhtml#tbl-steps")],
     }
-    toc = epub["docs"]["EPUB/nav.xhtml"].xpath("//x:nav[@id='toc']/x:ol/x:li/x:a", namespaces={"x": XHTML[1:-1]})
+    toc = epub.documents["EPUB/nav.xhtml"].xpath("//x:nav[@id='toc']/x:ol/x:li/x:a", namespaces={"x": XHTML[1:-1]})
     assert [(a.text, a.get("href")) for a in toc[:3]] == [
         ("List of Figures", "lists.xhtml#list-of-figures"),
         ("List of Tables", "lists.xhtml#list-of-tables"),
@@ -387,12 +373,9 @@ def test_epub_lists_are_linked_pages_after_the_contents(epub):
 # --- words, languages and numbering depth (resolve only: nothing is written) ------------------
 
 
-def make_book(folder: Path, toml: str, chapters: dict[str, str]) -> Path:
-    folder.mkdir(parents=True, exist_ok=True)
-    (folder / "book.toml").write_text('[book]\ntitle = "T"\nauthors = ["A"]\n' + toml, encoding="utf-8")
-    for name, text in chapters.items():
-        (folder / name).write_text(text, encoding="utf-8")
-    return folder
+def small_book(folder: Path, toml: str, chapters: dict[str, str]) -> Path:
+    """A book of `chapters` whose [book] table holds a title, an author and `toml`."""
+    return make_book(folder, chapters, '[book]\ntitle = "T"\nauthors = ["A"]\n' + toml)
 
 
 SMALL_BOOK = {
@@ -424,7 +407,7 @@ def resolved_texts(root: Path) -> dict[str, str]:
     ("es", ["Capítulo 1", "Sección 1.1", "Figura 1.1", "Tabla 1.1 en la página", "Listado 1.1", "Apéndice A en la página"]),
 ])
 def test_words_follow_the_book_language(tmp_path, language, expected):
-    root = make_book(tmp_path / language, f'language = "{language}-XX"\n', SMALL_BOOK)
+    root = small_book(tmp_path / language, f'language = "{language}-XX"\n', SMALL_BOOK)
     texts = resolved_texts(root)
     got = [texts[k].replace(NBSP, " ") for k in ("sec-one", "sec-part", "fig-loop", "tbl-t", "lst-l", "sec-app")]
     assert got == expected
@@ -433,7 +416,7 @@ def test_words_follow_the_book_language(tmp_path, language, expected):
 
 def test_words_can_be_overridden_in_book_toml(tmp_path):
     toml = 'language = "en"\n\n[words]\nchapter = "Chap."\nfigure = "Fig."\nappendix = "App."\non_page = "p."\n'
-    root = make_book(tmp_path / "words", toml, SMALL_BOOK)
+    root = small_book(tmp_path / "words", toml, SMALL_BOOK)
     texts = resolved_texts(root)
     assert texts["sec-one"] == "Chap.\u00a01"
     assert texts["fig-loop"] == "Fig.\u00a01.1"
@@ -447,7 +430,7 @@ def test_words_can_be_overridden_in_book_toml(tmp_path):
 
 @pytest.mark.parametrize("depth, part, deep", [(1, "Part", "Deep"), (2, "Section 1.1", "Deep"), (3, "Section 1.1", "Section 1.1.1")])
 def test_numbering_depth_decides_which_sections_have_numbers(tmp_path, depth, part, deep):
-    root = make_book(tmp_path / f"d{depth}", f'language = "en"\n\n[numbering]\ndepth = {depth}\n', SMALL_BOOK)
+    root = small_book(tmp_path / f"d{depth}", f'language = "en"\n\n[numbering]\ndepth = {depth}\n', SMALL_BOOK)
     texts = resolved_texts(root)
     assert (texts["sec-part"].replace(NBSP, " "), texts["sec-deep"].replace(NBSP, " ")) == (part, deep)
     assert texts["sec-one"] == "Chapter\u00a01"
@@ -516,7 +499,7 @@ def check(root: Path) -> str:
 
 
 def test_misplaced_and_reserved_labels(tmp_path):
-    root = make_book(tmp_path / "labels", 'language = "en"\n', {
+    root = small_book(tmp_path / "labels", 'language = "en"\n', {
         "01-a.md": "# A\n\nA paragraph.\n{: #sec-para }\n\nAn ![inline](x.svg){#fig-inline} image.\n\n"
                    "## Equation {#eq-one}\n\n## Loop {#loop}\n\nSee @loop, but not `@loop` or a\\@loop or me@loop.\n",
     })
@@ -533,7 +516,7 @@ def test_misplaced_and_reserved_labels(tmp_path):
 
 
 def test_an_at_key_without_a_matching_id_is_left_for_citations(tmp_path):
-    root = make_book(tmp_path / "cite", 'language = "en"\n', {"01-a.md": "# A\n\n## Trust\n\nAs @trust argued.\n"})
+    root = small_book(tmp_path / "cite", 'language = "en"\n', {"01-a.md": "# A\n\n## Trust\n\nAs @trust argued.\n"})
     # "## Trust" has the id "trust", but the author never wrote {#trust}: @trust is a citation.
     diags = Diagnostics(root=root)
     try:
@@ -546,7 +529,7 @@ def test_an_at_key_without_a_matching_id_is_left_for_citations(tmp_path):
 def test_words_and_lists_options_are_checked_with_their_lines(tmp_path):
     toml = ('language = "en"\n\n[words]\nfigure = "Fig."\nchapter = " "\ntabel = "Tab."\nsection = 3\n\n'
             '[lists]\nfigures = "yes"\ntables = true\n\n[list]\nfigures = true\n')
-    root = make_book(tmp_path / "config", toml, {"01-a.md": "# A\n"})
+    root = small_book(tmp_path / "config", toml, {"01-a.md": "# A\n"})
     lines = check(root).splitlines()
     assert [line for line in lines if not line.startswith("  hint:")] == [
         "book.toml:8:1: error: [words] chapter is empty",
@@ -565,7 +548,7 @@ def test_words_and_lists_options_are_checked_with_their_lines(tmp_path):
 
 @pytest.fixture(scope="module")
 def sample(sample_build, sample_outputs):
-    return sample_build.book, read_epub(sample_outputs["epub"]), Pdf(sample_outputs["pdf"])
+    return sample_build.book, Epub(sample_outputs["epub"]), Pdf(sample_outputs["pdf"])
 
 
 def test_sample_book_builds_without_warnings(sample_build):
@@ -580,7 +563,7 @@ def test_sample_references_print_the_same_in_both_editions(sample):
         for a in xrefs(doc):
             printed = re.escape(squash(a.text)).replace(r"\ ", r"\s")
             assert re.search(printed, text), f"the PDF never prints {a.text!r}"
-            kinds.add((a.get("data-ref").split("-")[0], a.get("data-form"), bool(a.get("data-prefix"))))
+            kinds.add((a.get("data-ref").split("-")[0], a.get("data-form"), bool(a.get("data-prefixed"))))
     # The sample uses every kind and form: sections, figures, tables, listings, equations
     # (issue 7's Little's law); the number alone, a custom prefix and page references.
     assert {k for k, _, _ in kinds} == {"sec", "fig", "tbl", "lst", "eq"}
@@ -611,7 +594,7 @@ def test_sample_links_land_on_their_targets(sample):
     landed = assert_every_link_lands_on_its_target(pdf, book)
     assert referenced(book) <= landed
     assert {"list-of-figures", "list-of-tables"} <= landed
-    entries = [squash(a.text) for a in epub["docs"]["EPUB/lists.xhtml"].iter(f"{XHTML}a")]
+    entries = [squash(a.text) for a in epub.documents["EPUB/lists.xhtml"].iter(f"{XHTML}a")]
     # A caption's full stop is not repeated in its list, where leader dots follow it in print.
     assert entries[0] == ("1.1 The trust loop: a small promise is kept, the keeping is noticed, "
                           "and the noticing earns room for a slightly larger promise")

@@ -7,8 +7,9 @@ import re
 import pytest
 from lxml import html
 
-from support.apparatus import built_book, EPUB_TYPE, X, element_by_id, epub_docs, normalise, text
 from support import build_book, diagnostics_text, epubcheck
+from support.apparatus import built_book, normalise
+from support.readback import EPUB_TYPE, X, Epub, text_of, web_pages, web_target
 
 from bookwright.resolve.apparatus.index import sort_key, split_term
 from bookwright.parse.syntax import make_markdown
@@ -32,63 +33,64 @@ def test_terms_sort_without_accents_or_case_and_split_into_levels():
     words = ["zeal", "Éclair", "edge", "Apple", "eagle", "Ørsted", "élan", "Elan"]
     assert sorted(words, key=sort_key) == ["Apple", "eagle", "Éclair", "edge", "Elan", "élan", "Ørsted", "zeal"]
     assert split_term("trust!repair of") == ["trust", "repair of"]
-    assert split_term("trust, repair of") == ["trust", "repair of"]
+    assert split_term("Caesar, Julius") == ["Caesar, Julius"]  # a comma inverts a name (issue 16)
     assert split_term("Drucker, Peter!books") == ["Drucker, Peter", "books"]
 
 
 @pytest.fixture(scope="module")
-def indexed(tmp_path_factory):
-    yield from built_book("scholarly-index", tmp_path_factory)
+def indexed(shared_builds):
+    yield from built_book("scholarly-index", shared_builds)
 
 
 def entries(ul) -> list[tuple[str, list]]:
     out = []
     for li in ul.iterfind("x:li", X):
-        term = text(li.find("x:span[@class='index-term']", X))
+        term = text_of(li.find("x:span[@class='index-term']", X))
         sub = li.find("x:ul", X)
         out.append((term, entries(sub) if sub is not None else []))
     return out
 
 
 def test_epub_index_is_sorted_nested_and_marked_up(indexed):
-    _, docs, _ = indexed
-    doc = docs["index.xhtml"]
+    _, epub, _ = indexed
+    doc = epub.documents["EPUB/index.xhtml"]
     section = doc.find(".//x:section", X)
     assert section.get(EPUB_TYPE) == "index" and section.get("role") == "doc-index"
     groups = doc.findall(".//x:section[@class='index-group']", X)
-    assert [text(g.find("x:h2", X)) for g in groups] == ["A", "C", "E", "F", "L", "O", "T", "Z"]
+    assert [text_of(g.find("x:h2", X)) for g in groups] == ["A", "C", "E", "F", "L", "O", "T", "Z"]
     listed = [entry for g in groups for entry in entries(g.find("x:ul", X))]
     assert [term for term, _ in listed] == ["Apple", "Candor", "candour", "conflict", "eagle", "Éclair", "edge",
                                             "feedback", "the ledger", "listening", "Ørsted", "trust", "zeal"]
     assert dict(listed)["trust"] == [("repair of", [])]
     assert dict(listed)["conflict"] == [("about tasks", [])]
-    lines = {text(li).split(",")[0].split(".")[0]: text(li) for li in doc.iterfind(".//x:li", X)}
+    lines = {text_of(li).split(",")[0].split(".")[0]: text_of(li) for li in doc.iterfind(".//x:li", X)}
     assert lines["candour"] == "candour. See Candor"
     assert lines["Candor"] == "Candor, 2.1. See also feedback"
 
 
 def test_epub_index_links_land_on_the_marked_term(indexed):
-    outputs, docs, _ = indexed
-    links = docs["index.xhtml"].findall(".//x:a[@class='index-locator']", X)
+    outputs, epub, _ = indexed
+    links = epub.documents["EPUB/index.xhtml"].findall(".//x:a[@class='index-locator']", X)
     assert len(links) >= 14
     for link in links:
-        term = text(link.getparent().getparent().find("x:span[@class='index-term']", X))
-        target = element_by_id(docs, link.get("href"), "index.xhtml")
+        term = text_of(link.getparent().getparent().find("x:span[@class='index-term']", X))
+        target = epub.element_at(link.get("href"), "EPUB/index.xhtml")
         assert target is not None, link.get("href")
         # The mark's own text, or the sentence around an invisible or re-worded mark.
-        around = text(target.getparent()).casefold()
+        around = text_of(target.getparent()).casefold()
         assert term.casefold().removeprefix("the ") in around or "repair of trust" in around, (term, around)
-    trust = next(li for li in docs["index.xhtml"].iterfind(".//x:li", X) if text(li).startswith("trust,"))
+    trust = next(li for li in epub.documents["EPUB/index.xhtml"].iterfind(".//x:li", X)
+                 if text_of(li).startswith("trust,"))
     # One link per section that mentions the term: the preface by title, then chapter 1.
-    assert [text(a) for a in trust.find("x:span[@class='index-locators']", X).iterfind("x:a", X)] == ["Preface", "1"]
+    assert [text_of(a) for a in trust.find("x:span[@class='index-locators']", X).iterfind("x:a", X)] == ["Preface", "1"]
     assert epubcheck(outputs["epub"]) == []
 
 
 def test_a_term_marked_in_a_footnote_links_to_the_note(indexed):
-    _, docs, _ = indexed
-    link = next(a for a in docs["index.xhtml"].iterfind(".//x:a", X)
-                if text(a.getparent().getparent().find("x:span", X)) == "listening")
-    target = element_by_id(docs, link.get("href"), "index.xhtml")
+    _, epub, _ = indexed
+    link = next(a for a in epub.documents["EPUB/index.xhtml"].iterfind(".//x:a", X)
+                if text_of(a.getparent().getparent().find("x:span", X)) == "listening")
+    target = epub.element_at(link.get("href"), "EPUB/index.xhtml")
     assert target.xpath("ancestor::*[local-name()='aside']")
 
 
@@ -138,16 +140,14 @@ def test_index_mistakes_are_reported_where_they_are_made(tmp_path):
 
 
 def test_the_sample_book_has_an_index_of_thirty_terms(sample_outputs):
-    docs = epub_docs(sample_outputs["epub"])
-    terms = docs["index.xhtml"].findall(".//x:span[@class='index-term']", X)
+    epub = Epub(sample_outputs["epub"])
+    terms = epub.documents["EPUB/index.xhtml"].findall(".//x:span[@class='index-term']", X)
     assert len(terms) >= 30
-    for link in docs["index.xhtml"].iterfind(".//x:a[@class='index-locator']", X):
-        assert element_by_id(docs, link.get("href"), "index.xhtml") is not None
+    for link in epub.documents["EPUB/index.xhtml"].iterfind(".//x:a[@class='index-locator']", X):
+        assert epub.element_at(link.get("href"), "EPUB/index.xhtml") is not None
 
 
 def test_the_sample_web_edition_index_links_land_on_marks(sample_outputs):
-    from support.apparatus import web_pages, web_target
-
     pages = web_pages(sample_outputs["web"])
     [index_page] = [name for name, page in pages.items() if page.xpath("//div[@class='index-body']")]
     links = pages[index_page].xpath("//a[@class='index-locator']")

@@ -7,8 +7,9 @@ import base64
 import pytest
 from lxml import etree, html
 
-from support.apparatus import built_book, X, epub_docs, manifest_properties, normalise, text
 from support import BOOKS, build_book, diagnostics_text, epubcheck
+from support.apparatus import built_book, normalise
+from support.readback import X, Epub, text_of, web_pages
 
 from bookwright.diagnostics import Diagnostics
 from bookwright.resolve.apparatus.formulas import FormulaError, tex_to_mathml
@@ -67,34 +68,34 @@ def test_malformed_formulas_are_explained(tex, problem):
 
 
 @pytest.fixture(scope="module")
-def counted(tmp_path_factory):
-    yield from built_book("scholarly-math", tmp_path_factory)
+def counted(shared_builds):
+    yield from built_book("scholarly-math", shared_builds)
 
 
 def test_epub_shows_mathml_numbered_and_referenced(counted):
-    _, docs, _ = counted
-    doc = docs["02-flow.xhtml"]
+    _, epub, _ = counted
+    doc = epub.documents["EPUB/02-flow.xhtml"]
     formulas = doc.findall(f".//{MATHML}math")
     assert len(formulas) == 7  # L, λ, W, two labelled, one unlabelled, the note's
     assert all(f.get("alttext") for f in formulas)
     equations = doc.findall(".//x:div[@class='equation']", X)
     assert [e.get("id") for e in equations] == ["eq-little", "eq-wait", None]
-    assert [text(e.find("x:span[@class='equation-number']", X)) for e in equations[:2]] == ["(2.1)", "(2.2)"]
+    assert [text_of(e.find("x:span[@class='equation-number']", X)) for e in equations[:2]] == ["(2.1)", "(2.2)"]
     assert equations[2].find("x:span[@class='equation-number']", X) is None
-    chapter = text(doc)
+    chapter = text_of(doc)
     assert "Equation 2.1 can be turned around, as in Eq. 2.1" in chapter.replace("\u00a0", " ")
-    [xref] = [a for a in doc.iterfind(".//x:a[@class='xref']", X) if text(a).startswith("Equation")]
+    [xref] = [a for a in doc.iterfind(".//x:a[@class='xref']", X) if text_of(a).startswith("Equation")]
     assert xref.get("href") == "#eq-little"
     note = doc.find(".//x:aside", X)
     assert note.find(f".//{MATHML}math") is not None
 
 
 def test_epub_declares_mathml_only_where_it_is(counted):
-    outputs, docs, _ = counted
-    properties = manifest_properties(outputs["epub"])
-    assert "mathml" in properties["02-flow.xhtml"]
-    assert "mathml" not in properties["01-words.xhtml"]
-    words = text(docs["01-words.xhtml"])
+    outputs, epub, _ = counted
+    properties = epub.manifest_properties()
+    assert "mathml" in properties["EPUB/02-flow.xhtml"]
+    assert "mathml" not in properties["EPUB/01-words.xhtml"]
+    words = text_of(epub.documents["EPUB/01-words.xhtml"])
     assert "costs $5 and a lunch $10, and $3 is" in words and "$x$" in words
     assert epubcheck(outputs["epub"]) == []
 
@@ -126,15 +127,14 @@ def test_malformed_formulas_fail_the_build_at_their_line(tmp_path):
 
 
 def test_the_sample_book_has_a_labelled_equation(sample_outputs):
-    docs = epub_docs(sample_outputs["epub"])
-    equations = [div for doc in docs.values() for div in doc.iterfind(".//x:div[@class='equation']", X)]
+    epub = Epub(sample_outputs["epub"])
+    equations = [div for doc in epub.documents.values() for div in doc.iterfind(".//x:div[@class='equation']", X)]
     assert any(div.get("id", "").startswith("eq-") for div in equations)
-    assert any(text(a).startswith("Equation") for doc in docs.values() for a in doc.iterfind(".//x:a[@class='xref']", X))
+    assert any(text_of(a).startswith("Equation") for doc in epub.documents.values()
+               for a in doc.iterfind(".//x:a[@class='xref']", X))
 
 
 def test_the_sample_web_edition_shows_mathml(sample_outputs):
-    from support.apparatus import web_pages
-
     pages = web_pages(sample_outputs["web"])
     formulas = [m for page in pages.values() for m in page.xpath("//*[local-name()='math']")]
     assert any(m.get("alttext") == "L = \\lambda W" and m.get("display") == "block" for m in formulas)

@@ -6,8 +6,9 @@ from __future__ import annotations
 import pytest
 from lxml import html as lxml_html
 
-from support.apparatus import X, PdfReading, epub_docs, normalise, text
 from support import BOOKS, build_book, diagnostics_text, epubcheck
+from support.apparatus import PdfReading, normalise
+from support.readback import X, Epub, text_of
 
 
 @pytest.fixture(scope="module")
@@ -57,8 +58,8 @@ def test_a_second_call_links_to_the_note_in_the_pdf(editions):
 
 def test_every_edition_links_both_calls_to_the_same_note(editions):
     _, outputs, _ = editions
-    doc = epub_docs(outputs["epub"])["01-calls.xhtml"]
-    calls = [a for a in doc.iterfind(".//x:a[@role='doc-noteref']", X) if text(a) == "1"]
+    doc = Epub(outputs["epub"]).documents["EPUB/01-calls.xhtml"]
+    calls = [a for a in doc.iterfind(".//x:a[@role='doc-noteref']", X) if text_of(a) == "1"]
     assert [a.get("href") for a in calls] == ["#note-1", "#note-1"]
     web = lxml_html.fromstring((outputs["web"] / "01-calls.html").read_bytes())
     web_calls = [a for a in web.xpath("//a[contains(@class,'noteref')]") if a.text_content() == "1"]
@@ -68,19 +69,19 @@ def test_every_edition_links_both_calls_to_the_same_note(editions):
 
 def test_fenced_code_in_a_note_is_code_in_the_epub(editions):
     _, outputs, _ = editions
-    doc = epub_docs(outputs["epub"])["01-calls.xhtml"]
+    doc = Epub(outputs["epub"]).documents["EPUB/01-calls.xhtml"]
     notes = {a.get("id"): a for a in doc.iterfind(".//x:aside", X)}
     code = notes["note-2"].find(".//x:pre/x:code", X)
     assert code is not None and "".join(code.itertext()) == "total = alpha + beta\nprint(total)\n"
     assert notes["note-2"].find(".//x:pre", X).get("data-lang") == "python"
     tight = notes["note-3"]
     assert "".join(tight.find(".//x:pre/x:code", X).itertext()) == 'kept = "as written"\n'
-    assert [text(p) for p in tight.iterfind("x:p", X)] == ["Code right under the note’s first line:",
+    assert [text_of(p) for p in tight.iterfind("x:p", X)] == ["Code right under the note’s first line:",
                                                            "And words after it. ↩︎"]
-    assert "```" not in text(notes["note-2"]) and "~~~" not in text(tight)
+    assert "```" not in text_of(notes["note-2"]) and "~~~" not in text_of(tight)
     # Nothing left behind: no empty paragraph around the code, no code outside the notes.
-    assert all(text(p) for aside in notes.values() for p in aside.iterfind(".//x:p", X))
-    assert [text(pre) for pre in doc.iterfind(".//x:pre", X) if pre.getparent().tag != f"{{{X['x']}}}aside"] \
+    assert all(text_of(p) for aside in notes.values() for p in aside.iterfind(".//x:p", X))
+    assert [text_of(pre) for pre in doc.iterfind(".//x:pre", X) if pre.getparent().tag != f"{{{X['x']}}}aside"] \
         == ["a fence outside any note"]
     assert epubcheck(outputs["epub"]) == []
 

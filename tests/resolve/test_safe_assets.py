@@ -10,7 +10,6 @@ import struct
 import subprocess
 import sys
 import threading
-import zipfile
 import zlib
 from pathlib import Path
 
@@ -19,7 +18,8 @@ from lxml import etree
 from PIL import Image
 
 from bookwright.build.pipeline import build
-from support import BOOKS, XHTML, check, epub_documents, epubcheck, first_lines, make_book, text_of
+from support import BOOKS, check, epubcheck, first_lines, make_book
+from support.readback import XHTML, Epub, text_of
 
 
 def png_bytes(size=(40, 30), mode="RGB") -> bytes:
@@ -120,8 +120,8 @@ def test_a_large_photo_is_embedded_scaled_in_every_edition(tmp_path):
     assert first_lines([d.format() for d in result.diagnostics.items]) == [
         "01-a.md:3:13: warning: image 'images/wide.jpg' is 7000×1000 pixels; scaled down to 5000×714 "
         "(at most 5000 a side)"]
-    with zipfile.ZipFile(tmp_path / "out" / "t.epub") as z:
-        assert Image.open(io.BytesIO(z.read("EPUB/media/images/wide.jpg"))).size == (5000, 714)
+    embedded = Epub(tmp_path / "out" / "t.epub").files["EPUB/media/images/wide.jpg"]
+    assert Image.open(io.BytesIO(embedded)).size == (5000, 714)
     assert Image.open(tmp_path / "out" / "site" / "media" / "images" / "wide.jpg").size == (5000, 714)
     assert (root / "images" / "wide.jpg").read_bytes() == jpeg_bytes((7000, 1000))  # the manuscript untouched
 
@@ -141,8 +141,7 @@ def test_a_hostile_svg_is_reported_and_made_inert(svg_build):
                     "<foreignObject>", "<set>", "<style>", "fill attribute"):
         assert removed in warning.message
     outputs = {o.format: o.path for o in svg_build.outputs}
-    with zipfile.ZipFile(outputs["epub"]) as z:
-        embedded = z.read("EPUB/media/images/hostile.svg")
+    embedded = Epub(outputs["epub"]).files["EPUB/media/images/hostile.svg"]
     web_copy = (outputs["web"] / "media" / "images" / "hostile.svg").read_bytes()
     assert embedded == web_copy
     root = etree.fromstring(embedded, etree.XMLParser(resolve_entities=False, no_network=True))
@@ -188,7 +187,7 @@ def test_unsafe_raw_html_is_removed_with_a_warning_at_its_line(raw_build):
 def test_no_edition_keeps_scripts_frames_forms_or_handlers(raw_build):
     outputs = {o.format: o.path for o in raw_build.outputs}
     assert epubcheck(outputs["epub"]) == []
-    chapter = epub_documents(outputs["epub"])["EPUB/01-raw.xhtml"].find(f".//{XHTML}body")
+    chapter = Epub(outputs["epub"]).documents["EPUB/01-raw.xhtml"].find(f".//{XHTML}body")
     page = etree.parse(str(outputs["web"] / "01-raw.html"), etree.HTMLParser()).find(".//main")
     for root, ns in ((chapter, XHTML), (page, "")):
         assert not list(root.iter(*(f"{ns}{t}" for t in ("script", "iframe", "object", "embed", "form", "input",
@@ -284,12 +283,12 @@ def test_a_build_never_fetches_anything_even_with_remote_images_allowed(tmp_path
         in warnings
     outputs = {o.format: o.path for o in result.outputs}
     assert epubcheck(outputs["epub"]) == []
-    chapter = epub_documents(outputs["epub"])["EPUB/01-a.xhtml"]
+    epub = Epub(outputs["epub"])
+    chapter = epub.documents["EPUB/01-a.xhtml"]
     links = {a.get("href"): text_of(a) for a in chapter.iter(f"{XHTML}a") if a.get("class") == "remote-image"}
     assert links == {f"{server.url}/figure.png": "The remote diagram", f"{server.url}/inline.png": "an inline picture"}
     assert not [img for img in chapter.iter(f"{XHTML}img") if "127.0.0.1" in img.get("src", "")]
-    with zipfile.ZipFile(outputs["epub"]) as z:
-        assert all(b"127.0.0.1" not in z.read(n) for n in z.namelist() if n.endswith(".svg"))
+    assert all(b"127.0.0.1" not in data for name, data in epub.files.items() if name.endswith(".svg"))
 
 
 BOOK_TOML_REMOTE = '[book]\ntitle = "T"\nauthors = ["A"]\nlanguage = "en"\nallow-remote-images = true\n'
@@ -299,7 +298,7 @@ def test_the_pdf_fetcher_serves_only_the_book_and_the_theme(tmp_path):
     from weasyprint import HTML
 
     from bookwright.paths import theme_dir
-    from bookwright.writers.pdf.engine import BookFetcher
+    from bookwright.writers.pdf.units import BookFetcher
 
     book = tmp_path / "book"
     book.mkdir()

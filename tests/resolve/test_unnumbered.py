@@ -9,8 +9,9 @@ import re
 import pytest
 from lxml import html as lxml_html
 
-from support.apparatus import X, PdfReading, epub_docs, normalise, text
 from support import BOOKS, build_book, diagnostics_text, epubcheck
+from support.apparatus import PdfReading, normalise
+from support.readback import X, Epub, text_of
 
 NBSP = "\u00a0"
 
@@ -22,7 +23,7 @@ def editions(tmp_path_factory):
     assert not result.diagnostics.errors, diagnostics_text(result)
     outputs = {o.format: o.path for o in result.outputs}
     pdf = PdfReading(outputs["pdf"])
-    yield result, outputs, epub_docs(outputs["epub"]), pdf
+    yield result, outputs, Epub(outputs["epub"]), pdf
     pdf.close()
 
 
@@ -31,16 +32,16 @@ REFERENCES = (f"References: Figure{NBSP}1, Figure{NBSP}2, Table{NBSP}1, Table{NB
 
 
 def test_unnumbered_chapters_number_their_figures_tables_and_equations_through_the_book(editions):
-    _, _, docs, _ = editions
-    captions = {name: [text(c) for c in docs[name].iterfind(".//x:figcaption", X)]
-                + [text(c) for c in docs[name].iterfind(".//x:caption", X)]
-                for name in ("00-preface.xhtml", "02-afterword.xhtml")}
-    assert captions == {"00-preface.xhtml": ["Figure 1: Preface picture", "Table 1: Preface table"],
-                        "02-afterword.xhtml": ["Figure 2: Afterword picture", "Table 2: Afterword table"]}
-    equations = [text(s) for name in ("00-preface.xhtml", "02-afterword.xhtml")
-                 for s in docs[name].iterfind(".//x:span[@class='equation-number']", X)]
+    _, _, epub, _ = editions
+    captions = {name: [text_of(c) for c in epub.documents[name].iterfind(".//x:figcaption", X)]
+                + [text_of(c) for c in epub.documents[name].iterfind(".//x:caption", X)]
+                for name in ("EPUB/00-preface.xhtml", "EPUB/02-afterword.xhtml")}
+    assert captions == {"EPUB/00-preface.xhtml": ["Figure 1: Preface picture", "Table 1: Preface table"],
+                        "EPUB/02-afterword.xhtml": ["Figure 2: Afterword picture", "Table 2: Afterword table"]}
+    equations = [text_of(s) for name in ("EPUB/00-preface.xhtml", "EPUB/02-afterword.xhtml")
+                 for s in epub.documents[name].iterfind(".//x:span[@class='equation-number']", X)]
     assert equations == ["(1)", "(2)"]
-    paragraph = docs["02-afterword.xhtml"].find(".//x:p[last()]", X)
+    paragraph = epub.documents["EPUB/02-afterword.xhtml"].find(".//x:p[last()]", X)
     assert re.sub(r"[ \n]+", " ", "".join(paragraph.itertext())).strip() == REFERENCES
     hrefs = {"".join(a.itertext()): a.get("href") for a in paragraph.iterfind(".//x:a", X)}
     assert hrefs[f"Figure{NBSP}1"] == "00-preface.xhtml#fig-preface"
@@ -67,12 +68,13 @@ def test_the_pdf_and_the_web_number_them_the_same_way(editions):
 
 
 def test_the_dash_shorthand_leaves_a_chapter_or_section_unnumbered(editions):
-    result, outputs, docs, pdf = editions
+    result, outputs, epub, pdf = editions
     # `# Preface {-}` in a file without a role: no "Chapter 1", and Work is Chapter 1.
-    assert text(docs["00-preface.xhtml"].find(".//x:h1", X)) == "Preface"
-    assert text(docs["01-work.xhtml"].find(".//x:h1", X)) == "Chapter 1 Work"
+    assert text_of(epub.documents["EPUB/00-preface.xhtml"].find(".//x:h1", X)) == "Preface"
+    assert text_of(epub.documents["EPUB/01-work.xhtml"].find(".//x:h1", X)) == "Chapter 1 Work"
     # `## Aside {#sec-aside -}`: no number, and Result is 1.2.
-    assert [text(h) for h in docs["01-work.xhtml"].iterfind(".//x:h2", X)] == ["1.1 Method", "Aside", "1.2 Result"]
+    work = epub.documents["EPUB/01-work.xhtml"]
+    assert [text_of(h) for h in work.iterfind(".//x:h2", X)] == ["1.1 Method", "Aside", "1.2 Result"]
     contents = normalise(pdf.texts[pdf.pages_with("Contents")[0]])
     assert re.search(r"Preface[ .]+1 1\. Work[ .]+3 1\.1 Method[ .]+3 Aside[ .]+3 1\.2 Result", contents), contents
     assert "CHAPTER 1 Work" in normalise(" ".join(pdf.texts))

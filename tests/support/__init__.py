@@ -1,36 +1,80 @@
-"""Helpers the tests share: building fixture books and reading the outputs back."""
+"""Helpers the tests share: building fixture books (once per session where tests only read the
+outputs), writable copies of them, small books made on the spot, and EPUBCheck.
+
+Reading editions back lives in `support.readback`; golden files in `support.goldens`."""
 
 from __future__ import annotations
 
 import atexit
-import re
+import contextlib
+import os
 import shutil
 import subprocess
 import threading
-import zipfile
 from pathlib import Path
-
-from lxml import etree
 
 from bookwright.build.pipeline import BuildResult, build, prepare_book
 from bookwright.diagnostics import BookError, Diagnostics
+from bookwright.writers.epub.epubcheck_run import SERVICE as EPUBCHECK_SERVICE
 
 ROOT = Path(__file__).resolve().parents[2]
 BOOKS = ROOT / "tests" / "books"
 SAMPLE = ROOT / "manuscript"
-XHTML = "{http://www.w3.org/1999/xhtml}"
-EPUB_NS = "http://www.idpf.org/2007/ops"
 
 
 def build_book(book: Path | str, out: Path, formats=("epub", "pdf")) -> BuildResult:
+    """The book built into `out` without the gate; `formats` None: what a plain build makes."""
     path = BOOKS / book if isinstance(book, str) else book
-    return build(path, out, tuple(formats))
+    return build(path, out, tuple(formats) if formats is not None else None)
 
 
-def copy_book(name: str, target: Path) -> Path:
-    """A writable copy of a fixture book, for tests that edit sources."""
-    destination = target / name
-    shutil.copytree(BOOKS / name if (BOOKS / name).exists() else SAMPLE, destination, symlinks=True)
+FIXED_EPOCH = "1700000000"  # SOURCE_DATE_EPOCH of the shared builds: 2023-11-14T22:13:20Z
+
+
+@contextlib.contextmanager
+def fixed_clock():
+    """SOURCE_DATE_EPOCH set to FIXED_EPOCH while the block runs, then as it was."""
+    before = os.environ.get("SOURCE_DATE_EPOCH")
+    os.environ["SOURCE_DATE_EPOCH"] = FIXED_EPOCH
+    try:
+        yield
+    finally:
+        if before is None:
+            del os.environ["SOURCE_DATE_EPOCH"]
+        else:
+            os.environ["SOURCE_DATE_EPOCH"] = before
+
+
+class SharedBuilds:
+    """Fixture books built once per test session, keyed by book and formats, each into its own
+    folder, with the clock fixed (FIXED_EPOCH) so a build does not depend on the day it runs.
+
+    For tests that only read the outputs: the golden files and the tests of one edition share
+    a build. A test that edits a book or its outputs builds its own (`copy_book`)."""
+
+    def __init__(self, folder: Path):
+        self.folder = folder
+        self.results: dict[tuple[str, tuple[str, ...]], BuildResult] = {}
+
+    def __call__(self, case: str, formats=("epub", "pdf")) -> BuildResult:
+        key = (case, tuple(formats))
+        if key not in self.results:
+            out = self.folder / f"{case}-{'-'.join(key[1]) or 'check'}"
+            with fixed_clock():
+                self.results[key] = build_book(case, out, key[1])
+        return self.results[key]
+
+
+def copy_book(book: Path | str, target: Path, toml_extra: str = "") -> Path:
+    """A writable copy of a book (a fixture book's name, or a folder such as SAMPLE) at
+    `target/<its folder name>`, for tests that edit sources; `toml_extra` is appended to
+    its book.toml on a line of its own."""
+    source = BOOKS / book if isinstance(book, str) else book
+    destination = target / source.name
+    shutil.copytree(source, destination, symlinks=True)
+    if toml_extra:
+        toml = destination / "book.toml"
+        toml.write_text(toml.read_text(encoding="utf-8") + "\n" + toml_extra + "\n", encoding="utf-8")
     return destination
 
 
@@ -41,8 +85,9 @@ def diagnostics_text(result: BuildResult) -> str:
 def epubcheck(path: Path) -> list[str]:
     """EPUBCheck's messages (errors and warnings) for the file; empty means clean.
 
-    The bundled validator runs in one Java process for the whole session (EpubCheckBatch.java):
-    starting EPUBCheck costs seconds of CPU, each further book a fraction of one."""
+    The bundled validator runs in one Java process for the whole session, the program the live
+    preview keeps EPUBCheck warm with (writers/epub/EpubCheckService.java): starting EPUBCheck
+    costs seconds of CPU, each further book a fraction of one."""
     with _EPUBCHECK_LOCK:
         checker = _epubcheck_process()
         if checker is not None:
@@ -81,7 +126,7 @@ def _epubcheck_process():
         try:
             process = subprocess.Popen(
                 [java, "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Duser.language=en",
-                 "-cp", str(jar), str(Path(__file__).with_name("EpubCheckBatch.java"))],
+                 "-cp", str(jar), str(EPUBCHECK_SERVICE)],
                 stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
                 text=True, encoding="utf-8")
         except OSError:
@@ -99,26 +144,6 @@ def _stop_epubcheck(process) -> None:
             process.wait(timeout=10)
         except subprocess.TimeoutExpired:
             process.kill()
-
-
-def epub_documents(path: Path) -> dict[str, etree._Element]:
-    """Every XHTML document of an EPUB, parsed, keyed by its path inside the zip."""
-    docs = {}
-    with zipfile.ZipFile(path) as z:
-        for name in z.namelist():
-            if name.endswith(".xhtml"):
-                docs[name] = etree.fromstring(z.read(name))
-    return docs
-
-
-def text_of(el: etree._Element) -> str:
-    return re.sub(r"\s+", " ", "".join(el.itertext())).strip()
-
-
-def pdf_page_texts(path: Path) -> list[str]:
-    from pypdf import PdfReader
-
-    return [re.sub(r"\s+", " ", page.extract_text() or "") for page in PdfReader(str(path)).pages]
 
 
 BOOK_TOML = '[book]\ntitle = "T"\nauthors = ["A. Writer"]\nlanguage = "en"\n'
@@ -146,3 +171,23 @@ def make_book(folder: Path, files: dict[str, str | bytes], toml: str = BOOK_TOML
 
 def first_lines(messages: list[str]) -> list[str]:
     return [m.splitlines()[0] for m in messages]
+
+
+# Debian's chromium, quiet and offline, as the browser tests drive it.
+CHROMIUM_FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+                  "--disable-sync", "--no-first-run"]
+
+
+def chromium_browser():
+    """A module fixture's body: Debian's Chromium driven by Playwright (never a browser
+    Playwright downloads), or the test skipped where either is missing."""
+    import pytest
+
+    chromium = shutil.which("chromium")
+    if chromium is None:
+        pytest.skip("Debian's chromium is not installed (python3 build.py test installs it as root)")
+    playwright = pytest.importorskip("playwright.sync_api")
+    with playwright.sync_playwright() as p:
+        instance = p.chromium.launch(executable_path=chromium, args=CHROMIUM_FLAGS)
+        yield instance
+        instance.close()

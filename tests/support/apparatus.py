@@ -1,33 +1,16 @@
-"""Reading the scholarly apparatus back out of built editions: PDF links and folios, EPUB
-documents and manifest properties."""
+"""Reading the scholarly apparatus back out of a built PDF: its internal links with the text
+under and before them, the folio of a page, page text as words; and the scholarly fixture
+books' shared builds opened for reading (`built_book`)."""
 
 from __future__ import annotations
 
 import re
-import shutil
 import unicodedata
-import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from lxml import etree
-
-from support import BOOKS
-
-OPF_NS = {"opf": "http://www.idpf.org/2007/opf"}
-X = {"x": "http://www.w3.org/1999/xhtml", "epub": "http://www.idpf.org/2007/ops",
-     "m": "http://www.w3.org/1998/Math/MathML"}
-EPUB_TYPE = "{http://www.idpf.org/2007/ops}type"
-
-
-def fixture_copy(name: str, target: Path, toml_extra: str = "") -> Path:
-    """A writable copy of tests/books/<name>, with lines appended to its book.toml."""
-    destination = target / name
-    shutil.copytree(BOOKS / name, destination)
-    if toml_extra:
-        toml = destination / "book.toml"
-        toml.write_text(toml.read_text(encoding="utf-8") + "\n" + toml_extra + "\n", encoding="utf-8")
-    return destination
+from support import diagnostics_text
+from support.readback import Epub
 
 
 def normalise(text: str) -> str:
@@ -107,63 +90,12 @@ class PdfReading:
         return [n for n, t in enumerate(self.texts) if text in normalise(t)]
 
 
-def epub_zip(path: Path) -> dict[str, bytes]:
-    with zipfile.ZipFile(path) as z:
-        return {name: z.read(name) for name in z.namelist()}
-
-
-def epub_docs(path: Path) -> dict[str, etree._Element]:
-    """Content documents by file name (without the EPUB folder), parsed."""
-    return {Path(name).name: etree.fromstring(data) for name, data in epub_zip(path).items() if name.endswith(".xhtml")}
-
-
-def manifest_properties(path: Path) -> dict[str, set[str]]:
-    files = epub_zip(path)
-    opf_name = next(n for n in files if n.endswith(".opf"))
-    opf = etree.fromstring(files[opf_name])
-    return {Path(item.get("href")).name: set((item.get("properties") or "").split())
-            for item in opf.iterfind(".//opf:manifest/opf:item", OPF_NS)}
-
-
-def element_by_id(docs: dict[str, etree._Element], href: str, current: str) -> etree._Element | None:
-    """The element an EPUB link points at: `file.xhtml#id` or `#id` in the current file."""
-    file, _, fragment = href.partition("#")
-    doc = docs.get(Path(file).name if file else current)
-    if doc is None:
-        return None
-    found = doc.xpath("//*[@id=$id]", id=fragment)
-    return found[0] if found else None
-
-
-def text(el: etree._Element) -> str:
-    return " ".join("".join(el.itertext()).split())
-
-
-def web_pages(site: Path) -> dict:
-    """The web edition's pages by file name, parsed as HTML."""
-    from lxml import html
-
-    return {p.name: html.fromstring(p.read_bytes()) for p in site.glob("*.html")}
-
-
-def web_target(pages: dict, href: str, current: str):
-    """The element a web link points at, or None."""
-    file, _, fragment = href.partition("#")
-    page = pages.get(file or current)
-    if page is None:
-        return None
-    found = page.xpath("//*[@id=$id]", id=fragment) if fragment else [page]
-    return found[0] if found else None
-
-
-def built_book(name: str, tmp_path_factory):
-    """Builds a fixture book in every default edition and yields (outputs by format, the
-    EPUB's documents, the PDF opened for reading); for module-scoped fixtures."""
-    from support import build_book, diagnostics_text
-
-    result = build_book(name, tmp_path_factory.mktemp(name))
+def built_book(name: str, shared_builds):
+    """A fixture book's session build (EPUB and PDF), as (outputs by format, the EPUB opened,
+    the PDF opened for reading); for module-scoped fixtures, which close the PDF."""
+    result = shared_builds(name)
     assert not result.diagnostics.errors, diagnostics_text(result)
     outputs = {o.format: o.path for o in result.outputs}
     reading = PdfReading(outputs["pdf"])
-    yield outputs, epub_docs(outputs["epub"]), reading
+    yield outputs, Epub(outputs["epub"]), reading
     reading.close()

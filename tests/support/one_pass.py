@@ -6,16 +6,17 @@ from __future__ import annotations
 from pathlib import Path
 
 from weasyprint import CSS, HTML
-from weasyprint.text.fonts import FontConfiguration
 
 from bookwright.model import ResolvedBook
 from bookwright.writers.pagelist import LayoutProbe
 from bookwright.writers.pdf.document import PdfDocument
 from bookwright.writers.pdf.engine import book_base_url, pdf_identifier, stylesheet_base_url
+from bookwright.writers.pdf.fonts import BookFonts
 from bookwright.writers.pdf.page_map import PageMap, UnitMarkup
 from bookwright.writers.pdf.tagged import finish_tagged_pdf
 from bookwright.writers.pdf.unit_css import PAGE_NUMBER, NumberedLinks, unit_stylesheets
 from bookwright.writers.pdf.units import book_fetcher
+from bookwright.writers.theme import font_aliases
 
 
 def one_pass_screen_pdf(book: ResolvedBook, target: Path, numbers_known: bool = False) -> None:
@@ -28,10 +29,10 @@ def one_pass_screen_pdf(book: ResolvedBook, target: Path, numbers_known: bool = 
     this reference lays out the whole book with the numbers a unit prints."""
     document = PdfDocument(book, probe=LayoutProbe("pdf"))
     fetcher = book_fetcher(book)
-    fonts = FontConfiguration()
     css = document.stylesheet()
 
     def lay_out(html: str, stylesheet: str):
+        fonts = BookFonts(font_aliases(book.config.style))  # as a unit's: the book's faces only
         sheet = CSS(string=stylesheet, base_url=stylesheet_base_url(), url_fetcher=fetcher, font_config=fonts)
         return HTML(string=html, base_url=book_base_url(book), url_fetcher=fetcher).render(
             stylesheets=[sheet], font_config=fonts)

@@ -1,5 +1,8 @@
 """Reading built editions back the way a reader meets them: the EPUB's package, nav and
-documents; the PDF's pages split into running head, body and folio, its outline and fonts."""
+documents; the PDF's pages split into running head, body and folio, its outline and fonts;
+the web edition's pages. Tests open an EPUB only through `Epub`, so they all read it alike;
+`support.apparatus` adds what the apparatus tests need from a PDF (links and the words around them).
+"""
 
 from __future__ import annotations
 
@@ -15,8 +18,12 @@ from lxml import etree
 OPF = "{http://www.idpf.org/2007/opf}"
 DC = "{http://purl.org/dc/elements/1.1/}"
 XHTML = "{http://www.w3.org/1999/xhtml}"
-EPUB_TYPE = "{http://www.idpf.org/2007/ops}type"
+EPUB_NS = "http://www.idpf.org/2007/ops"
+EPUB_TYPE = f"{{{EPUB_NS}}}type"
 NCX = "{http://www.daisy.org/z3986/2005/ncx/}"
+XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
+# Prefixes for XPath in EPUB documents: doc.xpath("//x:aside", namespaces=X).
+X = {"x": XHTML[1:-1], "epub": EPUB_NS, "m": "http://www.w3.org/1998/Math/MathML"}
 
 
 def squash(text: str) -> str:
@@ -24,6 +31,7 @@ def squash(text: str) -> str:
 
 
 def text_of(el) -> str:
+    """An element's text as a reader sees it: every descendant's text, white space squashed."""
     return squash("".join(el.itertext()))
 
 
@@ -31,6 +39,9 @@ def text_of(el) -> str:
 
 
 class Epub:
+    """An EPUB as a reading system opens it. Documents are named by their path in the zip
+    (`EPUB/01-first.xhtml`); links inside them are resolved against that path."""
+
     def __init__(self, path: Path):
         self.path = path
         with zipfile.ZipFile(path) as z:
@@ -49,6 +60,11 @@ class Epub:
     def manifest(self) -> dict[str, etree._Element]:
         return {item.get("id"): item for item in self.opf.iter(f"{OPF}item")}
 
+    def manifest_properties(self) -> dict[str, set[str]]:
+        """Each manifest item's zip path → its properties (`svg`, `mathml`, `nav`, ...)."""
+        return {self.zip_path(item.get("href")): set((item.get("properties") or "").split())
+                for item in self.manifest.values()}
+
     @cached_property
     def spine(self) -> list[etree._Element]:
         """The spine's itemrefs, in reading order."""
@@ -59,7 +75,17 @@ class Epub:
 
     @cached_property
     def documents(self) -> dict[str, etree._Element]:
+        """Every XHTML document, parsed, by its path in the zip."""
         return {name: etree.fromstring(data) for name, data in self.files.items() if name.endswith(".xhtml")}
+
+    def element_at(self, href: str, document: str | None = None) -> etree._Element | None:
+        """The element whose id a link names: `href` as written in `document`, or without
+        `document` a zip path#fragment (as `toc_tree` and `page_list` give them). None when
+        the link names no id, or no such document or id exists."""
+        path, _, fragment = (self.resolve_href(href, document) if document else href).partition("#")
+        doc = self.documents.get(path)
+        found = doc.xpath("//*[@id=$id]", id=fragment) if doc is not None and fragment else []
+        return found[0] if found else None
 
     def item_with_property(self, prop: str) -> etree._Element:
         found = [i for i in self.manifest.values() if prop in (i.get("properties") or "").split()]
@@ -70,8 +96,11 @@ class Epub:
     def nav_path(self) -> str:
         return self.zip_path(self.item_with_property("nav").get("href"))
 
+    def navs(self, kind: str) -> list[etree._Element]:
+        return [n for n in self.documents[self.nav_path].iter(f"{XHTML}nav") if n.get(EPUB_TYPE) == kind]
+
     def nav(self, kind: str) -> etree._Element:
-        navs = [n for n in self.documents[self.nav_path].iter(f"{XHTML}nav") if n.get(EPUB_TYPE) == kind]
+        navs = self.navs(kind)
         assert len(navs) == 1, f"{len(navs)} <nav epub:type={kind}>"
         return navs[0]
 
@@ -89,13 +118,33 @@ class Epub:
 
         return walk(self.nav("toc").find(f"{XHTML}ol"))
 
+    def page_list(self) -> list[tuple[str, str]]:
+        """The print page list as (label, zip path#fragment); empty when the EPUB has none."""
+        navs = self.navs("page-list")
+        if not navs:
+            return []
+        return [(text_of(a), self.resolve_href(a.get("href"), self.nav_path)) for a in navs[0].iter(f"{XHTML}a")]
+
+    def page_breaks(self) -> list[etree._Element]:
+        """Every page-break marker in the documents."""
+        return [el for doc in self.documents.values() for el in doc.iter(f"{XHTML}span")
+                if el.get(EPUB_TYPE) == "pagebreak"]
+
     def resolve_href(self, href: str, document: str) -> str:
         path, _, fragment = href.partition("#")
         target = self.zip_path(path, document) if path else document
         return f"{target}#{fragment}" if fragment else target
 
+    def dc(self, name: str) -> list[etree._Element]:
+        """The package's Dublin Core elements `name` (title, creator, source, ...)."""
+        return list(self.opf.find(f"{OPF}metadata").iter(f"{DC}{name}"))
+
     def metadata(self, name: str) -> list[str]:
-        return [squash(el.text or "") for el in self.opf.find(f"{OPF}metadata").iter(f"{DC}{name}")]
+        return [squash(el.text or "") for el in self.dc(name)]
+
+    def meta(self, prop: str) -> list[str]:
+        """The texts of the package's <meta property=`prop`> that refine nothing."""
+        return [m.text for m in self.opf.iter(f"{OPF}meta") if m.get("property") == prop and not m.get("refines")]
 
 
 # --- PDF -------------------------------------------------------------------------------------
@@ -118,6 +167,13 @@ class PdfPage:
     @property
     def blank(self) -> bool:
         return not (self.head or self.foot or self.body)
+
+
+def pdf_page_texts(path: Path) -> list[str]:
+    """Each page's whole text as pypdf extracts it (running head and folio included), spaces squashed."""
+    from pypdf import PdfReader
+
+    return [re.sub(r"\s+", " ", page.extract_text() or "") for page in PdfReader(str(path)).pages]
 
 
 def _join_hyphenation(text: str) -> str:
@@ -255,3 +311,23 @@ def pdf_contents(pdf: Pdf, part_titles: list[str], contents_title: str = "Conten
     if pending:
         entries.append((pending, None))  # a line that never found its folio: the test shows it
     return entries
+
+
+# --- web -------------------------------------------------------------------------------------
+
+
+def web_pages(site: Path) -> dict:
+    """The web edition's pages by file name, parsed as HTML."""
+    from lxml import html
+
+    return {p.name: html.fromstring(p.read_bytes()) for p in site.glob("*.html")}
+
+
+def web_target(pages: dict, href: str, current: str):
+    """The element a web link on page `current` points at, or None."""
+    file, _, fragment = href.partition("#")
+    page = pages.get(file or current)
+    if page is None:
+        return None
+    found = page.xpath("//*[@id=$id]", id=fragment) if fragment else [page]
+    return found[0] if found else None

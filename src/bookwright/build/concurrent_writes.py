@@ -43,7 +43,7 @@ class Outcome:
 
 
 def write_editions(book: ResolvedBook, out: Path, editions: list[Edition], context: BuildContext,
-                   announce: Callable[[Edition, Outcome], None]) -> None:
+                   announce: Callable[[Outcome], None]) -> None:
     """Writes `editions` (in build order: paged first, folders last); `announce` hears of
     each one written, in that order. An edition that fails raises once the editions before
     it are announced."""
@@ -54,15 +54,16 @@ def write_editions(book: ResolvedBook, out: Path, editions: list[Edition], conte
     threads = ThreadPoolExecutor(max_workers=len(paged), thread_name_prefix="edition") if paged else None
     try:
         for edition in paged:
-            results[edition.name] = threads.submit(_write, book, out, edition, context)
+            results[edition.name] = threads.submit(write_edition, book, out, edition, context)
         for index, edition in enumerate(editions):
-            if edition.folder:
-                # It copies the files written before it: they must all be there.
+            if edition.folder or edition.wraps:
+                # It copies the files written before it (the web edition), or counts the pages
+                # of one of them (a print cover): they must be there.
                 _announce_upto(editions[:index], results, context, announce)
             if edition.name not in results:
                 done: Future = Future()
                 try:
-                    done.set_result(_write(book, out, edition, context))
+                    done.set_result(write_edition(book, out, edition, context))
                 except BaseException as exc:  # noqa: BLE001 - raised in build order below
                     done.set_exception(exc)
                 results[edition.name] = done
@@ -72,7 +73,9 @@ def write_editions(book: ResolvedBook, out: Path, editions: list[Edition], conte
             threads.shutdown(wait=True)
 
 
-def _write(book: ResolvedBook, out: Path, edition: Edition, context: BuildContext) -> Outcome:
+def write_edition(book: ResolvedBook, out: Path, edition: Edition, context: BuildContext) -> Outcome:
+    """Writes one edition into place, reporting into a collector of its own (`settle` adds
+    it to the build's)."""
     own = dataclasses.replace(context, diagnostics=Diagnostics(root=context.diagnostics.root))
     started = time.perf_counter()
     final = edition.output_path(out, book.metadata.slug)
@@ -99,12 +102,19 @@ def _announce_upto(editions: list[Edition], results: dict[str, Future], context:
             continue
         outcome: Outcome = future.result()  # raises the edition's exception, in build order
         future.announced = True
-        context.diagnostics.items.extend(outcome.diagnostics.items)
-        if outcome.note is None:
-            continue
-        record_output(outcome.path)
-        context.written.append(Written(edition.name, outcome.path))
-        announce(edition, outcome)
+        if settle(outcome, context):
+            announce(outcome)
+
+
+def settle(outcome: Outcome, context: BuildContext) -> bool:
+    """The edition's diagnostics added to the build's and, unless it rejected itself (False),
+    the edition recorded as written."""
+    context.diagnostics.items.extend(outcome.diagnostics.items)
+    if outcome.note is None:
+        return False
+    record_output(outcome.path)
+    context.written.append(Written(outcome.edition.name, outcome.path))
+    return True
 
 
 def output_size(edition: Edition, path: Path) -> int:

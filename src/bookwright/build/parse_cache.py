@@ -27,8 +27,8 @@ from bookwright.build.fingerprint import digest, tool_fingerprint
 from bookwright.model import ChapterSource, ParsedChapter
 from bookwright.build.atomic import atomic_path
 from bookwright.parse import parse_chapter
+from bookwright.paths import CACHE_FOLDER
 
-CACHE_FOLDER = ".bookwright-cache"  # inside the output folder; build/up_to_date.py keeps its manifest there too
 FORMAT = b"bookwright-parse-1\n"
 TRUSTED_MODULES = {"bookwright.model", "bookwright.diagnostics"}
 TRUSTED_PATHS = {"Path", "PosixPath", "WindowsPath", "PurePath", "PurePosixPath", "PureWindowsPath"}

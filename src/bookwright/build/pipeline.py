@@ -5,18 +5,19 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from bookwright.build.concurrent_writes import output_size, write_editions
+from bookwright.build.concurrent_writes import Outcome, output_size, settle, write_edition, write_editions
 from bookwright.build.fingerprint import tool_fingerprint
 from bookwright.build.layout_pool import WorkerPool, warm_up
 from bookwright.build.output_record import check_output_folder, record_output
-from bookwright.build.parse_cache import CACHE_FOLDER, cached_parse
+from bookwright.build.parse_cache import cached_parse
 from bookwright.build.parse_pool import usable_cpus
 from bookwright.diagnostics import BookError, Diagnostics
-from bookwright.editions import EDITIONS, build_order, default_editions
+from bookwright.editions import EDITIONS, Edition, build_order, default_editions
 from bookwright.load import load_book
 from bookwright.model import ResolvedBook
 from bookwright.parse import parse_chapter
 from bookwright.parse.accessibility import check_accessibility
+from bookwright.paths import CACHE_FOLDER
 from bookwright.resolve import resolve_book
 from bookwright.writers import BuildContext
 
@@ -50,11 +51,9 @@ def prepare_book(root: Path, diags: Diagnostics, parse=parse_chapter) -> Resolve
     check_accessibility(parsed, diags)  # alt text, heading levels, language tags (issue 6)
     if diags.errors:
         # Still run the whole-book pass, so that one run reports reference and image
-        # problems beside the parse errors; its result is never written.
-        try:
-            resolve_book(book, parsed, diags)
-        except Exception:  # a chapter broken enough to trip the resolver: its parse error says why
-            pass
+        # problems beside the parse errors; its result is never written. It takes any
+        # chapter a parse error left empty; an exception here is a bug, never hidden.
+        resolve_book(book, parsed, diags)
         raise BookError(diags)
     resolved = resolve_book(book, parsed, diags)
     diags.raise_if_errors()
@@ -79,22 +78,20 @@ def build(root: Path, out: Path, formats: tuple[str, ...] | None = None, on_outp
     # Issue 9: chapters whose text did not change since the last build into `out` are not parsed again.
     cache = cached_parse(out) if parse is parse_chapter else None
     try:
-        book = prepare_book(root, diags, cache or parse)
+        book = prepare_output(root, out, diags, cache or parse)
     except BookError:
         return result
     result.book = book
-    sources = [c.source.path for c in book.chapters] + list(book.images) + [book.config.toml_path]
-    check_output_folder(out, book.root, sources + ([book.metadata.cover] if book.metadata.cover else []))
     if cache is not None:
         cache.save()
     editions = build_order(formats if formats is not None else default_editions(book.config.print.profiles))
     workers = next((e for e in editions if e.workers), None)
     pool = WorkerPool(jobs) if jobs > 1 and workers is not None else None
-    context = BuildContext(diags, gate=gate, pool=pool, cache_folder=out / CACHE_FOLDER, tool=tool_fingerprint(),
+    context = BuildContext(diags, gate=gate, pool=pool, cache_folder=out / CACHE_FOLDER, tool=tool_fingerprint(), out=out,
                            layouts={} if any(e.name == "epub" for e in editions) else None)
 
-    def announce(edition, outcome) -> None:
-        output = Output(edition.name, outcome.path, output_size(edition, outcome.path), outcome.seconds, outcome.note)
+    def announce(outcome: Outcome) -> None:
+        output = announced(outcome)
         result.outputs.append(output)
         if on_output:
             on_output(output)
@@ -109,3 +106,24 @@ def build(root: Path, out: Path, formats: tuple[str, ...] | None = None, on_outp
     if (out / CACHE_FOLDER).is_dir():
         record_output(out / CACHE_FOLDER)  # `bookwright clean` removes the cache too
     return result
+
+
+def prepare_output(root: Path, out: Path, diags: Diagnostics, parse=parse_chapter) -> ResolvedBook:
+    """prepare_book, and then the output folder checked: writable, and holding none of the
+    book's sources (OutputFolderError otherwise)."""
+    book = prepare_book(root, diags, parse)
+    sources = [c.source.path for c in book.chapters] + list(book.images) + [book.config.toml_path]
+    check_output_folder(out, book.root, sources + ([book.metadata.cover] if book.metadata.cover else []))
+    return book
+
+
+def publish(edition: Edition, book: ResolvedBook, out: Path, context: BuildContext) -> Output | None:
+    """Writes one edition and puts it in place in `out`; None when the edition rejected
+    itself (the EPUB's gate found errors: they are in the diagnostics, the previous file stays)."""
+    outcome = write_edition(book, out, edition, context)
+    return announced(outcome) if settle(outcome, context) else None
+
+
+def announced(outcome: Outcome) -> Output:
+    edition = outcome.edition
+    return Output(edition.name, outcome.path, output_size(edition, outcome.path), outcome.seconds, outcome.note)

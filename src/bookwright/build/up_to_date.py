@@ -21,9 +21,8 @@ from pathlib import Path
 
 from bookwright.diagnostics import Diagnostic
 from bookwright.build.fingerprint import digest, file_hash, folder_hashes, tool_fingerprint
-from bookwright.paths import theme_dir
+from bookwright.paths import CACHE_FOLDER, theme_dir
 
-CACHE_FOLDER = ".bookwright-cache"
 MANIFEST = "manifest.json"
 SCHEMA = 1
 ENVIRONMENT = ("SOURCE_DATE_EPOCH", "BOOKWRIGHT_ACE", "PUPPETEER_EXECUTABLE_PATH", "PATH")

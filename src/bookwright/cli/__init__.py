@@ -18,8 +18,12 @@ from bookwright.build.layout_pool import WorkersLost
 from bookwright.build.output_record import OutputFolderError, clean
 from bookwright.cli.scaffold import scaffold
 from bookwright.diagnostics import BookError, Diagnostics
-from bookwright.editions import EDITIONS, PRINT_PROFILES, default_editions
+from bookwright.editions import COVER_PROFILES, EDITIONS, PRINT_PROFILES, default_editions
+from bookwright.paths import theme_dir
 from bookwright.words import human_size
+
+# The bundled themes, by their folders: `new --theme` offers them without loading the book stages.
+THEMES = tuple(sorted(p.parent.name for p in (theme_dir() / "themes").glob("*/theme.toml")))
 
 
 def _report(diags: Diagnostics, strict: bool) -> int:
@@ -91,8 +95,10 @@ def run(argv: list[str]) -> int:
     check_cmd.add_argument("book", nargs="?", default=".", type=Path)
     check_cmd.add_argument("--strict", action="store_true", help="fail on warnings too")
     check_cmd.add_argument("--no-gate", action="store_true", help="skip building the EPUB for EPUBCheck and Ace")
-    check_cmd.add_argument("--profile", choices=("screen",) + PRINT_PROFILES, default=None,
-                           help="also read the built PDF back and check it against a printer's rules")
+    check_cmd.add_argument("--profile", default=None,
+                           choices=("screen",) + PRINT_PROFILES + tuple(f"{p}-cover" for p in COVER_PROFILES),
+                           help="also read the built PDF (an interior, or a cover: kdp-cover, ingram-cover) back "
+                                "and check it against a printer's rules")
     check_cmd.add_argument("--pdf", type=Path, default=None, help="the PDF to check (default: the built one in --out)")
     check_cmd.add_argument("--out", type=Path, default=None, help="where the build wrote it (default: ./dist)")
 
@@ -102,15 +108,32 @@ def run(argv: list[str]) -> int:
 
     new_cmd = commands.add_parser("new", help="scaffold a small working book")
     new_cmd.add_argument("dir", type=Path)
+    new_cmd.add_argument("--title", default=None, help="the book's title (default: from the folder's name)")
+    new_cmd.add_argument("--author", default=None, help='the author\'s name (default: "Your Name")')
+    new_cmd.add_argument("--theme", default="classic", choices=THEMES,
+                         help="the book's design: " + ", ".join(THEMES) + " (default classic)")
 
-    serve_cmd = commands.add_parser("serve", help="preview the web edition, rebuilt on every save")
+    serve_cmd = commands.add_parser(
+        "serve", help="preview the book in the browser, rebuilt on every save: the web edition first, then "
+                      "the screen PDF, then the EPUB (a draft at once, the gated file when it passes)")
     serve_cmd.add_argument("book", nargs="?", default=".", type=Path, help="the book folder (holds book.toml)")
     serve_cmd.add_argument("--port", type=int, default=8000, help="port to listen on (default 8000; 0 picks a free one)")
     serve_cmd.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1, this machine only)")
     serve_cmd.add_argument("--out", type=Path, default=None, help="folder for the preview build (default: a temporary one)")
     serve_cmd.add_argument("--allow-host", action="append", default=[], metavar="NAME",
                            help="also answer requests addressed to NAME (repeatable; see the README's Live preview)")
+    serve_cmd.add_argument("--format", type=_formats, default=None,
+                           help="comma-separated editions to rebuild after each save (default: web,pdf,epub; "
+                                "the web edition is always made)")
+    serve_cmd.add_argument("--no-gate", action="store_true",
+                           help="do not check the EPUB with EPUBCheck and Ace in the background (saves their "
+                                "memory; the EPUB then makes no conformance claim)")
     serve_cmd.add_argument("--verbose", "-v", action="store_true", help="show the traceback of an internal error")
+
+    import_cmd = commands.add_parser("import", help="make a Quarto or Bookdown book project a bookwright book")
+    import_cmd.add_argument("kind", choices=("quarto", "bookdown"), help="what the project is")
+    import_cmd.add_argument("dir", type=Path, help="the project's folder (holds _quarto.yml or _bookdown.yml)")
+    import_cmd.add_argument("--force", action="store_true", help="replace an existing book.toml")
 
     try:
         args = parser.parse_args(argv)
@@ -119,12 +142,20 @@ def run(argv: list[str]) -> int:
 
     if args.command == "new":
         try:
-            scaffold(args.dir)
+            scaffold(args.dir, args.title, args.author, args.theme, THEMES)
         except FileExistsError as exc:
             print(f"bookwright: error: {exc}", file=sys.stderr)
             return 2
         print(f"created {args.dir}/ — build it with: bookwright build {args.dir}")
         return 0
+
+    if args.command == "import":
+        from bookwright.cli.importing import run_import
+
+        if not args.dir.is_dir():
+            print(f"bookwright: error: '{args.dir}' is not a folder", file=sys.stderr)
+            return 2
+        return run_import(args.kind, args.dir, args.force)
 
     if not args.book.is_dir():
         print(f"bookwright: error: '{args.book}' is not a folder", file=sys.stderr)
@@ -140,9 +171,10 @@ def run(argv: list[str]) -> int:
         return 0
 
     if args.command == "serve":
-        from bookwright.cli.serve import serve
+        from bookwright.cli.serve import DEFAULT_FORMATS, serve
 
-        return serve(args.book, args.host, args.port, args.out, args.allow_host, args.verbose)
+        return serve(args.book, args.host, args.port, args.out, args.allow_host, args.verbose,
+                     formats=args.format or DEFAULT_FORMATS, gate=not args.no_gate)
 
     if args.command == "check":
         from bookwright.build.pipeline import prepare_book
@@ -153,7 +185,11 @@ def run(argv: list[str]) -> int:
             book = prepare_book(args.book, diags)
         except BookError:
             book = None
-        if args.profile and book is not None:
+        if args.profile and book is not None and args.profile.endswith("-cover"):
+            from bookwright.writers.pdf.print.cover.preflight import check_built_cover
+
+            checked = check_built_cover(book, args.profile, args.pdf, args.out or Path("dist"), diags)
+        elif args.profile and book is not None:
             from bookwright.writers.pdf.print.preflight import check_built_file
 
             checked = check_built_file(book, args.profile, args.pdf, args.out or Path("dist"), diags)

@@ -49,6 +49,7 @@ import threading
 from pathlib import Path
 from urllib.parse import parse_qs, quote, unquote_to_bytes
 
+from bookwright.cli.preview_pdf import VIEW_PATH, VIEW_SCRIPT_PATH, view_script
 from bookwright.paths import is_inside
 
 STATUS_PATH = "/__bookwright/status"
@@ -530,15 +531,29 @@ class PreviewHandler(http.server.BaseHTTPRequestHandler):
     def route(self, target: Target) -> None:
         preview = self.server.preview
         if target.segments[:1] == ("__bookwright",):
-            if "/" + "/".join(target.segments) == STATUS_PATH and not target.folder:
+            path = "/" + "/".join(target.segments)
+            if path == STATUS_PATH and not target.folder:
                 self.answer_status(target)
                 return
-            if "/" + "/".join(target.segments) == SCRIPT_PATH and not target.folder:
+            own = {SCRIPT_PATH: (live_reload_script, ".js"), VIEW_SCRIPT_PATH: (view_script, ".js"),
+                   VIEW_PATH: (preview.pdf_view, ".html")}
+            if path in own and not target.folder:
                 self.check_fetch_site(live_reload=False)
-                self.send(200, live_reload_script(), content_type(".js"))
+                make, suffix = own[path]
+                self.send(200, make(), content_type(suffix))
                 return
             raise Refusal(404, "no such file in the preview")
         self.check_fetch_site(live_reload=False)
+        if len(target.segments) == 1 and not target.folder:
+            # A download link: the edition's newest file, not the copy the site was made with.
+            edition = preview.edition_file(target.segments[0])
+            if edition is not None:
+                try:
+                    data = edition.read_bytes()
+                except OSError:
+                    raise Refusal(404, "no such file in the preview") from None
+                self.send(200, data, content_type(edition.suffix.lower()))
+                return
         found, build = preview.across_rebuild(lambda: look_up(preview.site, target))
         if isinstance(found, Moved):
             self.send(301, b"", None, [("Location", found.location)])
@@ -559,8 +574,15 @@ class PreviewHandler(http.server.BaseHTTPRequestHandler):
         self.check_fetch_site(live_reload=True)
         self.check_origin()
         preview = self.server.preview
-        since = parse_qs(target.query).get("since", [""])[0]
-        if self.command == "HEAD" or not (since.isascii() and since.isdigit() and len(since) < 19):
+        # ?since=N waits for a build of the site other than N; ?pdf=N (an edition's name) for
+        # another version of that edition's file; several wait for the first of them.
+        query = parse_qs(target.query)
+        known = {}
+        for parameter, counter in [("since", "build")] + [(name, name) for name in preview.edition_names()]:
+            value = query.get(parameter, [""])[0]
+            if value.isascii() and value.isdigit() and len(value) < 19:
+                known[counter] = int(value)
+        if self.command == "HEAD" or not known:
             state = preview.status()
         else:
             if not self.server.take_live_reload():
@@ -568,7 +590,7 @@ class PreviewHandler(http.server.BaseHTTPRequestHandler):
                                    f"ask again in {RETRY_AFTER_SECONDS} s",
                               [("Retry-After", str(RETRY_AFTER_SECONDS))])
             try:
-                state = preview.wait_for_build(int(since), LONG_POLL_SECONDS, self.client_gone)
+                state = preview.wait_for_change(known, LONG_POLL_SECONDS, self.client_gone)
             finally:
                 self.server.give_back_live_reload()
             if state is None:

@@ -1,18 +1,34 @@
-"""`bookwright new DIR`: a small book that builds, showing the syntax an author needs first."""
+"""`bookwright new DIR`: a small book that builds, showing the syntax an author needs first
+and, commented in its book.toml, the design options they will reach for next. It asks
+nothing: the title, the author and the theme come from the command line or sensible
+defaults, and the author edits the rest."""
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 BOOK_TOML = '''[book]
-title = "{title}"
-authors = ["Your Name"]
+title = {title}
+authors = [{author}]
 language = "en"
 description = "A short book made with bookwright."
 chapters = [
   "00-preface.md",
   {{ part = "Part One", chapters = ["01-getting-started.md", "02-next-steps.md"] }},
 ]
+
+# The book's design, in every edition (see "Design" in bookwright's README).
+[style]
+theme = {theme}           # {themes}
+# body-font = "EB Garamond"       # a bundled face, or a font file in this folder: "fonts/MyFace-Regular.otf"
+# heading-font = "Inter"
+# code-font = "JetBrains Mono"
+# font-size = "11pt"              # the PDFs; or per edition: {{ pdf = "11pt", epub = "100%", web = "19px" }}
+# line-height = 1.4
+# opening = "small-caps"          # plain, small-caps or drop-cap
+# ornament = "❦"                  # what a scene break (*** alone on a line) shows
+# css = ["extra.css"]             # your own CSS, after the theme's; or {{ epub = [...], web = [...] }}
 '''
 
 PREFACE = '''---
@@ -66,13 +82,18 @@ DIAGRAM = '''<svg xmlns="http://www.w3.org/2000/svg" width="400" height="160" vi
 '''
 
 
-def scaffold(target: Path) -> None:
+def scaffold(target: Path, title: str | None = None, author: str | None = None, theme: str = "classic",
+             themes: tuple[str, ...] = ("classic",)) -> None:
+    """Writes the book into `target`, which must be empty or new. `theme` must be one of `themes`."""
     if target.exists() and any(target.iterdir()):
         raise FileExistsError(f"'{target}' exists and is not empty")
     (target / "images").mkdir(parents=True, exist_ok=True)
-    title = target.resolve().name.replace("-", " ").replace("_", " ").title() or "My Book"
+    title = title or target.resolve().name.replace("-", " ").replace("_", " ").title() or "My Book"
     files = {
-        "book.toml": BOOK_TOML.format(title=title.replace('"', "'")),
+        # json.dumps writes a TOML basic string: quotes and backslashes escaped, UTF-8 kept.
+        "book.toml": BOOK_TOML.format(title=json.dumps(title, ensure_ascii=False),
+                                      author=json.dumps(author or "Your Name", ensure_ascii=False),
+                                      theme=json.dumps(theme), themes=", ".join(themes)),
         "00-preface.md": PREFACE,
         "01-getting-started.md": CHAPTER_ONE,
         "02-next-steps.md": CHAPTER_TWO,

@@ -1,15 +1,19 @@
 /* bookwright serve: reloads the page when the book has been rebuilt, and shows the
-   book's problems over the page while the last build failed. Injected by the preview
-   server only; never part of a built site. */
+   book's problems over the page while the last build failed (or while the EPUB fails its
+   gate). Injected by the preview server only; never part of a built site. */
 (function () {
   "use strict";
   var STATUS = "/__bookwright/status";
   var script = document.currentScript;
   // The build this page was served from; a newer successful one reloads it.
   var seen = script && script.dataset.build ? +script.dataset.build : null;
+  var epub = null; // the EPUB's version last heard of: its gate's verdict changes it
   var box = null;
+  var BOOK = "The book has problems; the page shows the last good build until they are fixed:";
+  var GATE = "The EPUB did not pass EPUBCheck and Ace; its download is the unchecked draft, without a " +
+    "conformance claim:";
 
-  function overlay(problems) {
+  function overlay(problems, heading) {
     if (!problems) {
       if (box) { box.remove(); box = null; }
       return;
@@ -23,7 +27,6 @@
         "font:14px/1.45 ui-monospace,Menlo,Consolas,monospace;box-shadow:0 -6px 24px rgba(0,0,0,.35)";
       document.body.appendChild(box);
     }
-    var heading = "The book has problems; the page shows the last good build until they are fixed:";
     box.textContent = "";
     var title = document.createElement("strong");
     title.textContent = heading;
@@ -38,7 +41,7 @@
   // that the server holds each request until there is a build newer than `seen`.
   var first = true;
   function poll() {
-    var url = first || seen === null ? STATUS : STATUS + "?since=" + seen;
+    var url = first || seen === null ? STATUS : STATUS + "?since=" + seen + (epub === null ? "" : "&epub=" + epub);
     first = false;
     fetch(url, { cache: "no-store" })
       .then(function (response) {
@@ -58,7 +61,15 @@
           return;
         }
         seen = status.build;
-        overlay(status.ok ? null : status.problems);
+        var gate = status.editions && status.editions.epub;
+        epub = gate ? gate.version : null;
+        if (!status.ok) {
+          overlay(status.problems, BOOK);
+        } else if (gate && gate.gate === "failed") {
+          overlay(gate.problems, GATE);
+        } else {
+          overlay(null);
+        }
         poll();
       })
       .catch(function () { setTimeout(poll, 1000); });

@@ -16,7 +16,9 @@ import uuid
 from pathlib import Path
 
 from bookwright.diagnostics import Diagnostics
-from bookwright.load.chapter_list import read_chapter_list
+from bookwright.load.chapter_list import read_appendix_list, read_chapter_list
+from bookwright.load.named_files import named_file
+from bookwright.load.print_options import isbn_digits
 from bookwright.load.toml import KeyLocator
 from bookwright.model import BookOptions, Metadata
 from bookwright.options import field_names, with_defaults
@@ -37,7 +39,8 @@ def read_book(table: dict, at: KeyLocator, diags: Diagnostics) -> BookOptions:
                          allow_remote_images=table.get("allow-remote-images"),
                          bibliography=_bibliography(table.get("bibliography"), at, diags),
                          csl=_style(table.get("csl"), at, diags),
-                         chapters=read_chapter_list(table.get("chapters"), at, diags))
+                         chapters=read_chapter_list(table.get("chapters"), at, diags),
+                         appendices=read_appendix_list(table.get("appendices"), at, diags))
 
 
 def slugify(text: str) -> str:
@@ -65,11 +68,25 @@ def _metadata(table: dict, at: KeyLocator, diags: Diagnostics) -> Metadata:
                        hint="use a BCP 47 tag such as en, en-GB, fr, de or es")
     if "title" in table and not title.strip():
         diags.error_at(at.key("book", "title"), "'title' is empty")
+    isbn = _ebook_isbn(table.get("isbn-ebook"), at, diags)
     written.update(title=title, authors=list(authors), language=language, slug=slugify(title),
                    date=_date(table.get("date", ""), at, diags),
                    cover=at.root / table["cover"] if table.get("cover") else None,
-                   identifier=table.get("identifier") or _derived_identifier(title, authors, language))
+                   isbn_ebook=isbn,
+                   # The ebook's ISBN is the EPUB's identifier unless the author gives another.
+                   identifier=table.get("identifier") or isbn or _derived_identifier(title, authors, language))
     return Metadata(**written)
+
+
+def _ebook_isbn(isbn: str | None, at: KeyLocator, diags: Diagnostics) -> str:
+    if isbn is None:
+        return ""
+    digits = isbn_digits(isbn)
+    if digits is None:
+        diags.error_at(at.key("book", "isbn-ebook"), f"[book] isbn-ebook '{isbn}' is not a valid ISBN",
+                       hint="give the ebook's own ISBN-13, e.g. 978-1-4028-9462-6 (not the print edition's)")
+        return ""
+    return "urn:isbn:" + digits
 
 
 def _derived_identifier(title: str, authors: list[str], language: str) -> str:
@@ -104,18 +121,8 @@ def _is_calendar_date(text: str) -> bool:
 def _bibliography(name: str | None, at: KeyLocator, diags: Diagnostics) -> Path | None:
     if name is None:
         return None
-    where = at.key("book", "bibliography")
-    path = at.root / name
-    if Path(name).is_absolute() or not is_inside(path, at.root):
-        diags.error_at(where, f"bibliography '{name}' is outside the book folder",
-                       hint="keep the bibliography file inside the folder that holds book.toml")
-    elif path.suffix.lower() not in BIBLIOGRAPHY_FORMATS:
-        diags.error_at(where, f"bibliography '{name}' is neither BibTeX (.bib) nor CSL-JSON (.json)")
-    elif not path.is_file():
-        diags.error_at(where, f"bibliography file '{name}' does not exist")
-    else:
-        return path
-    return None
+    return named_file("bibliography", name, at.key("book", "bibliography"), at.root, BIBLIOGRAPHY_FORMATS,
+                      "neither BibTeX (.bib) nor CSL-JSON (.json)", diags)
 
 
 def _style(style: str | None, at: KeyLocator, diags: Diagnostics) -> str | None:

@@ -1,12 +1,17 @@
 """`[book] chapters`: the chapter files in reading order, grouped into parts, each entry
 with the place in book.toml where it is named (the files themselves are read by load_book).
 
-Without a list, every Markdown file in the book folder is a chapter, in file-name order.
+Without a list, every Markdown file in the book folder is a chapter, in file-name order
+(`.qmd` and `.Rmd` too: Quarto's and R Markdown's Markdown). `[book] appendices` lists the
+files that follow the chapters as appendices, as Quarto's book does.
 """
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from bookwright.diagnostics import Diagnostics
+from bookwright.load.manuscripts import is_chapter_file
 from bookwright.load.toml import KeyLocator
 from bookwright.model import ChapterEntry, SourceLocation
 
@@ -16,7 +21,9 @@ PART_FORM = '{ part = "Title", chapters = ["01-a.md"] }'
 def read_chapter_list(chapters: list | None, at: KeyLocator, diags: Diagnostics) -> tuple[ChapterEntry, ...]:
     if chapters is None:
         return tuple(ChapterEntry(p.name, None, None, SourceLocation(at.path, 0, 0))
-                     for p in sorted(at.root.glob("*.md")) if p.name.lower() not in ("readme.md",))
+                     for p in sorted(at.root.iterdir())
+                     if p.is_file() and is_chapter_file(p.name) and not p.name.startswith(("_", "."))
+                     and p.name.lower() != "readme.md")
     entries: list[ChapterEntry] = []
     seen_strings: dict[str, int] = {}
 
@@ -35,6 +42,13 @@ def read_chapter_list(chapters: list | None, at: KeyLocator, diags: Diagnostics)
             diags.error_at(at.key("book", "chapters"),
                            "each entry of 'chapters' must be a file name or a part { part = ..., chapters = [...] }")
     return tuple(entries)
+
+
+def read_appendix_list(appendices: list | None, at: KeyLocator, diags: Diagnostics) -> tuple[ChapterEntry, ...]:
+    """`[book] appendices`: written as `chapters` is, each entry an appendix."""
+    if appendices is None:
+        return ()
+    return tuple(replace(entry, role="appendix") for entry in read_chapter_list(appendices, at, diags))
 
 
 def _part(item: dict, at: KeyLocator, diags: Diagnostics, located) -> list[ChapterEntry]:

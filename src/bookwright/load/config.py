@@ -9,15 +9,19 @@ their declared defaults.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 from typing import Callable
 
 from bookwright.diagnostics import Diagnostics
 from bookwright.load.book_options import read_book
+from bookwright.load.copyright_options import read_copyright
+from bookwright.load.cover_options import read_cover
 from bookwright.load.epub_options import read_epub
 from bookwright.load.note_options import read_notes
 from bookwright.load.pdf_options import read_pdf
 from bookwright.load.print_options import read_print
+from bookwright.load.style_options import read_style
 from bookwright.load.text_options import read_lists, read_numbering, read_toc, read_words
 from bookwright.load.toml import KeyLocator, check_tables, read_book_toml
 from bookwright.load.web_options import read_web
@@ -27,8 +31,9 @@ Reader = Callable[[dict, KeyLocator, Diagnostics], object]
 
 # Each table of book.toml and the one reader that gives its values their meaning.
 READERS: dict[str, Reader] = {
-    "book": read_book, "toc": read_toc, "numbering": read_numbering, "pdf": read_pdf, "print": read_print,
-    "epub": read_epub, "web": read_web, "words": read_words, "lists": read_lists, "notes": read_notes,
+    "book": read_book, "toc": read_toc, "numbering": read_numbering, "style": read_style, "pdf": read_pdf,
+    "print": read_print, "cover": read_cover, "epub": read_epub, "web": read_web, "copyright": read_copyright,
+    "words": read_words, "lists": read_lists, "notes": read_notes,
 }
 
 
@@ -41,9 +46,19 @@ def load_config(root: Path, diags: Diagnostics) -> tuple[Config, list[ChapterEnt
     data, at = read
     tables = check_tables(data, at, diags)
     options = {name: reader(tables[name], at, diags) for name, reader in READERS.items()}
+    if "chapters" not in tables["book"]:
+        # Every Markdown file is a chapter, except the print covers' own words.
+        cover = options["cover"]
+        texts = {path.resolve() for path in (cover.back, cover.author_note) if path is not None}
+        options["book"] = replace(options["book"], chapters=tuple(
+            entry for entry in options["book"].chapters if (root / entry.path).resolve() not in texts))
     config = Config(
-        book=options["book"], toc=options["toc"], numbering=options["numbering"], page=options["pdf"],
-        print=options["print"], web=options["web"], words=options["words"], list_options=options["lists"],
+        book=options["book"], toc=options["toc"], numbering=options["numbering"], style=options["style"],
+        page=options["pdf"], print=options["print"], cover=options["cover"], web=options["web"],
+        copyright=options["copyright"], words=options["words"], list_options=options["lists"],
         notes=options["notes"], toml=at.source, accessibility=options["epub"],
     )
-    return config, list(config.book.chapters)
+    appendices = list(config.book.appendices)
+    # Without a chapter list every Markdown file is a chapter: the appendices among them come last.
+    named = {entry.path for entry in appendices}
+    return config, [entry for entry in config.book.chapters if entry.path not in named] + appendices

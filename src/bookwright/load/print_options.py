@@ -20,6 +20,8 @@ PRINT_PROFILES = ("kdp", "ingram", "press")
 MARKS = {"crop": "crop", "cross": "cross", "crop cross": "crop cross", "cross crop": "crop cross", "none": "none"}
 PDFX = {"x-1a": "x-1a", "pdf/x-1a": "x-1a", "x-4": "x-4", "pdf/x-4": "x-4"}
 INTERIORS = {"black-and-white": "black-and-white", "color": "color", "colour": "color"}
+# The papers KDP and IngramSpark both offer, in their spellings (IngramSpark's "creme").
+PAPERS = {"white": "white", "cream": "cream", "creme": "cream", "color": "color", "colour": "color"}
 
 LENGTH = re.compile(r"^(\d+(?:\.\d+)?)(in|mm|cm|pt|px)$")
 POINTS_PER = {"in": 72.0, "mm": 72 / 25.4, "cm": 72 / 2.54, "pt": 1.0, "px": 0.75}
@@ -36,7 +38,7 @@ def points(length: str) -> float:
 def read_print(table: dict, at: KeyLocator, diags: Diagnostics) -> PrintOptions:
     values = {"profiles": _profiles(table.get("profiles"), at, diags), "bleed": table.get("bleed"),
               "bleed_size": _bleed_size(table.get("bleed-size"), at, diags)}
-    for key, known in (("marks", MARKS), ("pdfx", PDFX), ("interior", INTERIORS)):
+    for key, known in (("marks", MARKS), ("pdfx", PDFX), ("interior", INTERIORS), ("paper", PAPERS)):
         values[key] = _one_of(key, known, table.get(key), at, diags)
     values["icc"] = _icc(table.get("icc"), at, diags)
     if values["pdfx"] == "x-4" and values["icc"] is None and "icc" not in table:

@@ -20,6 +20,8 @@ from bookwright.words import WORD_KEYS
 TYPE_WORDS = {str: "a string", list: "a list", int: "an integer", dict: "a table", bool: "true or false",
               float: "a number", datetime.date: "a date"}
 HEADER = re.compile(r"^\s*\[\s*([^\]]+?)\s*\]")
+# Keys that moved to another table: an old book.toml is told where they went.
+MOVED = {("pdf", "font-size"): "style", ("pdf", "line-height"): "style", ("pdf", "opening"): "style"}
 # `key =` or `"key" =` at the start of a line: how an option is written.
 KEY_LINE = re.compile(r'^\s*(?:"([^"]*)"|([A-Za-z0-9_-]+))\s*=')
 
@@ -117,7 +119,10 @@ def check_tables(data: dict, at: KeyLocator, diags: Diagnostics) -> dict[str, di
             diags.error_at(at.key("", table), f"'{table}' must be a table ([{table}])")
         else:
             for key in value:
-                if key not in known[table]:
+                if (table, key) in MOVED:
+                    diags.error_at(at.key(table, key), f"'{key}' is no longer in [{table}]",
+                                   hint=f"it moved to [{MOVED[table, key]}], where it sets every edition's type")
+                elif key not in known[table]:
                     diags.error_at(at.key(table, key), f"unknown key '{key}' in [{table}]",
                                    hint=f"known keys: {', '.join(known[table])}")
     if "book" not in data:

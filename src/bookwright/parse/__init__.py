@@ -12,6 +12,7 @@ from urllib.parse import unquote, urlsplit
 from lxml import html
 
 from bookwright.parse.facts import collect_facts
+from bookwright.parse.findings import Findings
 from bookwright.diagnostics import Diagnostics
 from bookwright.model import (
     LABEL_KINDS,
@@ -26,29 +27,23 @@ from bookwright.model import (
 )
 from bookwright.parse.limits import check_source, check_tree, too_deep_to_parse
 from bookwright.parse.sanitize import drop_emptied_paragraphs, removed_html, repair_nesting, sanitize
-from bookwright.parse.sourcemap import SourceMap
+from bookwright.parse.sourcemap import SourceMap, report_findings
 from bookwright.parse.syntax import make_markdown
+from bookwright.parse.syntax.keys import label_of
 from bookwright.parse.syntax.references import BARE_REFERENCE, BRACKETED_REFERENCE
 
 HEADING_TAGS = ("h1", "h2", "h3", "h4", "h5", "h6")
 LABEL_PATTERN = re.compile(r"^(" + "|".join(LABEL_KINDS) + r")-")
 LABEL_TOKEN = re.compile(r"[\w:.-]+")
 HASH_LABEL = re.compile(r"#([\w:.-]+)")
+CONTROL_CHARACTERS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f]")
 
 
 def parse_chapter(source: ChapterSource, language: str, diags: Diagnostics) -> ParsedChapter:
-    sources = SourceMap(source.path, source.text)
-    converted = _convert(source, language, diags)
-    if converted is None:
+    parsed = markdown_tree(source, language, diags)
+    if parsed is None:
         return ParsedChapter(source, html.Element("div"), [], [], [], [], [])
-    for removal, where in removed_html(converted, sources):
-        report = diags.error if removal.severity == "error" else diags.warning
-        report(where.path, where.line, where.col, removal.message, hint=removal.hint)
-    body = html.fragment_fromstring(sanitize(converted) or "", create_parent="div")
-    repair_nesting(body)
-    drop_emptied_paragraphs(body)
-    if not check_tree(body, sources, diags):
-        return ParsedChapter(source, html.Element("div"), [], [], [], [], [])
+    body, sources = parsed
     chapter = ParsedChapter(
         source=source,
         body=body,
@@ -60,18 +55,44 @@ def parse_chapter(source: ChapterSource, language: str, diags: Diagnostics) -> P
     )
     collect_facts(chapter, sources)  # citations, index marks, formulas (issue 7)
     _check_headings(chapter, diags)
+    _check_notes(body, sources, diags)
+    _check_image_attributes(body, sources, diags)
     return chapter
 
 
-def _convert(source: ChapterSource, language: str, diags: Diagnostics) -> str | None:
+def markdown_tree(source: ChapterSource, language: str,
+                  diags: Diagnostics) -> tuple[html.HtmlElement, SourceMap] | None:
+    """The source's Markdown as a sanitised <div> tree, with the map of where things are in
+    it; None (with an error) when it nests too deeply to be parsed. Raw HTML the sanitiser
+    removed is reported at its line."""
+    sources = SourceMap.of(source)
+    findings = Findings()
+    converted = _convert(source, language, findings, diags)
+    if converted is None:
+        return None
+    report_findings(findings, sources, diags)
+    for removal, where in removed_html(converted, sources):
+        report = diags.error if removal.severity == "error" else diags.warning
+        report(where.path, where.line, where.col, removal.message, hint=removal.hint)
+    body = html.fragment_fromstring(sanitize(converted) or "", create_parent="div")
+    repair_nesting(body)
+    drop_emptied_paragraphs(body)
+    if not check_tree(body, sources, diags):
+        return None
+    return body, sources
+
+
+def _convert(source: ChapterSource, language: str, findings: Findings, diags: Diagnostics) -> str | None:
     """The chapter's Markdown as HTML, or None (with an error) when it nests too deeply."""
     if not check_source(source, diags):
         return None
     try:
-        return make_markdown(language).convert(source.text)
+        converted = make_markdown(language, findings).convert(source.text)
     except RecursionError:
         too_deep_to_parse(source, diags)
         return None
+    # Control characters cannot be in XHTML (load removed the author's); none of ours may be left.
+    return CONTROL_CHARACTERS.sub("", converted)
 
 
 def _outside_notes(body: html.HtmlElement, xpath: str) -> list[html.HtmlElement]:
@@ -125,7 +146,7 @@ def _references(body: html.HtmlElement, sources: SourceMap) -> list[Reference]:
     found: dict[str, list[SourceLocation]] = {}
     for pattern, group in ((BARE_REFERENCE, 1), (BRACKETED_REFERENCE, 3)):
         for loc, m in _matches(sources, pattern, group):
-            found.setdefault(m.group(group), []).append(loc)
+            found.setdefault(label_of(m.group(group)), []).append(loc)
     references = []
     for key in keys:
         # A bracketed reference's key is found at the '@' itself, one column before the key.
@@ -175,6 +196,29 @@ def _images(body: html.HtmlElement, sources: SourceMap) -> list[ImageUse]:
     return images
 
 
+def _check_notes(body: html.HtmlElement, sources: SourceMap, diags: Diagnostics) -> None:
+    """A note defined and never called would vanish from every edition without a word."""
+    called = {(a.get("href") or "").removeprefix("#fn:") for a in body.xpath(".//a[contains(@class,'footnote-ref')]")}
+    for li in body.xpath(".//div[contains(@class,'footnote')]/ol/li[@id]"):
+        label = li.get("id").removeprefix("fn:")
+        if label in called:
+            continue
+        where = sources.first(re.compile(r"^[ ]{0,3}\[\^" + re.escape(label) + r"\]:", re.M))
+        diags.warning_at(where, f"note [^{label}] is never called; no edition shows it",
+                         hint=f"call it where it belongs, as in text[^{label}], or delete it")
+
+
+def _check_image_attributes(body: html.HtmlElement, sources: SourceMap, diags: Diagnostics) -> None:
+    """Image attributes the figure syntax could not read (syntax/figures.py)."""
+    for img in body.xpath(".//img[@data-unread]"):
+        for written in img.attrib.pop("data-unread").split():
+            name, _, value = written.partition("=")
+            where = sources.first(re.compile(re.escape(name) + r"\s*=\s*[\"']?" + re.escape(value)))
+            hint = ("a width or height is a number with a unit: 60%, 8cm, 3in, 300px" if name in ("width", "height")
+                    else "fig-align is left, center or right")
+            diags.warning_at(where, f"image attribute {written} is not understood; it is left out", hint=hint)
+
+
 def _check_headings(chapter: ParsedChapter, diags: Diagnostics) -> None:
     path = chapter.source.path
     if not chapter.headings or chapter.headings[0].level != 1:
@@ -182,6 +226,10 @@ def _check_headings(chapter: ParsedChapter, diags: Diagnostics) -> None:
         diags.error_at(where, "the chapter does not start with a '# Title' heading",
                        hint="the first '#' heading is the chapter's title")
         return
+    for heading in chapter.headings:
+        if not heading.text:  # a title or entry of the contents that reads as nothing
+            diags.error_at(heading.location, "this heading has no text",
+                           hint="write its title after the '#' marks: ## Lighting up {#sec-lighting}")
     for heading in chapter.headings[1:]:
         if heading.level == 1:
             diags.error(path, heading.location.line, heading.location.col,

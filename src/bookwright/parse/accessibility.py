@@ -25,7 +25,9 @@ from bookwright.parse.sourcemap import SourceMap
 DECORATIVE = "decorative"
 LANG_ATTRIBUTE = re.compile(r"""\blang\s*=\s*["']?([^"'\s}>]*)""")
 # A Markdown table's delimiter row, or a raw <table>: one per table, in reading order.
-TABLE_START = re.compile(r"^[ \t]*\|?[ \t]*:?-{2,}:?[ \t]*(\|[ \t]*:?-{2,}:?[ \t]*)*\|?[ \t]*$|<table\b", re.M | re.I)
+# A grid table (issue 16) starts at its first border, after a blank line.
+TABLE_START = re.compile(r"^[ \t]*\|?[ \t]*:?-{2,}:?[ \t]*(\|[ \t]*:?-{2,}:?[ \t]*)*\|?[ \t]*$|<table\b"
+                         r"|(?:\A|(?<=\n\n))\+(?:[-=:]+\+)+[ \t]*$", re.M | re.I)
 
 
 def is_decorative(img: html.HtmlElement) -> bool:
@@ -34,7 +36,7 @@ def is_decorative(img: html.HtmlElement) -> bool:
 
 def check_accessibility(chapters: list[ParsedChapter], diags: Diagnostics) -> None:
     for chapter in chapters:
-        sources = SourceMap(chapter.source.path, chapter.source.text)
+        sources = SourceMap.of(chapter.source)
         _check_images(chapter, diags)
         _check_heading_order(chapter, diags)
         _check_languages(chapter, sources, diags)
@@ -92,9 +94,10 @@ def _check_tables(chapter: ParsedChapter, sources: SourceMap, diags: Diagnostics
     for index, table in enumerate(tables):
         if index < len(starts):
             m = starts[index]
-            line = sources.location(m.start()).line
+            found = sources.location(m.start())
             # A Markdown table starts at its header row, the line above the delimiter row.
-            where = SourceLocation(sources.path, line - 1 if not m.group(0).lstrip().startswith("<") and line > 1 else line, 1)
+            header_above = not m.group(0).lstrip().startswith(("<", "+")) and found.line > 1
+            where = SourceLocation(found.path, found.line - 1 if header_above else found.line, 1)
         else:
             where = SourceLocation(sources.path, 1, 1)
         if table.find("caption") is None or not table.find("caption").text_content().strip():

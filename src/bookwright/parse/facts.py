@@ -14,9 +14,10 @@ from lxml import html
 from bookwright.model import CitationUse, FormulaUse, IndexMark, ParsedChapter, SourceLocation
 from bookwright.parse.sourcemap import SourceMap
 from bookwright.parse.syntax.citations import KEY_USE
+from bookwright.parse.syntax.latex import LATEX_CITATION
 from bookwright.parse.syntax.index import is_index_mark
-from bookwright.parse.syntax.math import DISPLAY_MATH, INLINE_MATH
-from bookwright.parse.syntax.spans import BRACKETED_SPAN, span_attributes
+from bookwright.parse.syntax.math import BRACKET_MATH, DISPLAY_MATH, INLINE_MATH
+from bookwright.parse.syntax.spans import span_attributes, written_spans
 
 
 def collect_facts(chapter: ParsedChapter, sources: SourceMap) -> None:
@@ -36,6 +37,12 @@ def citation_uses(body: html.HtmlElement, sources: SourceMap) -> list[CitationUs
     for m in KEY_USE.finditer(sources.text):
         if not sources.in_code(m.start()):
             found.setdefault(m.group(1), []).append(sources.location(m.start()))
+    for m in LATEX_CITATION.finditer(sources.text):  # `\citep{a,b}` (syntax/latex.py)
+        if not sources.in_code(m.start()):
+            offset = m.start(1)
+            for key in m.group(1).split(","):
+                found.setdefault(key.strip(), []).append(sources.location(offset + len(key) - len(key.lstrip())))
+                offset += len(key) + 1
     return [CitationUse(key, found.get(key) or [SourceLocation(sources.path, 1, 1)]) for key in keys]
 
 
@@ -43,10 +50,10 @@ def index_marks(body: html.HtmlElement, sources: SourceMap) -> list[IndexMark]:
     if not any(is_index_mark(el) for el in body.iter("span")):
         return []
     written: list[tuple[str, str, SourceLocation]] = []
-    for m in BRACKETED_SPAN.finditer(sources.text):
-        attributes = dict(span_attributes(m.group(2)))
-        if "idx" in attributes.get("class", "").split() and not sources.in_code(m.start()):
-            written.append((attributes.get("term", ""), m.group(1), sources.location(m.start())))
+    for start, inner, attribute_text in written_spans(sources.text):
+        attributes = dict(span_attributes(" ".join(attribute_text.split("\n"))))
+        if "idx" in attributes.get("class", "").split() and not sources.in_code(start):
+            written.append((attributes.get("term", ""), inner, sources.location(start)))
     marks = []
     for el in body.iter("span"):
         if not is_index_mark(el):
@@ -65,22 +72,29 @@ def formulas(body: html.HtmlElement, sources: SourceMap) -> list[FormulaUse]:
         return []
     written: list[tuple[str, SourceLocation]] = []
     taken: list[tuple[int, int]] = []
-    for m in DISPLAY_MATH.finditer(sources.text):
+    for m in [*DISPLAY_MATH.finditer(sources.text), *BRACKET_MATH.finditer(sources.text)]:
         if not sources.in_code(m.start()):
-            written.append((m.group(1).strip(), sources.location(m.start())))
+            written.append((_words(m.group(1)), sources.location(m.start())))
             taken.append((m.start(), m.end()))
     for m in INLINE_MATH.finditer(sources.text):
         if not sources.in_code(m.start()) and not any(a <= m.start() < b for a, b in taken):
-            written.append((m.group(1).strip(), sources.location(m.start())))
+            written.append((_words(m.group(1)), sources.location(m.start())))
     written.sort(key=lambda w: (w[1].line, w[1].col))
     uses = []
     for el in body.iter("span"):
         if "math" not in el.get("class", "").split():
             continue
         tex = el.text or ""
-        location = _take(written, lambda w: w[0] == tex)
+        # Compared word by word: a formula that breaks over lines in a note is indented in
+        # the source and not in the tree (or joined on one line, in an inline note).
+        words = _words(tex)
+        location = _take(written, lambda w: w[0] == words)
         uses.append(FormulaUse(tex, el.get("data-display") == "block", location or SourceLocation(sources.path, 1, 1)))
     return uses
+
+
+def _words(text: str) -> str:
+    return " ".join(text.split())
 
 
 def _take(written: list, matches) -> SourceLocation | None:

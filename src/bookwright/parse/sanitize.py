@@ -9,12 +9,13 @@ edition is safe to open and the EPUB stays well-formed XHTML.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from html.parser import HTMLParser
 
 import nh3
 
 from bookwright.model import SourceLocation
+from bookwright.parse.findings import Finding
+from bookwright.parse.sourcemap import locate
 from bookwright.parse.sourcemap import SourceMap
 
 ALLOWED_TAGS = {
@@ -28,7 +29,8 @@ GLOBAL_ATTRIBUTES = {"id", "class", "lang", "dir", "title"}
 ALLOWED_ATTRIBUTES = {
     "*": GLOBAL_ATTRIBUTES,
     "a": {"href"},
-    "img": {"src", "alt", "width", "height"},
+    # `style` carries a width or height with a unit (`{width=60%}`); only those survive.
+    "img": {"src", "alt", "width", "height", "style"},
     "td": {"colspan", "rowspan", "style"},
     "th": {"colspan", "rowspan", "style", "scope"},
     "ol": {"start", "reversed", "type"},
@@ -75,7 +77,7 @@ def sanitize(html: str) -> str:
         url_schemes=IMAGE_SCHEMES,
         link_rel=None,
         strip_comments=True,
-        filter_style_properties={"text-align"},
+        filter_style_properties={"text-align", "width", "height"},
         clean_content_tags=CLEAN_CONTENT_TAGS,
     )
 
@@ -140,26 +142,12 @@ OPTIONAL_END_TAGS = {"p", "li", "dt", "dd", "rt", "rp", "optgroup", "option", "c
                      "tbody", "tfoot", "tr", "td", "th", "html", "head", "body"}
 
 
-@dataclass(frozen=True)
-class Removal:
-    """Something of the author's HTML that the allow-list takes out.
-
-    `pattern` finds it in the Markdown source; `occurrence` says which match it is.
-    """
-
-    severity: str
-    message: str
-    pattern: str
-    occurrence: int
-    hint: str = ""
-
-
 class _Inventory(HTMLParser):
     """Reads HTML as nh3 will, and lists what the allow-list removes or closes."""
 
     def __init__(self):
         super().__init__(convert_charrefs=True)
-        self.removals: list[Removal] = []
+        self.removals: list[Finding] = []
         self.open: list[str] = []
         self.unclosed: dict[str, int] = {}
         self.seen: dict[str, int] = {}
@@ -197,7 +185,7 @@ class _Inventory(HTMLParser):
     def _element(self, tag: str, attrs) -> None:
         if tag not in ALLOWED_TAGS:
             what = "and its content" if tag in CLEAN_CONTENT_TAGS else "(its text is kept)"
-            self.removals.append(Removal("warning", f"<{tag}> removed {what}", r"<" + re.escape(tag) + r"(?![\w:-])",
+            self.removals.append(Finding("warning", f"<{tag}> removed {what}", r"<" + re.escape(tag) + r"(?![\w:-])",
                                          self._count("<" + tag), _hint(tag)))
             return
         allowed = ALLOWED_ATTRIBUTES["*"] | ALLOWED_ATTRIBUTES.get(tag, set())
@@ -206,7 +194,7 @@ class _Inventory(HTMLParser):
             if (name not in allowed and not name.startswith("data-")) or name in RESERVED_DATA_ATTRIBUTES:
                 message = (f"event handler {name} removed from <{tag}>" if name.startswith("on")
                            else f"attribute {name} removed from <{tag}>")
-                self.removals.append(Removal("warning", message, r"(?<![\w-])" + re.escape(name) + r"\s*=",
+                self.removals.append(Finding("warning", message, r"(?<![\w-])" + re.escape(name) + r"\s*=",
                                              self._count(name + "="), _hint(name)))
                 continue
             if name not in ("href", "src", "cite"):
@@ -216,10 +204,10 @@ class _Inventory(HTMLParser):
             occurrence = self._count(value)
             shown = value if len(value) <= 60 else value[:57] + "..."
             if tag == "img" and name == "src" and scheme not in IMAGE_SCHEMES | {""}:
-                self.removals.append(Removal("error", f"image '{shown}' is not a file of the book", re.escape(value),
+                self.removals.append(Finding("error", f"image '{shown}' is not a file of the book", re.escape(value),
                                              occurrence, "link to an image file inside the book folder"))
             elif name in ("href", "cite") and scheme not in URL_SCHEMES | {""}:
-                self.removals.append(Removal("warning", f"link to '{shown}' removed ({scheme}: addresses are not kept)",
+                self.removals.append(Finding("warning", f"link to '{shown}' removed ({scheme}: addresses are not kept)",
                                              re.escape(value), occurrence,
                                              "links may point to chapters of the book, web or mail addresses"))
 
@@ -235,20 +223,18 @@ def _hint(name: str) -> str:
             "write &lt; for a literal '<'")
 
 
-def removed_html(converted: str, sources: SourceMap) -> list[tuple[Removal, SourceLocation]]:
+def removed_html(converted: str, sources: SourceMap) -> list[tuple[Finding, SourceLocation]]:
     """What the allow-list will remove from a chapter's HTML, each at its place in the source."""
     inventory = _Inventory()
     inventory.feed(converted)
     inventory.close()
     found = []
     for removal in inventory.removals:
-        matches = sources.find_all(re.compile(removal.pattern, re.I))
-        where = matches[min(removal.occurrence, len(matches) - 1)] if matches else SourceLocation(sources.path, 1, 1)
-        found.append((removal, where))
+        found.append((removal, locate(removal, sources, re.I)))
     for tag, count in inventory.unclosed.items():
         places = _unclosed_in_source(sources, tag) or sources.find_all(re.compile(r"<" + re.escape(tag) + r"(?![\w:-])", re.I))
         for where in (places or [SourceLocation(sources.path, 1, 1)])[:count]:
-            found.append((Removal("warning", f"<{tag}> is never closed; it is closed where its block ends", "", 0,
+            found.append((Finding("warning", f"<{tag}> is never closed; it is closed where its block ends", "", 0,
                                   f"add </{tag}>"), where))
     return found
 

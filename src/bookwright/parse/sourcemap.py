@@ -11,19 +11,22 @@ import bisect
 import re
 from pathlib import Path
 
-from bookwright.model import SourceLocation
+from bookwright.diagnostics import Diagnostics
+from bookwright.model import ChapterSource, SourceLocation
+from bookwright.parse.findings import Finding
+from bookwright.parse.syntax.attributes import code_spans
 from bookwright.parse.syntax.listings import note_fences
 
 FENCE_LINE = re.compile(r"^[ ]{0,3}(`{3,}|~{3,})")
-INLINE_CODE = re.compile(r"(`+)(?!`).+?(?<!`)\1(?!`)", re.S)
 ATX_HEADING = re.compile(r"^[ ]{0,3}(#{1,6})(?:[ \t]+|$)", re.M)
 SETEXT_UNDERLINE = re.compile(r"^[ ]{0,3}(=+|-+)[ \t]*$")
 
 
 class SourceMap:
-    def __init__(self, path: Path, text: str):
+    def __init__(self, path: Path, text: str, origins: list[tuple[Path, int]] | None = None):
         self.path = path
         self.text = text
+        self.origins = origins  # each line's (file, line) when includes brought lines in
         self.line_starts = [0] + [m.end() for m in re.finditer(r"\n", text)]
         self.code = self._code_ranges()
 
@@ -49,16 +52,12 @@ class SourceMap:
         ranges.extend((m.start("code"), m.end()) for m in note_fences(self.text))
         spans = []
         # A fence's backticks, or a backtick inside fenced code, never open an inline code
-        # span: the search resumes after the block instead.
-        blocks = sorted(ranges + openings)
+        # span: inline code is read in the text between the blocks.
         position = 0
-        while (m := INLINE_CODE.search(self.text, position)) is not None:
-            index = bisect.bisect_right(blocks, (m.start(), float("inf"))) - 1
-            if index >= 0 and blocks[index][0] <= m.start() < blocks[index][1]:
-                position = blocks[index][1]
-                continue
-            spans.append((m.start(), m.end()))
-            position = m.end()
+        for start, end in sorted(ranges + openings) + [(len(self.text), len(self.text))]:
+            if start > position:
+                spans.extend(code_spans(self.text, position, start))
+            position = max(position, end)
         return sorted(ranges + spans)
 
     @staticmethod
@@ -69,9 +68,17 @@ class SourceMap:
     def in_code(self, offset: int) -> bool:
         return self._inside(offset, self.code)
 
+    @classmethod
+    def of(cls, source: ChapterSource) -> SourceMap:
+        return cls(source.path, source.text, source.origins)
+
     def location(self, offset: int) -> SourceLocation:
         line = bisect.bisect_right(self.line_starts, offset)
-        return SourceLocation(self.path, line, offset - self.line_starts[line - 1] + 1)
+        col = offset - self.line_starts[line - 1] + 1
+        if self.origins is not None and line <= len(self.origins):
+            path, written = self.origins[line - 1]  # a line an include brought in: its own file's
+            return SourceLocation(path, written, col)
+        return SourceLocation(self.path, line, col)
 
     def find_all(self, pattern: re.Pattern | str, group: int = 0) -> list[SourceLocation]:
         """Every match outside code, as locations of the given group."""
@@ -95,3 +102,22 @@ class SourceMap:
     def first(self, pattern: re.Pattern | str, default_line: int = 1) -> SourceLocation:
         found = self.find_all(pattern)
         return found[0] if found else SourceLocation(self.path, default_line, 1)
+
+
+# --- what the extensions noticed, at its place ------------------------------------------
+
+
+def locate(finding: Finding, sources: SourceMap, flags: int = 0) -> SourceLocation:
+    matches = sources.find_all(re.compile(finding.pattern, re.M | flags))
+    if not matches:
+        return SourceLocation(sources.path, 1, 1)
+    return matches[min(finding.occurrence, len(matches) - 1)]
+
+
+def report_findings(findings: list[Finding], sources: SourceMap, diags: Diagnostics) -> None:
+    for finding in findings:
+        where = locate(finding, sources)
+        if finding.severity == "error":
+            diags.error_at(where, finding.message, hint=finding.hint)
+        else:
+            diags.warning_at(where, finding.message, hint=finding.hint)

@@ -34,7 +34,11 @@ from bookwright.model import (
     Target,
     TocEntry,
 )
+from bookwright.parse.cover_text import parse_cover_text
+from bookwright.resolve.conditional import mark_conditional_targets
 from bookwright.resolve.apparatus.passes import finish_apparatus, prepare_apparatus
+from bookwright.resolve.assets.faces import check_body_face
+from bookwright.resolve.furniture import mark_epigraphs, place_furniture
 from bookwright.resolve.assets.prepare import cover_location, link_remote_images, prepare_images
 from bookwright.resolve.labels import check_unprefixed_references, label_misplaced
 from bookwright.paths import is_inside
@@ -47,6 +51,9 @@ def resolve_book(book: Book, parsed: list[ParsedChapter], diags: Diagnostics) ->
     words = words_for(book.metadata.language, book.config.words)
     unnumbered_counts = {kind: 0 for kind in CAPTIONED}  # shared by every unnumbered chapter
     chapters = [_number_chapter(p, book, words, unnumbered_counts) for p in _chapter_numbers(parsed)]
+    for chapter in chapters:
+        mark_epigraphs(chapter)
+    check_body_face(book, chapters, diags)
     prepare_apparatus(chapters, parsed, diags)  # issue 7: formulas, equation numbers, index marks
     targets, defined_at = _collect_targets(chapters, parsed, words, diags)
     by_file = {p.source.path.resolve(): p for p in parsed}
@@ -61,9 +68,13 @@ def resolve_book(book: Book, parsed: list[ParsedChapter], diags: Diagnostics) ->
         chapter.notes.extend(_collect_notes(chapter, note_counter))
     # Issue 7: endnotes, citations and the References chapter, the index and its chapter.
     index = finish_apparatus(book, chapters, parsed, words, diags)
+    place_furniture(chapters)  # "Also by" first, "About the author" after the generated back matter
     images = _check_images(book, parsed, diags)
     for chapter in chapters:
         _image_sources_from_book_root(chapter, book.root)
+        _describe_figures(chapter)
+        _title_callouts(chapter, words)
+    mark_conditional_targets(chapters)  # issue 16: links into content some editions leave out
     if book.metadata.cover is not None:
         cover = book.metadata.cover
         where = cover_location(book)
@@ -75,6 +86,7 @@ def resolve_book(book: Book, parsed: list[ParsedChapter], diags: Diagnostics) ->
             diags.error_at(where, f"cover image '{written}' does not exist")
     toc = _build_toc(book, chapters, parsed)
     assets = prepare_images(book, images, parsed, diags)  # image problems join the others in one run
+    cover_text = parse_cover_text(book.config, book.root, diags)  # the print covers' back (issue 18)
     for chapter in chapters:
         link_remote_images(chapter.body)
     return ResolvedBook(
@@ -82,7 +94,7 @@ def resolve_book(book: Book, parsed: list[ParsedChapter], diags: Diagnostics) ->
         chapters=tuple(replace(c, notes=tuple(c.notes)) for c in chapters),
         toc=tuple(_frozen_toc(entry) for entry in toc), targets=MappingProxyType(targets), images=tuple(images),
         moment=book.moment, lists=MappingProxyType(_lists(targets, book.config.lists)),
-        index=tuple(_frozen_index(entry) for entry in index), assets=MappingProxyType(assets))
+        index=tuple(_frozen_index(entry) for entry in index), assets=MappingProxyType(assets), cover_text=cover_text)
 
 
 def _frozen_toc(entry: TocEntry) -> TocEntry:
@@ -133,7 +145,9 @@ def _number_chapter(item, book: Book, words: dict, unnumbered_counts: dict[str, 
                 _prepend_number(el, f"{word} {number}", "chapter-number")
                 el.set("data-number", number)
             continue
-        unnumbered = "unnumbered" in classes  # `{-}` became this class in syntax/unnumbered.py
+        # `{-}` became this class in syntax/unnumbered.py; a heading shown in some editions
+        # only (conditional content) would leave a gap in the others' numbers.
+        unnumbered = "unnumbered" in classes or bool(el.xpath("ancestor::*[@data-editions]"))
         if not unnumbered:  # an unnumbered section takes no number from the ones after it
             counters[level] += 1
         for deeper in range(level + 1, 7):
@@ -151,13 +165,35 @@ def _number_chapter(item, book: Book, words: dict, unnumbered_counts: dict[str, 
         kind = label.split("-", 1)[0]
         if kind not in CAPTIONED or el.xpath("ancestor::div[contains(@class,'footnote')]"):
             continue
+        if _panel_of(el) is not None:
+            continue  # a sub-figure is lettered within its panel, below
         counts[kind] += 1
         item_number = f"{number}.{counts[kind]}" if number else str(counts[kind])
         el.set("data-number", item_number)
         caption = el.find("figcaption" if el.tag == "figure" else "caption")
         if caption is not None:
             _prepend_number(caption, f"{words[CAPTIONED[kind][1]]} {item_number}", "caption-number", separator=": ")
+    _letter_subfigures(body)
     return ResolvedChapter(parsed.source.key, parsed.source, parsed.source.role, title, number, heading_id, body, [])
+
+
+def _panel_of(el: html.HtmlElement) -> html.HtmlElement | None:
+    """The numbered panel a sub-figure belongs to (syntax/panels.py), if it is in one."""
+    if el.tag != "figure" or "subfigure" not in el.get("class", "").split():
+        return None
+    return next((a for a in el.iterancestors("figure") if a.get("id", "").startswith("fig-")), None)
+
+
+def _letter_subfigures(body: html.HtmlElement) -> None:
+    """A panel's sub-figures are (a), (b), ...: "Figure 1.2(a)" when one is referenced."""
+    for panel in body.xpath(".//figure[contains(concat(' ', @class, ' '), ' panel ')][@data-number]"):
+        subfigures = [f for f in panel.iter("figure") if _panel_of(f) is panel]
+        for index, figure in enumerate(subfigures):
+            letter = string.ascii_lowercase[index % 26] * (index // 26 + 1)
+            figure.set("data-number", f"{panel.get('data-number')}({letter})")
+            caption = figure.find("figcaption")
+            if caption is not None:
+                _prepend_number(caption, f"({letter})", "caption-number")
 
 
 def _prepend_number(el: html.HtmlElement, text: str, css_class: str, separator: str = " ") -> None:
@@ -225,10 +261,14 @@ def _target(label: str, kind: str, chapter: ResolvedChapter, el: html.HtmlElemen
 
 
 def _caption_text(el: html.HtmlElement) -> str:
-    """The caption as written, without the "Figure 5.1: " the numbering put before it."""
+    """The caption as written, without the "Figure 5.1: " the numbering put before it, and
+    without the numbers of note calls in it."""
     caption = el.find("figcaption" if el.tag == "figure" else "caption")
     if caption is None:
         return ""
+    caption = copy.deepcopy(caption)
+    for call in caption.xpath(".//a[contains(concat(' ', @class, ' '), ' noteref ')] | .//sup[a[contains(@class, 'footnote-ref')]]"):
+        call.drop_tree()
     text = caption.text_content()
     span = caption.find("span")
     if span is not None and span.get("class") == "caption-number":
@@ -240,38 +280,92 @@ def _lists(targets: dict[str, Target], wanted: tuple[str, ...]) -> dict[str, lis
     """The lists of figures and tables the book asked for, in reading order (the order
     `_collect_targets` met the labels: chapter by chapter, through each body)."""
     kinds = {"figures": "fig", "tables": "tbl"}
-    return {name: [t for t in targets.values() if t.kind == kinds[name]] for name in wanted}
+    # A sub-figure ("1.2(a)") is listed as its panel is.
+    return {name: [t for t in targets.values() if t.kind == kinds[name] and "(" not in t.number] for name in wanted}
 
 
 def _resolve_references(chapter: ResolvedChapter, source: ParsedChapter, targets: dict[str, Target],
                         defined_at: dict[str, SourceLocation], words: dict, diags: Diagnostics) -> None:
     reported: set[str] = set()
+    seen: dict[str, int] = defaultdict(int)  # the n-th reference to a label is its n-th in the source
     for el in chapter.body.iter("a"):
         if "xref" not in el.get("class", "").split():
             continue
         label = el.get("data-ref")
         target = targets.get(label)
+        seen[label] += 1
+        if target is None and el.get("data-fallback"):
+            # A LaTeX or Bookdown reference, already reported with its bookwright form: "??", as LaTeX prints.
+            _set_text(el, "??")
+            el.set("class", "xref unresolved")
+            continue
         if target is None:
             # A label defined in the wrong place has had its own error; only unknown ones report here.
             if label not in reported and label not in defined_at:
                 reported.add(label)
                 _unknown_reference(label, source, defined_at, diags)
-            el.text = f"@{label}"
+            _set_text(el, f"@{label}")
             el.set("class", "xref unresolved")
             continue
         form = el.get("data-form", "full")
-        prefix = el.get("data-prefix", "")
-        if form == "number":
-            text = target.number or target.text
-        elif prefix:
-            text = f"{prefix}\u00a0{target.number}" if target.number else target.text
+        if el.get("data-prefixed"):
+            # The author's own words (they may hold markup), then the number.
+            _append_text(el, f"\u00a0{target.number}" if target.number else f" {target.text}")
         else:
-            text = target.text
-        el.text = text
+            text = (target.number or target.text) if form == "number" else target.text
+            if el.get("data-capital"):  # Quarto's `@Fig-x`, at the start of a sentence
+                text = text[:1].upper() + text[1:]
+            _set_text(el, text)
+            if form != "number":
+                _check_doubled_word(el, target, source, seen[label] - 1, diags)
         el.set("data-chapter", target.chapter)
         el.set("data-id", target.element_id)
         if form == "page":
             el.set("data-page-words", words["on_page"])
+
+
+# Abbreviations an author writes before a reference, by the word the reference prints.
+ABBREVIATIONS = {"figure": ("fig", "figs", "figure", "figures"), "table": ("tab", "tbl", "table", "tables"),
+                 "section": ("sec", "sect", "section", "sections", "§"), "chapter": ("ch", "chap", "chapter"),
+                 "equation": ("eq", "eqn", "equation"), "listing": ("lst", "listing")}
+FULL_WORDS = {"figure", "figures", "table", "tables", "section", "sections", "chapter", "chapters", "equation",
+              "equations", "listing", "listings"}
+
+
+def _check_doubled_word(el: html.HtmlElement, target: Target, source: ParsedChapter, occurrence: int,
+                        diags: Diagnostics) -> None:
+    """"Table @tbl-x" prints "Table Table 2.1": a reference prints its kind's word itself."""
+    previous = el.getprevious()
+    before = (previous.tail if previous is not None else el.getparent().text) or ""
+    words = before.rstrip().rsplit(None, 1)
+    if not words or not before[-1:].isspace():
+        return
+    written = words[-1].rstrip(".").lower()
+    if words[-1].endswith(".") and written in FULL_WORDS:
+        return  # "numbered by chapter. @sec-next comes next": a sentence ends before the reference
+    word = target.text.split("\u00a0")[0]
+    known = ABBREVIATIONS.get(word.lower(), (word.lower(),)) + (word.lower(),)
+    if written not in known or word == target.title:
+        return
+    locations = next((r.locations for r in source.references if r.label == target.label), [])
+    where = locations[min(occurrence, len(locations) - 1)] if locations else SourceLocation(source.source.path, 1, 1)
+    printed = target.text.replace("\u00a0", " ")
+    diags.warning_at(where, f"'{words[-1]} @{target.label}' prints '{words[-1]} {printed}'",
+                     hint=f"@{target.label} prints its word itself; write @{target.label}, or "
+                     f"{words[-1]} [-@{target.label}] for the number alone")
+
+
+def _set_text(el: html.HtmlElement, text: str) -> None:
+    for child in list(el):
+        el.remove(child)
+    el.text = text
+
+
+def _append_text(el: html.HtmlElement, text: str) -> None:
+    if len(el):
+        el[-1].tail = (el[-1].tail or "") + text
+    else:
+        el.text = (el.text or "") + text
 
 
 def _unknown_reference(label: str, source: ParsedChapter, defined_at: dict[str, SourceLocation],
@@ -454,6 +548,28 @@ def _image_sources_from_book_root(chapter: ResolvedChapter, root: Path) -> None:
             img.set("src", path.relative_to(root.resolve()).as_posix())
 
 
+def _describe_figures(chapter: ResolvedChapter) -> None:
+    """A figure's image without `fig-alt` is described by its caption, as the reader sees it
+    now that the references and citations in it have their text (syntax/figures.py)."""
+    for img in chapter.body.xpath(".//img[@data-alt='caption']"):
+        del img.attrib["data-alt"]
+        figure = next((a for a in img.iterancestors("figure")), None)
+        if figure is not None:
+            img.set("alt", _caption_text(figure))
+
+
+def _title_callouts(chapter: ResolvedChapter, words: dict) -> None:
+    """A callout the author gave no title is titled by its kind, in the book's language.
+    Callouts and margin content are notes to the text, not landmarks of the page (an
+    `<aside>` alone would be one, and a page of them confuses navigation)."""
+    for title in chapter.body.xpath(".//p[@class='callout-title'][@data-callout]"):
+        title.text = words.get(f"callout_{title.attrib.pop('data-callout')}", "")
+    for aside in chapter.body.iter("aside"):
+        classes = aside.get("class", "").split()
+        if "callout" in classes or "column-margin" in classes:
+            aside.set("role", "doc-tip" if "callout-tip" in classes else "note")
+
+
 def _addressed_image(src: str, scheme: str, where: SourceLocation, allow_remote: bool, diags: Diagnostics) -> None:
     """An image given by an address rather than a file of the book: never fetched."""
     shown = src if len(src) <= 80 else src[:77] + "..."
@@ -478,6 +594,11 @@ def _addressed_image(src: str, scheme: str, where: SourceLocation, allow_remote:
 # --- table of contents ---------------------------------------------------------------------
 
 
+def _unlisted(heading: html.HtmlElement) -> bool:
+    """`{.unlisted}`, or a heading inside content some editions leave out."""
+    return "unlisted" in heading.get("class", "").split() or bool(heading.xpath("ancestor::*[@data-editions]"))
+
+
 def _build_toc(book: Book, chapters: list[ResolvedChapter], parsed: list[ParsedChapter]) -> list[TocEntry]:
     depth = book.config.toc_depth
     toc: list[TocEntry] = []
@@ -487,7 +608,7 @@ def _build_toc(book: Book, chapters: list[ResolvedChapter], parsed: list[ParsedC
         stack = [entry]
         for el in chapter.body.iter("h2", "h3", "h4", "h5", "h6"):
             level = int(el.tag[1])
-            if level > depth or not el.get("id"):
+            if level > depth or not el.get("id") or _unlisted(el):
                 continue
             span = el.find("span[@class='section-number']")
             title = (span.tail if span is not None else el.text_content()).strip()

@@ -64,7 +64,7 @@ def label_misplaced(label: str, kind: str, el: html.HtmlElement) -> tuple[str, s
 
 def check_unprefixed_references(parsed: list[ParsedChapter], diags: Diagnostics) -> None:
     defined: dict[str, tuple[SourceLocation, html.HtmlElement]] = {}
-    maps = [SourceMap(chapter.source.path, chapter.source.text) for chapter in parsed]
+    maps = [SourceMap.of(chapter.source) for chapter in parsed]
     for chapter, sources in zip(parsed, maps):
         elements = {el.get("id"): el for el in chapter.body.iter() if isinstance(el.tag, str) and el.get("id")}
         for m in ATTRIBUTE_LIST.finditer(sources.text):

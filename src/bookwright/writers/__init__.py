@@ -50,9 +50,14 @@ class BuildContext:
     # The build's worker processes (build/layout_pool.WorkerPool: `map(function, items,
     # initializer, initargs)`), shared by the paged editions; None: they work in this process.
     pool: object | None = None
-    cache_folder: Path | None = None  # where an edition keeps what the next build may reuse (None: nothing kept)
+    # The output folder's cache (.bookwright-cache), where an edition keeps what a later build
+    # may reuse (the PDFs their laid-out units, the EPUB's gate its verdicts). None: nothing is kept.
+    cache_folder: Path | None = None
     tool: str = ""  # bookwright's identity (its version, files and dependencies): part of every cache key
     written: list[Written] = field(default_factory=list)  # the editions written so far, in order
+    # The output folder: where the web edition finds the editions an earlier build left
+    # (None: beside the edition being written).
+    out: Path | None = None
     # The EPUB's page list follows a paged edition of the same run: when the build makes an
     # EPUB, each paged edition records its layout here (None: nobody will read it).
     layouts: dict[str, LayoutProbe] | None = None
@@ -60,6 +65,9 @@ class BuildContext:
     # sets its event once its page layout is recorded (or it failed); the EPUB waits for them.
     awaited: dict[str, threading.Event] = field(default_factory=dict)
     failed: set[str] = field(default_factory=set)  # paged editions whose writing raised
+    # The EPUB gate's tools, kept running by `bookwright serve` (writers/epub/gate.Checkers).
+    # None: the gate starts its own for the EPUB and stops them after it.
+    gate_checkers: object | None = None
 
     def layout_probe(self, edition: str) -> LayoutProbe:
         """The probe a paged edition marks its pages with; recorded when the build's EPUB will follow it."""

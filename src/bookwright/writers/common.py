@@ -16,8 +16,28 @@ XHTML_NS = "http://www.w3.org/1999/xhtml"
 EPUB_NS = "http://www.idpf.org/2007/ops"
 
 
-def body_copy(chapter: ResolvedChapter) -> html.HtmlElement:
-    return copy.deepcopy(chapter.body)
+def body_copy(chapter: ResolvedChapter, edition: str) -> html.HtmlElement:
+    """The chapter's body as `edition` ("epub", "pdf" for the screen PDF and every print
+    interior, "web") shows it: a copy, without the content that is for other editions."""
+    body = copy.deepcopy(chapter.body)
+    for_edition(body, edition)
+    return body
+
+
+def for_edition(body: html.HtmlElement, edition: str) -> None:
+    """Conditional content (parse/syntax/conditional.py) not for `edition` is left out, and
+    a link to something left out keeps its words but links nowhere."""
+    for el in body.xpath(".//*[@data-editions]"):
+        if edition in el.attrib.pop("data-editions").split():
+            continue
+        if el.getparent() is not None:
+            el.drop_tree()  # its tail, the text after it, stays
+    for el in body.xpath(".//*[@data-target-editions]"):
+        if edition in el.attrib.pop("data-target-editions").split():
+            continue
+        for name in ("data-chapter", "data-id", "href"):
+            el.attrib.pop(name, None)
+        el.tag = "span"
 
 
 def point_links(body: html.HtmlElement, href_for: Callable[[str, str], str]) -> None:

@@ -9,8 +9,6 @@ Ace by DAISY), which is skipped where Java, Node or Chromium is missing.
 from __future__ import annotations
 
 import re
-import zipfile
-from pathlib import Path
 
 import pytest
 from lxml import etree
@@ -18,46 +16,8 @@ from lxml import etree
 from bookwright.writers.epub import gate as a11y_gate
 from bookwright.diagnostics import BookError, Diagnostics
 from bookwright.build.pipeline import build, prepare_book
-from support import BOOKS, SAMPLE, XHTML, EPUB_NS, build_book, copy_book, epubcheck, text_of
-
-OPF = "{http://www.idpf.org/2007/opf}"
-DC = "{http://purl.org/dc/elements/1.1/}"
-XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
-EPUB_TYPE = f"{{{EPUB_NS}}}type"
-NS = {"x": XHTML[1:-1], "epub": EPUB_NS}
-
-
-# --- reading an EPUB back ------------------------------------------------------------------
-
-
-class Epub:
-    def __init__(self, path: Path):
-        self.path = path
-        with zipfile.ZipFile(path) as z:
-            self.names = z.namelist()
-            self.opf = etree.fromstring(z.read("EPUB/content.opf"))
-            self.docs = {Path(n).name: etree.fromstring(z.read(n)) for n in self.names if n.endswith(".xhtml")}
-            self.css = z.read("EPUB/styles/book.css").decode("utf-8")
-
-    def meta(self, prop: str) -> list[str]:
-        return [m.text for m in self.opf.iter(f"{OPF}meta") if m.get("property") == prop and not m.get("refines")]
-
-    def dc(self, name: str) -> list[etree._Element]:
-        return list(self.opf.iter(f"{DC}{name}"))
-
-    def page_list(self) -> list[tuple[str, str]]:
-        navs = self.docs["nav.xhtml"].xpath("//x:nav[@epub:type='page-list']", namespaces=NS)
-        if not navs:
-            return []
-        return [(text_of(a), a.get("href")) for a in navs[0].iter(f"{XHTML}a")]
-
-    def markers(self) -> list[etree._Element]:
-        return [el for doc in self.docs.values() for el in doc.iter(f"{XHTML}span") if el.get(EPUB_TYPE) == "pagebreak"]
-
-    def target(self, href: str) -> etree._Element | None:
-        name, _, fragment = href.partition("#")
-        found = self.docs[name].xpath("//*[@id=$id]", id=fragment)
-        return found[0] if found else None
+from support import BOOKS, SAMPLE, build_book, copy_book, epubcheck
+from support.readback import EPUB_TYPE, OPF, X, XHTML, XML_LANG, Epub, text_of
 
 
 def bottom_words(pdf_page) -> list[str]:
@@ -143,7 +103,7 @@ def test_fixture_epub_passes_epubcheck(epub):
 
 
 def test_every_document_has_a_language_and_a_title(epub):
-    for name, doc in epub.docs.items():
+    for name, doc in epub.documents.items():
         assert doc.get("lang") == "en" and doc.get(XML_LANG) == "en", name
         assert text_of(doc.find(f"{XHTML}head/{XHTML}title")), name
     assert epub.opf.get("{http://www.w3.org/XML/1998/namespace}lang") == "en"
@@ -152,25 +112,25 @@ def test_every_document_has_a_language_and_a_title(epub):
 
 def test_sections_carry_epub_type_and_the_matching_role(epub):
     def section(name):
-        return epub.docs[name].find(f".//{XHTML}section")
+        return epub.documents[f"EPUB/{name}"].find(f".//{XHTML}section")
 
     assert (section("00-preface.xhtml").get(EPUB_TYPE), section("00-preface.xhtml").get("role")) == ("preface", "doc-preface")
     assert (section("part-1.xhtml").get(EPUB_TYPE), section("part-1.xhtml").get("role")) == ("part", "doc-part")
     assert (section("01-wicks.xhtml").get(EPUB_TYPE), section("01-wicks.xhtml").get("role")) == ("chapter", "doc-chapter")
     assert (section("90-appendix.xhtml").get(EPUB_TYPE), section("90-appendix.xhtml").get("role")) == ("appendix", "doc-appendix")
-    wicks = epub.docs["01-wicks.xhtml"]
+    wicks = epub.documents["EPUB/01-wicks.xhtml"]
     note = wicks.find(f".//{XHTML}aside")
     assert (note.get(EPUB_TYPE), note.get("role")) == ("footnote", "doc-footnote")
-    call = wicks.xpath("//x:a[@role='doc-noteref']", namespaces=NS)[0]
+    call = wicks.xpath("//x:a[@role='doc-noteref']", namespaces=X)[0]
     assert call.get(EPUB_TYPE) == "noteref" and call.get("href") == f"#{note.get('id')}"
-    assert note.xpath(".//x:a[@role='doc-backlink']/@href", namespaces=NS) == [f"#{call.get('id')}"]
-    nav = epub.docs["nav.xhtml"]
-    assert nav.xpath("//x:nav[@epub:type='toc']/@role", namespaces=NS) == ["doc-toc"]
-    assert nav.xpath("//x:nav[@epub:type='landmarks']", namespaces=NS)
+    assert note.xpath(".//x:a[@role='doc-backlink']/@href", namespaces=X) == [f"#{call.get('id')}"]
+    nav = epub.documents["EPUB/nav.xhtml"]
+    assert nav.xpath("//x:nav[@epub:type='toc']/@role", namespaces=X) == ["doc-toc"]
+    assert nav.xpath("//x:nav[@epub:type='landmarks']", namespaces=X)
 
 
 def test_headings_step_down_one_level_at_a_time(epub):
-    for name, doc in epub.docs.items():
+    for name, doc in epub.documents.items():
         levels = [int(etree.QName(h).localname[1]) for h in doc.iter() if isinstance(h.tag, str)
                   and re.fullmatch(r"h[1-6]", etree.QName(h).localname)]
         for before, after in zip(levels, levels[1:]):
@@ -178,20 +138,20 @@ def test_headings_step_down_one_level_at_a_time(epub):
 
 
 def test_images_are_described_or_presentational(epub):
-    images = [img for doc in epub.docs.values() for img in doc.iter(f"{XHTML}img")]
+    images = [img for doc in epub.documents.values() for img in doc.iter(f"{XHTML}img")]
     decorative = [img for img in images if "decorative" in (img.get("class") or "")]
     assert len(decorative) == 1
     assert decorative[0].get("alt") == "" and decorative[0].get("role") == "presentation"
     for img in images:
         if img not in decorative:
             assert img.get("alt", "").strip(), etree.tostring(img)
-    figure = epub.docs["01-wicks.xhtml"].find(f".//{XHTML}figure")
+    figure = epub.documents["EPUB/01-wicks.xhtml"].find(f".//{XHTML}figure")
     assert "Figure 1.1" in text_of(figure.find(f"{XHTML}figcaption"))
     assert figure.find(f"{XHTML}img").get("alt").startswith("A flame above a dark oil reservoir")
 
 
 def test_tables_have_scoped_header_cells_and_a_caption(epub):
-    table = epub.docs["02-glass.xhtml"].find(f".//{XHTML}table")
+    table = epub.documents["EPUB/02-glass.xhtml"].find(f".//{XHTML}table")
     assert text_of(table.find(f"{XHTML}caption")).endswith("How long one filling lasts")
     headers = table.findall(f".//{XHTML}thead//{XHTML}th")
     assert [text_of(th) for th in headers] == ["Lamp", "Fuel", "Hours of light"]
@@ -199,7 +159,7 @@ def test_tables_have_scoped_header_cells_and_a_caption(epub):
 
 
 def test_a_language_change_is_marked_for_text_to_speech(epub):
-    spans = epub.docs["01-wicks.xhtml"].xpath("//x:span[@lang='de']", namespaces=NS)
+    spans = epub.documents["EPUB/01-wicks.xhtml"].xpath("//x:span[@lang='de']", namespaces=X)
     assert [text_of(s) for s in spans] == ["Lampenkunde"]
     assert spans[0].get(XML_LANG) == "de"
 
@@ -207,7 +167,8 @@ def test_a_language_change_is_marked_for_text_to_speech(epub):
 def test_stylesheet_leaves_colours_and_text_size_to_the_reader(epub):
     import tinycss2
 
-    for rule in tinycss2.parse_stylesheet(epub.css, skip_comments=True, skip_whitespace=True):
+    css = epub.files["EPUB/styles/book.css"].decode("utf-8")
+    for rule in tinycss2.parse_stylesheet(css, skip_comments=True, skip_whitespace=True):
         if rule.type != "qualified-rule":
             continue
         selector = tinycss2.serialize(rule.prelude).strip()
@@ -223,7 +184,7 @@ def test_stylesheet_leaves_colours_and_text_size_to_the_reader(epub):
 
 def test_every_file_is_in_the_manifest(epub):
     hrefs = {"EPUB/" + item.get("href") for item in epub.opf.iter(f"{OPF}item")}
-    files = {n for n in epub.names if n.startswith("EPUB/") and not n.endswith("content.opf")}
+    files = {n for n in epub.files if n.startswith("EPUB/") and not n.endswith("content.opf")}
     assert files == hrefs
 
 
@@ -278,7 +239,7 @@ def test_page_list_has_every_page_of_the_print_pdf_with_its_folio(book_build):
         assert len(pages) == len(pdf.pages)
         printed = 0
         for (label, href), page in zip(pages, pdf.pages):
-            marker = epub.target(href)
+            marker = epub.element_at(href)
             assert marker is not None and marker.get(EPUB_TYPE) == "pagebreak", href
             assert marker.get("role") == "doc-pagebreak" and marker.get("aria-label") == label
             folio = [w for w in bottom_words(page) if re.fullmatch(r"\d+|[ivxlc]+", w)]
@@ -289,7 +250,7 @@ def test_page_list_has_every_page_of_the_print_pdf_with_its_folio(book_build):
     labels = [label for label, _ in pages]
     assert labels[:3] == ["i", "ii", "iii"] and "1" in labels
     assert len(set(labels)) == len(labels)
-    assert len(epub.markers()) == len(pages)
+    assert len(epub.page_breaks()) == len(pages)
 
 
 def test_page_markers_sit_where_the_pages_begin(book_build):
@@ -300,9 +261,9 @@ def test_page_markers_sit_where_the_pages_begin(book_build):
     checked = 0
     with pdfplumber.open(pdf_path) as pdf:
         for (label, href), page in zip(epub.page_list(), pdf.pages):
-            if href.split("#")[0] in ("nav.xhtml", "title.xhtml", "copyright.xhtml"):
+            if href.split("#")[0] in ("EPUB/nav.xhtml", "EPUB/title.xhtml", "EPUB/copyright.xhtml"):
                 continue  # generated pages: their markers stand at the top of the document
-            marker = epub.target(href)
+            marker = epub.element_at(href)
             following = "".join(marker.tail or "") if marker.tail and marker.tail.strip() else ""
             if not following:
                 nxt = marker.getnext()
@@ -318,7 +279,7 @@ def test_page_markers_sit_where_the_pages_begin(book_build):
 def test_no_page_list_without_a_pdf_in_the_same_build(tmp_path):
     result = build_book("a11y-book", tmp_path, formats=("epub",))
     epub = Epub(result.outputs[0].path)
-    assert epub.page_list() == [] and epub.markers() == []
+    assert epub.page_list() == [] and epub.page_breaks() == []
     assert "printPageNumbers" not in epub.meta("schema:accessibilityFeature")
     assert "pageNavigation" not in epub.meta("schema:accessibilityFeature")
     assert epub.dc("source") == []
@@ -365,7 +326,7 @@ def test_gate_findings_point_at_the_chapter_and_line():
 def _fake_gate(monkeypatch, findings):
     monkeypatch.setattr(a11y_gate, "find_tools", lambda: a11y_gate.GateTools("java", ["ace"], "chromium"))
     monkeypatch.setattr(a11y_gate, "run_gate",
-                        lambda path, tools: a11y_gate.GateResult(findings=findings, ran=["EPUBCheck", "Ace"]))
+                        lambda path, tools, *cache: a11y_gate.GateResult(findings=findings, ran=["EPUBCheck", "Ace"]))
 
 
 def test_a_failing_gate_keeps_the_previous_epub(tmp_path, monkeypatch):
@@ -406,5 +367,5 @@ def test_sample_book_passes_epubcheck_and_ace_and_claims_conformance(gated_sampl
     from pypdf import PdfReader
 
     assert len(epub.page_list()) == len(PdfReader(str(outputs["pdf"].path)).pages)
-    french = epub.docs["03-conflict.xhtml"].xpath("//x:span[@lang='fr']", namespaces=NS)
+    french = epub.documents["EPUB/03-conflict.xhtml"].xpath("//x:span[@lang='fr']", namespaces=X)
     assert [text_of(s) for s in french] == ["la paresse du boulanger"] and french[0].get(XML_LANG) == "fr"

@@ -2,7 +2,8 @@
 really are, the bookmarks, right-hand chapter openings, running heads, folios, notes at the
 foot of their page, fonts and page size.
 
-Each fixture book is built once for the module; the sample book comes from the session build.
+The fixture books come from the session's shared builds (EPUB and PDF), the sample book from
+its session build.
 """
 
 from __future__ import annotations
@@ -15,10 +16,9 @@ import subprocess
 import pytest
 
 from bookwright.writers.common import iter_toc
-from bookwright.writers.frontmatter import toc_label
+from bookwright.writers.frontmatter import BEFORE_TITLE_ROLES, FRONT_BLOCK_ROLES, LISTS, toc_label
 
 from support.readback import Pdf, pdf_contents, squash, text_of
-from support import build_book
 
 FIXTURES = ("minimal", "parts-appendix", "configured")
 ALL = FIXTURES + ("sample",)
@@ -26,10 +26,10 @@ ROMAN = re.compile(r"^[ivxlcdm]+$")
 
 
 @pytest.fixture(scope="module")
-def builds(tmp_path_factory, sample_build):
+def builds(shared_builds, sample_build):
     results = {"sample": sample_build}
     for name in FIXTURES:
-        result = build_book(name, tmp_path_factory.mktemp(name), formats=("pdf",))
+        result = shared_builds(name)  # with the EPUB, whose page list leaves the PDF as it is
         assert not result.diagnostics.errors, [d.format() for d in result.diagnostics.errors]
         results[name] = result
     return results
@@ -52,6 +52,21 @@ def roman_value(text: str) -> int:
 def title_of(label: str) -> str:
     """A contents label without its chapter number: "5. Trust" → "Trust"."""
     return re.sub(r"^[0-9A-Z]+\. ", "", label)
+
+
+def furniture_labels(book) -> set[str]:
+    """The contents lines of the furniture the front block sets before the contents page, on
+    pages that print no folio (frontmatter.FRONT_BLOCK_ROLES)."""
+    keys = {c.key for c in book.chapters if c.role in FRONT_BLOCK_ROLES}
+    return {toc_label(e) for e in iter_toc(book.toc) if e.chapter in keys}
+
+
+def generated_labels(book) -> set[str]:
+    """The contents page and the lists, which the PDF lists and bookmarks besides the book's own."""
+    from bookwright.words import words_for
+
+    words = words_for(book.metadata.language, book.config.words)
+    return {words["contents"]} | {words[word] for _, word in LISTS.values()}
 
 
 def chapter_pages(pdf: Pdf, book) -> dict[str, int]:
@@ -89,9 +104,9 @@ def test_contents_list_the_book_in_order(pdfs, builds, name):
     parts = [p.title for p in book.parts]
     expected = [toc_label(e) for e in iter_toc(book.toc)]
     printed = [label for label, _ in pdf_contents(pdfs[name], parts)]
-    # Generated front matter (lists of figures and tables) may be listed before the book.
-    assert printed[len(printed) - len(expected):] == expected
-    assert all(label not in expected for label in printed[:len(printed) - len(expected)])
+    # Generated front matter (lists of figures and tables) is listed where it is, after the
+    # furniture that precedes the contents page.
+    assert [label for label in printed if label not in generated_labels(book)] == expected
 
 
 @pytest.mark.parametrize("name", ALL)
@@ -99,6 +114,8 @@ def test_contents_page_numbers_are_the_pages_the_headings_are_on(pdfs, builds, n
     pdf = pdfs[name]
     parts = [p.title for p in builds[name].book.parts]
     entries = pdf_contents(pdf, parts)
+    unprinted = furniture_labels(builds[name].book)  # pages without folios: tests/writers/test_furniture.py
+    entries = [(label, folio) for label, folio in entries if label not in unprinted]
     checked = 0
     for label, folio in entries:
         if folio is None:
@@ -148,10 +165,10 @@ def test_bookmarks_mirror_the_contents(pdfs, builds, name):
     book = builds[name].book
     outline = pdfs[name].outline()
     expected = toc_shape(book.toc)
-    # The contents page itself (and any generated lists) are bookmarked before the book.
-    front = outline[:len(outline) - len(expected)]
-    assert "Contents" in [title for title, _, _ in front]
-    assert outline_shape(outline[len(front):]) == expected
+    # The contents page itself (and any generated lists) are bookmarked among the front matter.
+    generated = generated_labels(book)
+    assert "Contents" in [title for title, _, _ in outline]
+    assert outline_shape([item for item in outline if item[0] not in generated]) == expected
 
 
 @pytest.mark.parametrize("name", ALL)
@@ -159,9 +176,11 @@ def test_bookmarks_point_at_the_pages_the_contents_name(pdfs, builds, name):
     pdf = pdfs[name]
     folios = dict(pdf_contents(pdf, [p.title for p in builds[name].book.parts]))
 
+    unprinted = furniture_labels(builds[name].book)
+
     def walk(items):
         for title, page, children in items:
-            if folios.get(title):
+            if folios.get(title) and title not in unprinted:
                 assert pdf.page_with_folio(folios[title]).index == page, title
             walk(children)
 
@@ -180,8 +199,12 @@ def test_configured_toc_depth_reaches_the_bookmarks(pdfs):
 
 @pytest.mark.parametrize("name", ALL)
 def test_chapters_and_parts_open_on_right_hand_pages(pdfs, builds, name):
-    for label, page in chapter_pages(pdfs[name], builds[name].book).items():
-        assert pdfs[name].pages[page].is_right, f"{label} opens on page {page + 1}"
+    book = builds[name].book
+    # The author's other books face the title page, on its left: the one opening that is not right.
+    facing = {toc_label(e) for e in iter_toc(book.toc)
+              if any(c.key == e.chapter and c.role in BEFORE_TITLE_ROLES for c in book.chapters)}
+    for label, page in chapter_pages(pdfs[name], book).items():
+        assert pdfs[name].pages[page].is_right != (label in facing), f"{label} opens on page {page + 1}"
 
 
 @pytest.mark.parametrize("name", ALL)
@@ -286,7 +309,7 @@ def test_every_font_is_embedded_and_the_book_face_is_libertine(pdfs, name):
     fonts = pdfs[name].fonts()
     assert fonts and all(fonts.values()), fonts
     families = {re.sub(r"^/?[A-Z]{6}\+", "", font) for font in fonts}
-    assert "Linux-Libertine-O" in families
+    assert "Linux-Libertine" in families
     assert all("Libertine" in family for family in families), families  # no DejaVu fallback anywhere
 
 

@@ -18,12 +18,9 @@ import re
 import xml.etree.ElementTree as etree
 
 from markdown.inlinepatterns import InlineProcessor
-from markdown.util import AtomicString
 
-from bookwright.model import LABEL_KINDS
+from bookwright.parse.syntax.keys import CITATION_KEY as KEY, in_address
 
-# Pandoc's key: a letter, digit or _, then word characters and internal punctuation.
-KEY = r"(?!(?:" + "|".join(LABEL_KINDS) + r")-)\w(?:[\w:.#%&+?~/-]*\w)?"
 # Shared with the source scanner, so diagnostics find the same keys the parser saw.
 KEY_USE = re.compile(rf"(?<![\w@.\\])@({KEY})")
 # Written literal first, the character before it checked from behind (`[(?<!X[)` matches
@@ -32,6 +29,7 @@ KEY_USE = re.compile(rf"(?<![\w@.\\])@({KEY})")
 BRACKETED_CITATION = re.compile(r"\[(?<![\\!\]]\[)([^\[\]]*(?<![\w@.\\])-?@" + KEY + r"[^\[\]]*)\](?![(\[{:])")
 NARRATIVE_CITATION = re.compile(rf"@(?<![\w@.\\]@)({KEY})(?:[ \t]\[([^\[\]@]*)\](?![(\[{{:]))?")
 ITEM = re.compile(rf"^(?P<prefix>.*?)(?P<minus>-?)(?<![\w@.\\])@(?P<key>{KEY})(?P<rest>.*)$", re.S)
+AFFIXES = ("prefix", "suffix")
 
 # Locator words (Pandoc's English list, abbreviated) → CSL locator types.
 LOCATOR_LABELS = {
@@ -93,14 +91,26 @@ def parse_items(content: str) -> list[dict] | None:
     return items
 
 
-def citation_element(items: list[dict], mode: str, source: str) -> etree.Element:
+def citation_element(items: list[dict], mode: str) -> etree.Element:
+    """The neutral citation. An item's prefix and suffix are Markdown (`[see *Ch. 2* in
+    @a]`, `[@a with $N = 30$]`), so they are child elements, which the inline patterns
+    after this one read further: `<span class="citation-affix" data-affix="prefix-0">`.
+    The whole-book pass sets each one where the citation style puts the affix."""
     el = etree.Element("cite")
     el.set("class", "citation")
     el.set("data-keys", " ".join(item["key"] for item in items))
     el.set("data-mode", mode)
-    el.set("data-items", json.dumps(items, ensure_ascii=False, separators=(",", ":")))
-    # What the author wrote, until the whole-book pass puts the formatted citation here.
-    el.text = AtomicString(source)
+    plain = []
+    for index, item in enumerate(items):
+        for kind in AFFIXES:
+            text = item.pop(kind, "")
+            if text:
+                affix = etree.SubElement(el, "span")
+                affix.set("class", "citation-affix")
+                affix.set("data-affix", f"{kind}-{index}")
+                affix.text = text
+        plain.append(item)
+    el.set("data-items", json.dumps(plain, ensure_ascii=False, separators=(",", ":")))
     return el
 
 
@@ -113,7 +123,7 @@ class BracketedCitationPattern(InlineProcessor):
         if items is None:
             return None, None, None
         mode = "suppress-author" if all(item.get("suppress") for item in items) else "normal"
-        return citation_element(items, mode, m.group(0)), m.start(0), m.end(0)
+        return citation_element(items, mode), m.start(0), m.end(0)
 
 
 class NarrativeCitationPattern(InlineProcessor):
@@ -121,11 +131,13 @@ class NarrativeCitationPattern(InlineProcessor):
         super().__init__(NARRATIVE_CITATION.pattern, md)
 
     def handleMatch(self, m, data):
+        if in_address(data, m.start()):
+            return None, None, None
         item: dict = {"key": m.group(1)}
         if m.group(2) is not None:
             locator = parse_locator(", " + m.group(2))
             if "locator" not in locator:
                 # "@smith [a note]" is a narrative citation followed by ordinary brackets.
-                return citation_element([item], "narrative", f"@{m.group(1)}"), m.start(0), m.start(0) + len(m.group(1)) + 1
+                return citation_element([item], "narrative"), m.start(0), m.start(0) + len(m.group(1)) + 1
             item.update(locator)
-        return citation_element([item], "narrative", m.group(0)), m.start(0), m.end(0)
+        return citation_element([item], "narrative"), m.start(0), m.end(0)

@@ -2,7 +2,7 @@
 
     [trust]{.idx}                              the text is the term
     [repairs]{.idx term="trust!repair of"}     a sub-entry: levels split at "!"
-    [repairs]{.idx term="trust, repair of"}    ... or at the first comma when there is no "!"
+    []{.idx term="Caesar, Julius"}             a comma belongs to the term (as in makeindex)
     []{.idx term="candour" see="feedback"}     a cross-reference instead of a locator
     [trust]{.idx seealso="psychological safety"}
     [Ølstad]{.idx sort="Olstad"}               where the term sorts, when not by its letters

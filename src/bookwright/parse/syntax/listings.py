@@ -2,6 +2,12 @@
 
 ```{#lst-x .python lst-cap="Caption"}  →  <figure class="listing" id="lst-x">
 Python-Markdown's own fences drop the id when highlighting, so the fences are ours.
+
+A Quarto or R Markdown code chunk (```{r}, ```{python}, ```{r name, echo=FALSE}) is shown
+as a listing of its code: bookwright does not run code. Its `#|` option lines are
+Quarto's, not the reader's, and are left out; the chapter's first chunk carries a
+warning that says so, and a chunk labelled to make a figure or table (`#| label: fig-x`)
+one that names what the reader will not see.
 """
 
 from __future__ import annotations
@@ -21,6 +27,8 @@ from pygments.lexers import get_lexer_by_name
 from pygments.lexers.special import TextLexer
 from pygments.util import ClassNotFound
 
+from bookwright.parse.findings import Findings
+
 FENCE = re.compile(
     r"^(?P<fence>`{3,}|~{3,})[ \t]*(?:\{(?P<attrs>[^\n}]*)\}|\.?(?P<lang>[\w#.+-]*))[ \t]*\n"
     r"(?P<code>.*?)(?<=\n)(?P=fence)[ \t]*$",
@@ -35,15 +43,18 @@ NOTE_FENCE = re.compile(
     re.M,
 )
 NOTE_DEFINITION = re.compile(r"^[ ]{0,3}\[\^[^\]]*\]:")
+# ```{r}, ```{python}, ```{r setup, include=FALSE}: a language name first, no `.` or `#`.
+CHUNK = re.compile(r"^\s*([A-Za-z][\w-]*)\s*(?:[ ,](.*))?$", re.S)
+CHUNK_OPTION = re.compile(r"^[ \t]*#\|[ \t]*([\w.-]+)[ \t]*:[ \t]*(.*?)[ \t]*$", re.M)
 FORMATTER = HtmlFormatter(nowrap=True)
 
 
 def note_fences(text: str) -> list[re.Match]:
     """The fenced code blocks of `text` that sit inside a footnote definition."""
-    return [m for m in NOTE_FENCE.finditer(text) if _in_note(text, m.start())]
+    return [m for m in NOTE_FENCE.finditer(text) if in_note_definition(text, m.start())]
 
 
-def _in_note(text: str, offset: int) -> bool:
+def in_note_definition(text: str, offset: int) -> bool:
     """Whether the line at `offset` continues a footnote: the lines above it, back to a
     `[^x]:` line, are indented or blank, or unindented only within the note's first block."""
     blank_seen = False
@@ -55,6 +66,32 @@ def _in_note(text: str, offset: int) -> bool:
         elif not line.startswith(("    ", "\t")) and blank_seen:
             return False
     return False
+
+
+def _chunk(match: re.Match, code: str, findings: Findings, first: bool, seen: dict[str, int]) -> str:
+    """A code chunk, shown as a listing of its code without its `#|` options."""
+    chunk = CHUNK.match(match.group("attrs"))
+    lang = chunk.group(1)
+    fence_line = match.group(0).split("\n", 1)[0]
+    pattern = r"^" + re.escape(fence_line.strip()) + r"[ \t]*$"  # the fence line: code is not searched
+    occurrence = seen.get(pattern, 0)
+    seen[pattern] = occurrence + 1
+    options = dict(CHUNK_OPTION.findall(code))
+    knitr_label = (chunk.group(2) or "").split(",")[0].strip()
+    label = options.get("label", "") or (knitr_label if "=" not in knitr_label else "")
+    if first:
+        findings.add("warning", f"code chunks such as ```{{{lang}}} are shown as code: bookwright does not run them",
+                     pattern, "run the code beforehand and put its results in the text: a figure as "
+                     "![Caption](file.png){#fig-x}, a table as a Markdown table", occurrence)
+    kind = label.split("-", 1)[0] if "-" in label else ""
+    if kind in ("fig", "tbl"):
+        what = "figure" if kind == "fig" else "table"
+        findings.add("warning", f"the chunk {label} would have made a {what}; bookwright does not run code, so "
+                     f"@{label} names nothing", pattern,
+                     f"save the {what} and include it: ![Caption](file.png){{#{label}}}" if kind == "fig"
+                     else f"write the table in Markdown, captioned ': Caption {{#{label}}}'", occurrence)
+    shown = CHUNK_OPTION.sub("", code).lstrip("\n")
+    return render_listing(shown, lang, "", "", [])
 
 
 def _listing(match: re.Match, code: str) -> str:
@@ -89,13 +126,24 @@ def render_listing(code: str, lang: str, label: str, caption: str, classes: list
 
 
 class ListingPreprocessor(Preprocessor):
+    def __init__(self, md, findings: Findings):
+        super().__init__(md)
+        self.findings = findings
+
     def run(self, lines: list[str]) -> list[str]:
         text = "\n".join(lines)
+        chunks = 0
+        fences: dict[str, int] = {}
         while True:
             match = FENCE.search(text)
             if not match:
                 break
-            placeholder = self.md.htmlStash.store(_listing(match, match.group("code")))
+            if match.group("attrs") is not None and CHUNK.match(match.group("attrs")):
+                listing = _chunk(match, match.group("code"), self.findings, not chunks, fences)
+                chunks += 1
+            else:
+                listing = _listing(match, match.group("code"))
+            placeholder = self.md.htmlStash.store(listing)
             text = f"{text[:match.start()]}\n{placeholder}\n{text[match.end():]}"
         # Fences inside notes, last first so that earlier offsets hold. The placeholder keeps
         # the note's indent and stands in a block of its own, so it stays in the note.

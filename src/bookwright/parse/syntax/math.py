@@ -1,4 +1,5 @@
-"""Math in LaTeX notation, as in Pandoc: `$...$` inline, `$$...$$` display.
+"""Math in LaTeX notation, as in Pandoc: `$...$` inline, `$$...$$` display, and
+`\\[...\\]` display (LaTeX's own, which Bookdown and Quarto manuscripts use).
 
 Currency stays text: as in Pandoc, an opening `$` must have a non-space character right
 after it, a closing `$` a non-space character right before it and no digit after it, so
@@ -27,7 +28,12 @@ from bookwright.parse.syntax.spans import span_attributes
 # the inline patterns run on every text of every chapter.
 DISPLAY_MATH = re.compile(r"\$(?<![\\$]\$)\$(?!\$)((?:[^$\\]|\\.)+?)\$\$", re.S)
 INLINE_MATH = re.compile(r"\$(?<![\\$]\$)(?![$\s])((?:[^$\\\n]|\\.|\n(?![ \t]*\n))*?[^\s\\])\$(?![$\d])")
-EQUATION_BLOCK = re.compile(r"^[ ]{0,3}\$\$((?:[^$\\]|\\.)+?)\$\$[ \t]*(?:\{([^{}\n]*)\})?[ \t]*$", re.S)
+# `\[...\]` is display math when it reads as TeX (a command, a sub- or superscript, an
+# operator) or stands alone as a paragraph; "\[sic\]" stays escaped brackets.
+BRACKET_MATH = re.compile(r"\\(?<!\\\\)\[((?=(?:[^\\]|\\(?!\]).)*?(?:[\^_=+<>{}]|\\[A-Za-z]))(?:[^\\]|\\(?!\]).)+?)\\\]",
+                          re.S)
+EQUATION_BLOCK = re.compile(r"^[ ]{0,3}(?:\$\$((?:[^$\\]|\\.)+?)\$\$|\\\[((?:[^\\]|\\(?!\]).)+?)\\\])"
+                            r"[ \t]*(?:\{([^{}\n]*)\})?[ \t]*$", re.S)
 
 
 def math_element(tex: str, display: bool) -> etree.Element:
@@ -42,6 +48,15 @@ class DisplayMathPattern(InlineProcessor):
     def __init__(self, md):
         super().__init__(DISPLAY_MATH.pattern, md)
         self.compiled_re = DISPLAY_MATH
+
+    def handleMatch(self, m, data):
+        return math_element(m.group(1), True), m.start(0), m.end(0)
+
+
+class BracketMathPattern(InlineProcessor):
+    def __init__(self, md):
+        super().__init__(BRACKET_MATH.pattern, md)
+        self.compiled_re = BRACKET_MATH
 
     def handleMatch(self, m, data):
         return math_element(m.group(1), True), m.start(0), m.end(0)
@@ -66,10 +81,10 @@ class EquationBlockProcessor(BlockProcessor):
         m = EQUATION_BLOCK.match(blocks.pop(0))
         div = etree.SubElement(parent, "div")
         classes = ["equation"]
-        for key, value in span_attributes(m.group(2) or ""):
+        for key, value in span_attributes(m.group(3) or ""):
             if key == "class":
                 classes.extend(value.split())
             elif re.fullmatch(r"[A-Za-z_:][\w:.-]*", key):
                 div.set(key, value)
         div.set("class", " ".join(classes))
-        div.append(math_element(m.group(1), True))
+        div.append(math_element(m.group(1) if m.group(1) is not None else m.group(2), True))

@@ -11,8 +11,8 @@ key, a malformed entry at its line in the bibliography file.
 
 from __future__ import annotations
 
+import copy
 import difflib
-import html as html_text
 import json
 import re
 from pathlib import Path
@@ -28,6 +28,10 @@ from bookwright.model import Book, ParsedChapter, ResolvedChapter
 # Private-use characters bracket each item in citeproc's output, so each item becomes its
 # own link even when the style joins several into one "(A 1999; B 2002)".
 ITEM_START, ITEM_NUMBERED, ITEM_END = "\ue000", "\ue002", "\ue001"
+# And each prefix or suffix, which is the author's Markdown (a formula, emphasis), so that
+# the parsed affix goes where the style puts it: "\ue003prefix-0\ue004".
+AFFIX_START, AFFIX_END = "\ue003", "\ue004"
+AFFIX_MARK = re.compile(f"{AFFIX_START}((?:prefix|suffix)-\\d+){AFFIX_END}")
 
 
 class CitationFormatter:
@@ -136,18 +140,22 @@ class _Formatter:
         bib.sort()
         self.write_references(bib)
 
-    def render(self, mode: str, items: list[dict], marked: bool = True) -> str:
+    def render(self, mode: str, items: list[dict], marked: bool = True, affixes: dict | None = None) -> str:
         from citeproc import Citation, CitationItem
         from citeproc.source import Locator
 
         cites = []
-        for item in items:
+        for number, item in enumerate(items):
             extra = {}
             if item.get("locator"):
                 extra["locator"] = Locator(item.get("label", "page"), item["locator"])
-            prefix = html_text.escape(item.get("prefix", "")) + (" " if item.get("prefix") else "")
-            suffix = item.get("suffix", "")
-            suffix = html_text.escape((" " if suffix and suffix[0].isalnum() else "") + suffix)
+            prefix = suffix = ""
+            written = affixes or {}
+            if f"prefix-{number}" in written:
+                prefix = f"{AFFIX_START}prefix-{number}{AFFIX_END} "
+            if f"suffix-{number}" in written:
+                text = written[f"suffix-{number}"].text_content()
+                suffix = (" " if text[:1].isalnum() else "") + f"{AFFIX_START}suffix-{number}{AFFIX_END}"
             if marked:
                 prefix += f"{ITEM_START}{len(cites)}{ITEM_NUMBERED}"
                 suffix = ITEM_END + suffix
@@ -162,16 +170,21 @@ class _Formatter:
         if not items or any(item["key"] not in self.entries for item in items):
             return
         mode = el.get("data-mode", "normal")
+        affixes = {child.get("data-affix"): child for child in el
+                   if "citation-affix" in child.get("class", "").split() and child.get("data-affix")}
+        for affix in affixes.values():
+            del affix.attrib["data-affix"]
         try:
             if mode == "narrative":
                 item = items[0]
                 author = self.render("author-only", [{"key": item["key"]}], marked=False)
-                year = self.render("suppress-author", [item], marked=False)
-                text = f"{author} {year}".strip() if author else self.render("normal", [item], marked=False)
-                _set_content(el, [(text, item["key"])], self)
+                year = self.render("suppress-author", [item], marked=False, affixes=affixes)
+                text = f"{author} {year}".strip() if author else self.render("normal", [item], marked=False,
+                                                                              affixes=affixes)
+                _set_content(el, [(text, item["key"])], self, affixes)
             else:
-                rendered = self.render(mode if mode == "suppress-author" else "normal", items)
-                _set_content(el, _split_items(rendered, items), self)
+                rendered = self.render(mode if mode == "suppress-author" else "normal", items, affixes=affixes)
+                _set_content(el, _split_items(rendered, items), self, affixes)
         except Exception as exc:  # citeproc-py fails on data it cannot model; name the entry
             keys = ", ".join(item["key"] for item in items)
             entry = self.entries[items[0]["key"]]
@@ -218,25 +231,60 @@ def _split_items(rendered: str, items: list[dict]) -> list[tuple[str, str | None
     return pieces
 
 
-def _set_content(el: html.HtmlElement, pieces: list[tuple[str, str | None]], formatter: _Formatter) -> None:
+def _set_content(el: html.HtmlElement, pieces: list[tuple[str, str | None]], formatter: _Formatter,
+                 affixes: dict[str, html.HtmlElement]) -> None:
     for child in list(el):
         el.remove(child)
     el.text = None
     holder = html.Element("span")
     for markup, key in pieces:
         if key is None:
-            _append_markup(holder, markup)
+            _append_with_affixes(holder, markup, affixes)
             continue
         link = html.Element("a")
         link.set("class", "citation-ref")
         link.set("data-chapter", formatter.chapter.key)
         link.set("data-id", formatter.anchors[key])
         link.set("role", "doc-biblioref")
-        _append_markup(link, markup)
+        _append_with_affixes(link, markup, affixes)
         holder.append(link)
     el.text = holder.text
     for child in list(holder):
         el.append(child)
+
+
+def _append_with_affixes(parent: html.HtmlElement, markup: str, affixes: dict[str, html.HtmlElement]) -> None:
+    """citeproc's HTML, parsed, with each affix mark replaced by the parsed affix."""
+    holder = html.Element("span")
+    _append_markup(holder, markup)
+    _place_affixes(holder, affixes)
+    if len(parent):
+        parent[-1].tail = (parent[-1].tail or "") + (holder.text or "")
+    else:
+        parent.text = (parent.text or "") + (holder.text or "")
+    for child in list(holder):
+        parent.append(child)
+
+
+def _place_affixes(el: html.HtmlElement, affixes: dict[str, html.HtmlElement]) -> None:
+    for child in list(el):
+        _place_affixes(child, affixes)
+        _split_marks(child, "tail", affixes)
+    _split_marks(el, "text", affixes)
+
+
+def _split_marks(el: html.HtmlElement, where: str, affixes: dict[str, html.HtmlElement]) -> None:
+    """Cuts el.text (or el.tail) at the affix marks and inserts the affixes there."""
+    parts = AFFIX_MARK.split(getattr(el, where) or "")
+    if len(parts) == 1:
+        return
+    setattr(el, where, parts[0] or None)
+    parent, position = (el, 0) if where == "text" else (el.getparent(), el.getparent().index(el) + 1)
+    for index in range(1, len(parts), 2):
+        affix = copy.deepcopy(affixes[parts[index]]) if parts[index] in affixes else html.Element("span")
+        affix.tail = parts[index + 1] or None
+        parent.insert(position, affix)
+        position += 1
 
 
 def _append_markup(parent: html.HtmlElement, markup: str) -> None:

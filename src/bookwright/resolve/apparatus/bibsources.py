@@ -9,12 +9,16 @@ entry and its line.
 
 from __future__ import annotations
 
+import codecs
 import json
 import re
 from dataclasses import dataclass
 from pathlib import Path
 
+import latexcodec  # noqa: F401 (importing it registers the "ulatex" codec)
+
 from bookwright.diagnostics import Diagnostics
+from bookwright.parse.syntax.latex import SYMBOLS, brace_groups
 
 # BibTeX entry type → CSL type.
 BIBTEX_TYPES = {
@@ -38,7 +42,14 @@ BIBTEX_NAMES = {"author": "author", "editor": "editor", "translator": "translato
 MONTHS = {name: number for number, name in enumerate(
     ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"), 1)}
 YEAR = re.compile(r"^\d{1,4}$")
-ISO_DATE = re.compile(r"^(\d{1,4})(?:-(\d{1,2}))?(?:-(\d{1,2}))?$")
+# Pandoc's leniency (issue 16): `2018/01/01` as well as `2018-01-01`; a year with the
+# original's in brackets, `1987 [1887]`; a range `1988/1992`; words for no date yet.
+ISO_DATE = re.compile(r"^(\d{1,4})(?:[-/](\d{1,2}))?(?:[-/](\d{1,2}))?$")
+DATE_RANGE = re.compile(r"^(\d{4})/(\d{4})$")
+ORIGINAL_YEAR = re.compile(r"^(\d{1,4})\s*\[(\d{1,4})\]$")
+NO_DATE = re.compile(r"^(?:forthcoming|in press|in preparation|submitted|n\.\s?d\.?|nd|no date|undated)$", re.I)
+# `&` between names, as some tools write them: "and" to BibTeX.
+NAME_FIELD = re.compile(r"\b(author|editor|translator)\s*=\s*(\{|\")", re.I)
 BIBTEX_ENTRY_START = re.compile(r"^[ \t]*@[ \t]*(\w+)[ \t]*[{(][ \t]*([^,\s]+)[ \t]*,", re.M)
 
 
@@ -90,7 +101,7 @@ def _load_bibtex(path: Path, text: str, diags: Diagnostics) -> Bibliography:
 
     broken: set[str] = set()
     with pybtex.errors.capture() as problems:
-        data = Parser().parse_string(text)
+        data = Parser().parse_string(_names_joined_with_and(text))
     for problem in problems:
         message = str(problem)
         line = getattr(problem, "lineno", None)
@@ -129,10 +140,60 @@ def _load_bibtex(path: Path, text: str, diags: Diagnostics) -> Bibliography:
     return entries
 
 
-def _latex(value: str) -> str:
-    from pybtex.richtext import Text
+def _names_joined_with_and(text: str) -> str:
+    """`author = {Smith, J. & Jones, K.}` → `{Smith, J. and Jones, K.}` (same lines)."""
+    out, position = [], 0
+    for m in NAME_FIELD.finditer(text):
+        if m.start() < position:
+            continue
+        closing = "}" if m.group(2) == "{" else '"'
+        depth, end = 1, m.end()
+        while end < len(text) and depth:
+            char = text[end]
+            if char == "\\":
+                end += 2
+                continue
+            if closing == "}" and char == "{":
+                depth += 1
+            elif char == closing:
+                depth -= 1
+            end += 1
+        value = re.sub(r"(?<!\\)\s&\s", " and ", text[m.end():end])
+        out.append(text[position:m.end()] + value)
+        position = end
+    return "".join(out) + text[position:]
 
-    return " ".join(Text.from_latex(value).render_as("text").split())
+
+LATEX_COMMAND = re.compile(r"\\([A-Za-z]+)\s*")
+
+
+def _latex(value: str) -> str:
+    """A BibTeX field as text: accents and escapes decoded (latexcodec), formatting
+    commands left for their words (`\\emph{x}` → x), symbols made characters
+    (`\\textbar` → |), protective braces dropped."""
+    try:
+        text = codecs.decode(value, "ulatex")
+    except (ValueError, TypeError):
+        text = value
+    pieces, position = [], 0
+    for m in LATEX_COMMAND.finditer(text):
+        if m.start() < position:
+            continue
+        pieces.append(text[position:m.start()])
+        name = m.group(1)
+        _, arguments, end = brace_groups(text, m.end())
+        if name in SYMBOLS:
+            pieces.append(SYMBOLS[name])
+            end = m.end() + (2 if text.startswith("{}", m.end()) else 0)
+        elif name == "enquote" and arguments:
+            pieces.append(f"\u201c{arguments[0]}\u201d")
+        elif name == "href" and len(arguments) > 1:
+            pieces.append(arguments[1])
+        elif arguments:
+            pieces.append(arguments[0] if name == "url" else arguments[-1])
+        position = end
+    pieces.append(text[position:])
+    return " ".join("".join(pieces).replace("{", "").replace("}", "").split())
 
 
 def _bibtex_to_csl(key: str, entry) -> tuple[dict, str]:
@@ -156,6 +217,9 @@ def _bibtex_to_csl(key: str, entry) -> tuple[dict, str]:
     if problem:
         return item, problem
     if issued:
+        original = issued.pop("original-date", None)
+        if original is not None:
+            item["original-date"] = {"date-parts": [[original]]}
         item["issued"] = issued
     if not item.get("title"):
         return item, "it has no title"
@@ -179,13 +243,24 @@ def _csl_name(person) -> dict:
 
 def _bibtex_date(fields: dict) -> tuple[dict | None, str]:
     if "date" in fields:
-        m = ISO_DATE.match(fields["date"].strip())
+        written = fields["date"].strip()
+        span = DATE_RANGE.match(written)
+        if span is not None:
+            return {"date-parts": [[int(span.group(1))], [int(span.group(2))]]}, ""
+        if NO_DATE.match(written):
+            return {"literal": written}, ""
+        m = ISO_DATE.match(written)
         if not m:
             return None, f"date '{fields['date']}' is not YYYY, YYYY-MM or YYYY-MM-DD"
         return {"date-parts": [[int(part) for part in m.groups() if part]]}, ""
     if "year" not in fields:
         return None, ""
     year = _latex(fields["year"])
+    original = ORIGINAL_YEAR.match(year)
+    if original is not None:
+        return {"date-parts": [[int(original.group(1))]], "original-date": int(original.group(2))}, ""
+    if NO_DATE.match(year):
+        return {"literal": year}, ""
     if not YEAR.match(year):
         return None, f"year '{year}' is not a year"
     parts = [int(year)]

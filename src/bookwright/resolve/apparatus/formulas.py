@@ -59,6 +59,17 @@ def tex_to_mathml(tex: str, display: bool) -> str:
     return etree.tostring(root, encoding="unicode")
 
 
+def formula_text(tex: str) -> str:
+    """A formula as plain text, for places that hold no markup (an index term): what the
+    MathML shows, `\\alpha_1` → "α1"; the TeX without its backslashes when it is malformed
+    (the formula's own error is reported where it is set in the text, if it is)."""
+    try:
+        root = etree.fromstring(tex_to_mathml(tex, False).encode("utf-8"))
+    except (FormulaError, etree.XMLSyntaxError):
+        return " ".join(tex.replace("\\", " ").split())
+    return "".join(root.itertext()).strip()
+
+
 def _check_braces(tex: str) -> None:
     depth = 0
     for m in re.finditer(r"\\.|[{}]", tex):

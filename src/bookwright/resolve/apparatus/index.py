@@ -12,6 +12,7 @@ EPUB and web editions show them.
 from __future__ import annotations
 
 import difflib
+import re
 import unicodedata
 from collections.abc import Callable
 from dataclasses import replace
@@ -22,6 +23,8 @@ from bookwright.diagnostics import Diagnostics
 from bookwright.resolve.apparatus.generated import place_generated
 from bookwright.model import Book, IndexEntry, IndexLocator, IndexMark, ParsedChapter, ResolvedChapter, SourceLocation
 from bookwright.parse.syntax.index import is_index_mark
+from bookwright.parse.syntax.math import INLINE_MATH
+from bookwright.resolve.apparatus.formulas import formula_text
 
 MARK_ATTRIBUTE = "data-idx-mark"  # "<chapter key>:<n>": which parsed mark a span is, wherever it moves
 
@@ -43,14 +46,23 @@ def sort_key(text: str) -> tuple:
 
 
 def split_term(term: str) -> list[str]:
-    """"trust!repair of" or "trust, repair of" → ["trust", "repair of"]."""
-    if "!" in term:
-        parts = term.split("!")
-    elif "," in term:
-        parts = term.split(",", 1)
-    else:
-        parts = [term]
-    return [" ".join(p.split()) for p in parts]
+    """"trust!repair of" → ["trust", "repair of"]. Only `!` splits, as in makeindex: a
+    comma belongs to the term, the usual way to invert a name ("Caesar, Julius")."""
+    return [" ".join(p.split()) for p in term.split("!")]
+
+
+# Markdown's marks in an attribute value: code backticks, emphasis stars, underscores that
+# open or close emphasis (not the ones inside a word, as in snake_case).
+MARKS = re.compile(r"`+|\*+|(?<!\w)_+|_+(?!\w)")
+
+
+def plain_term(term: str) -> str:
+    """A term as the index prints it. An attribute value is plain text, but authors write
+    Markdown in it: a formula (`Cohen's $d$`) becomes its text, code and emphasis their
+    words, so that no mark reaches the reader."""
+    if "$" in term:
+        term = INLINE_MATH.sub(lambda m: formula_text(m.group(1)), term)
+    return " ".join(MARKS.sub("", term).split())
 
 
 def build_index(book: Book, chapters: list[ResolvedChapter], parsed: list[ParsedChapter], words: dict,
@@ -68,15 +80,15 @@ def build_index(book: Book, chapters: list[ResolvedChapter], parsed: list[Parsed
         if mark and mark.unknown:
             diags.warning_at(where, f"index mark: unknown attribute '{mark.unknown.split()[0]}'",
                              hint="an index mark knows term, see, seealso and sort")
-        term = span.get("data-idx-term") or " ".join(span.text_content().split())
+        term = plain_term(span.get("data-idx-term") or "") or " ".join(span.text_content().split())
         levels = [level for level in split_term(term) if level]
         if not levels:
             diags.error_at(where, "index mark without a term",
                            hint='write [text]{.idx} or []{.idx term="the term"}')
             continue
         entry = tree.entry(levels, span.get("data-idx-sort", ""))
-        see = span.get("data-idx-see", "")
-        also = span.get("data-idx-seealso", "")
+        see = plain_term(span.get("data-idx-see", ""))
+        also = plain_term(span.get("data-idx-seealso", ""))
         if see:
             pending.append((entry, "see", see, where))
         if also:

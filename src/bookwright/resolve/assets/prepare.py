@@ -20,7 +20,7 @@ from bookwright.resolve.assets.svg import SvgProblem, clean_svg
 
 
 def prepare_images(book: Book, images: list[Path], parsed: list[ParsedChapter], diags: Diagnostics) -> dict[Path, bytes]:
-    """The bytes each edition embeds for every image in `images` and the cover."""
+    """The bytes each edition embeds for every image in `images`, the cover and the author's photograph."""
     uses: dict[Path, tuple[str, SourceLocation]] = {}
     for chapter in parsed:
         for image in chapter.images:
@@ -29,13 +29,16 @@ def prepare_images(book: Book, images: list[Path], parsed: list[ParsedChapter], 
                 continue
             path = (chapter.source.path.parent / unquote(parts.path)).resolve()
             uses.setdefault(path, (image.src, image.location))
-    cover = book.metadata.cover
-    if cover is not None and cover.is_file():
-        cover = cover.resolve()
-        uses.setdefault(cover, (cover.relative_to(book.root).as_posix() if cover.is_relative_to(book.root) else str(cover),
-                                cover_location(book)))
+    # The pictures book.toml names: the cover, and the author's photograph on the print covers' back.
+    named = [(book.metadata.cover, cover_location(book)),
+             (book.config.cover.author_photo, book.config.location_of("cover", "author-photo"))]
+    for picture, where in named:
+        if picture is not None and picture.is_file():
+            picture = picture.resolve()
+            uses.setdefault(picture, (picture.relative_to(book.root).as_posix()
+                                      if picture.is_relative_to(book.root) else str(picture), where))
     prepared: dict[Path, bytes] = {}
-    for path in list(images) + ([cover] if cover is not None and cover in uses else []):
+    for path in list(images) + [p.resolve() for p, _ in named if p is not None and p.resolve() in uses]:
         if path in prepared or path not in uses:
             continue
         written, where = uses[path]

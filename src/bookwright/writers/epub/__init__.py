@@ -25,14 +25,16 @@ class EpubEdition:
 
     def write(self, book: ResolvedBook, target: Path, context: BuildContext) -> str:
         pages = context.page_layout()
-        tools = gate.find_tools() if context.gate else None
+        # Tools kept running (the live preview) are the ones the claim is made for.
+        checkers = context.gate_checkers
+        tools = (checkers.tools if checkers is not None else gate.find_tools()) if context.gate else None
         claim = bool(tools and tools.complete)
         package = EpubPackage(book, pages=pages, claim=claim)
         package.write(target)
         notes = [f"page list of {len(pages.pages)} pages from the {pages.source} edition"] if pages else []
         if tools is None:
             return "; ".join(notes + ["not checked (--no-gate), no conformance claim"])
-        result = gate.run_gate(target, tools)
+        result = gate.run_gate(target, tools, context.cache_folder, context.gate_checkers)
         gate.report_findings(result, book, package.files, context.diagnostics)
         if result.errors:
             raise EditionRejected(result.summary())
@@ -41,6 +43,8 @@ class EpubEdition:
             EpubPackage(book, pages=pages, claim=False).write(target)
             claimed = False
         notes.append(result.summary())
+        if result.cost():
+            notes.append(result.cost())
         if tools.missing():
             notes.append(f"{', '.join(tools.missing())} not installed")
         notes.append("conformance claimed" if claimed else "no conformance claim")

@@ -32,10 +32,12 @@ from bookwright.writers.common import (
     point_images,
     point_links,
 )
-from bookwright.writers.frontmatter import LISTS, copyright_lines, list_entry_label, title_page, toc_label
+from bookwright.writers.frontmatter import (AFTER_COPYRIGHT_ROLES, BEFORE_TITLE_ROLES, FRONT_BLOCK_ROLES, LISTS,
+                                            before_lists, copyright_blocks, furniture, list_entry_label, title_page, toc_label)
 from bookwright.writers.epub.a11y import EpubAccessibility, page_list_label, reader_css
 from bookwright.writers.pagelist import PageLayout, PageMarkers
-from bookwright.writers.theme import code_css, font_files, stylesheet
+from bookwright.writers.theme import (author_css, author_resources, code_css, face_files, mark_opening, packaged_names,
+                                      structure_css, theme_css, with_faces)
 
 # Chapter roles → (epub:type, DPUB-ARIA role) on the chapter's <section>.
 SECTION_SEMANTICS = {
@@ -51,6 +53,10 @@ SECTION_SEMANTICS = {
     "epilogue": ("epilogue", "doc-epilogue"),
     "glossary": ("glossary", "doc-glossary"),
     "colophon": ("colophon", "doc-colophon"),
+    "epigraph": ("epigraph", "doc-epigraph"),
+    # No vocabulary names these: a plain section, in the front or back matter.
+    "also-by": ("", ""),
+    "about-author": ("", ""),
     # Generated back matter (issue 7).
     "notes": ("endnotes", "doc-endnotes"),
     "bibliography": ("bibliography", "doc-bibliography"),
@@ -61,6 +67,11 @@ LISTS_FILE = "lists.xhtml"
 # epub:type of each generated list (EPUB Structural Semantics: list of illustrations, of tables).
 LIST_TYPES = {"figures": "loi", "tables": "lot"}
 CSS_HREF = "styles/book.css"
+# The author's stylesheets' files (images, fonts) are packaged under this folder, by their
+# path in the book folder.
+AUTHOR_FILES = "styles/author/"
+# How the EPUB's manifest types each font format it may carry.
+FONT_TYPES = {".otf": "font/otf", ".ttf": "font/ttf", ".woff": "font/woff", ".woff2": "font/woff2"}
 
 
 class EpubPackage:
@@ -112,16 +123,21 @@ class EpubPackage:
         return href
 
     def chapter_document(self, chapter: ResolvedChapter) -> bytes:
-        body = body_copy(chapter)
+        body = body_copy(chapter, "epub")
         for ref in body.xpath(".//a[contains(concat(' ', @class, ' '), ' noteref ')]"):
             ref.set("data-epub-type", "noteref")
             ref.set("role", "doc-noteref")
         point_links(body, self.href_for(chapter.key))
         point_images(body, lambda src: "media/" + src)
+        mark_opening(body, chapter, self.book.config.style)
+        for quote in body.xpath(".//blockquote[contains(concat(' ', @class, ' '), ' epigraph ')]"):
+            quote.set("data-epub-type", "epigraph")
+            quote.set("role", "doc-epigraph")
         epub_type, role = SECTION_SEMANTICS.get(chapter.role, SECTION_SEMANTICS["chapter"])
+        semantics = f'data-epub-type="{epub_type}" role="{role}" ' if epub_type else ""
         notes = "".join(self.note_xml(note, chapter.key) for note in chapter.notes)
         section = (
-            f'<section data-epub-type="{epub_type}" role="{role}" class="{chapter.role}"'
+            f'<section {semantics}class="{chapter.role}"'
             f' aria-labelledby="{escape_attr(chapter.heading_id)}">\n{inner_xml(body)}\n{notes}</section>'
         )
         matter = "frontmatter" if chapter.is_front_matter else ("backmatter" if chapter.role != "chapter" else "bodymatter")
@@ -172,7 +188,8 @@ class EpubPackage:
         return self.document(page.title, body, "frontmatter")
 
     def copyright_document(self) -> bytes:
-        paragraphs = "".join(f"<p>{escape_text(line)}</p>" for line in copyright_lines(self.book))
+        paragraphs = "".join(f'<p class="copyright-{kind}">' + "<br/>".join(escape_text(line) for line in lines)
+                             + "</p>" for kind, lines in copyright_blocks(self.book))
         body = (
             f'<section data-epub-type="copyright-page" class="copyright" aria-label="{escape_attr(self.words["copyright"])}">'
             f"{paragraphs}</section>"
@@ -208,6 +225,7 @@ class EpubPackage:
                 out.append(f'<li><a href="{escape_attr(href)}">{escape_text(toc_label(entry))}</a>{children}</li>')
             return "".join(out)
 
+        front, rest = before_lists(self.book)  # in spine order: the furniture, the lists, the rest
         first_body = next(
             (self.files[c.key] if c.source.part is None else self.files[self.book.parts[c.source.part].key]
              for c in self.book.chapters if c.role == "chapter"),
@@ -227,7 +245,8 @@ class EpubPackage:
         )
         body = (
             f'<nav data-epub-type="toc" role="doc-toc" id="toc" aria-labelledby="toc-title">'
-            f'<h1 id="toc-title">{escape_text(self.words["contents"])}</h1><ol>{lists}{items(self.book.toc)}</ol></nav>\n'
+            f'<h1 id="toc-title">{escape_text(self.words["contents"])}</h1>'
+            f'<ol>{items(front)}{lists}{items(rest)}</ol></nav>\n'
             f'<nav data-epub-type="landmarks" hidden="hidden" aria-label="{escape_attr(self.words["landmarks"])}">'
             f"<ol>{landmark_items}</ol></nav>"
         )
@@ -266,11 +285,25 @@ class EpubPackage:
             book.add_item(item)
             return item
 
-        css = reader_css(stylesheet("base.css", "epub.css") + "\n" + code_css())
+        style = self.book.config.style
+        fonts = face_files(style)
+        font_names = packaged_names(fonts)
+        resources = author_resources(self.book, "epub")
+        # From styles/book.css: the fonts in fonts/, the author's files in styles/author/.
+        css = reader_css(with_faces("\n".join([
+            structure_css("epub"), code_css(),
+            theme_css(self.book, "epub", lambda path: f"../fonts/{font_names[path]}"),
+            author_css(self.book, "epub", lambda path: self._author_file(path).removeprefix("styles/")),
+        ]), style))
         add("css", CSS_HREF, css.encode("utf-8"), "text/css")
-        for number, font in enumerate(font_files(), 1):
-            add(f"font-{number}", f"fonts/{font.name}", font.read_bytes(), "font/otf")
-        cover_bytes = self.book.image_bytes(m.cover) if m.cover else typographic_cover(m)
+        for number, font in enumerate(fonts, 1):
+            add(f"font-{number}", f"fonts/{font_names[font.path]}", font.path.read_bytes(),
+                FONT_TYPES[font.path.suffix.lower()])
+        for number, resource in enumerate(resources, 1):
+            media_type = FONT_TYPES.get(resource.suffix.lower()) or mimetypes.guess_type(resource.name)[0]
+            add(f"style-file-{number}", self._author_file(resource), resource.read_bytes(),
+                media_type or "application/octet-stream")
+        cover_bytes = self.book.image_bytes(m.cover) if m.cover else typographic_cover(self.book)
         cover_type = mimetypes.guess_type(m.cover.name)[0] if m.cover else "image/png"
         add("cover-image", "media/cover.png" if not m.cover else f"media/cover{m.cover.suffix.lower()}",
             cover_bytes, cover_type, ["cover-image"])
@@ -283,28 +316,39 @@ class EpubPackage:
         cover_page = self.cover_document(cover_alt)
         if m.cover:
             cover_page = cover_page.replace(b"media/cover.png", f"media/cover{m.cover.suffix.lower()}".encode())
+        def chapter_item(chapter):
+            return add(f"c-{chapter.key}", self.files[chapter.key], self.chapter_document(chapter),
+                       "application/xhtml+xml", ["mathml"] if contains_math(chapter) else [])
+
+        # The trade order, as the PDFs have it (frontmatter.py says which roles go where).
         spine = [
             add("cover", "cover.xhtml", cover_page, "application/xhtml+xml"),
+            *(chapter_item(c) for c in furniture(self.book, BEFORE_TITLE_ROLES)),
             add("titlepage", "title.xhtml", self.title_document(), "application/xhtml+xml"),
             add("copyright", "copyright.xhtml", self.copyright_document(), "application/xhtml+xml"),
+            *(chapter_item(c) for c in furniture(self.book, AFTER_COPYRIGHT_ROLES)),
             add("nav", "nav.xhtml", self.nav_document(), "application/xhtml+xml", ["nav"]),
         ]
         if self.lists:
             spine.append(add("lists", LISTS_FILE, self.lists_document(), "application/xhtml+xml"))
+        in_front = {c.key for c in furniture(self.book, FRONT_BLOCK_ROLES)}
         done_parts: set[int] = set()
         for chapter in self.book.chapters:
+            if chapter.key in in_front:
+                continue
             part = chapter.source.part
             if part is not None and part not in done_parts:
                 done_parts.add(part)
                 key = self.book.parts[part].key
                 spine.append(add(key, self.files[key], self.part_document(part), "application/xhtml+xml"))
-            spine.append(add(f"c-{chapter.key}", self.files[chapter.key], self.chapter_document(chapter),
-                             "application/xhtml+xml", ["mathml"] if contains_math(chapter) else []))
+            spine.append(chapter_item(chapter))
         book.spine = spine
         book.add_item(epub.EpubNcx())
         numbers = iter(range(1, 1_000_000))
-        book.toc = [epub.Link(href, title, f"nav-{next(numbers)}") for href, title in self.list_toc_entries()]
-        book.toc += self._ncx_toc(self.book.toc, numbers)
+        front, rest = before_lists(self.book)
+        book.toc = self._ncx_toc(front, numbers)
+        book.toc += [epub.Link(href, title, f"nav-{next(numbers)}") for href, title in self.list_toc_entries()]
+        book.toc += self._ncx_toc(rest, numbers)
         self.accessibility.add_metadata(book)
 
         # ebooklib's zip is only an intermediate that normalise_zip rewrites (and compresses)
@@ -320,6 +364,10 @@ class EpubPackage:
         writer.process()
         writer.write()
         normalise_zip(raw, path, self.moment)
+
+    def _author_file(self, path: Path) -> str:
+        """Where a file an author's stylesheet names is packaged."""
+        return AUTHOR_FILES + path.relative_to(self.book.root).as_posix()
 
     def _ncx_toc(self, entries: list[TocEntry], numbers):
         out = []

@@ -14,6 +14,7 @@ from pathlib import Path
 from bookwright.editions import Edition
 from bookwright.model import ResolvedBook
 from bookwright.writers import BuildContext
+from bookwright.writers.pdf.author_css import report_dropped
 from bookwright.writers.pdf.book_layout import EditionPlan
 from bookwright.writers.pdf.document import PdfDocument
 from bookwright.writers.pdf.edition_layout import lay_out_edition, original_fonts, record_pages
@@ -30,6 +31,7 @@ class ScreenPdfEdition:
     def write(self, book: ResolvedBook, target: Path, context: BuildContext) -> str:
         probe = context.layout_probe(self.edition.name)
         document = PdfDocument(book, probe=probe)
+        report_dropped(book, "pdf", context.diagnostics)  # what WeasyPrint drops of the author's CSS
         css = document.stylesheet()
         plan = EditionPlan(document, lambda total: css, tagged=True, variant=SCREEN_VARIANT,
                            identifier=pdf_identifier(book))

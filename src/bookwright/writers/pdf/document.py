@@ -26,11 +26,13 @@ from bookwright.writers.common import (
     point_links,
     rename_ids,
 )
-from bookwright.writers.frontmatter import LISTS, copyright_lines, list_entry_label, title_page, toc_label
+from bookwright.writers.frontmatter import (AFTER_COPYRIGHT_ROLES, BEFORE_TITLE_ROLES, FRONT_BLOCK_ROLES, LISTS,
+                                            before_lists, copyright_blocks, furniture, list_entry_label, title_page, toc_label)
 from bookwright.writers.pdf.apparatus import draw_formulas, index_body, replace_index, tidy_footnotes
+from bookwright.writers.pdf.author_css import author_css
 from bookwright.writers.pdf.linebreaks import break_long_words
-from bookwright.writers.pdf.typesetting import mark_drop_cap, typesetting_css
-from bookwright.writers.theme import code_css, stylesheet
+from bookwright.writers.pdf.typesetting import typesetting_css
+from bookwright.writers.theme import code_css, mark_opening, structure_css, theme_css, with_faces
 
 NOTE_BLOCKS = ("p", "ul", "ol", "li", "pre", "blockquote", "div", "dl", "dt", "dd", "figure", "table")
 
@@ -60,10 +62,12 @@ class PdfDocument:
     # --- the document ------------------------------------------------------------------
 
     def chapter_html(self, chapter: ResolvedChapter, first_body: bool) -> str:
-        body = body_copy(chapter)
+        body = body_copy(chapter, "pdf")
         if self.probe is not None:
             self.probe.mark_blocks(chapter.key, body, lambda i: self.anchor(chapter.key, i))
         self._place_notes(chapter, body)
+        for back in body.xpath(".//a[contains(concat(' ', @class, ' '), ' note-back ')]"):
+            back.text = None  # print.css draws the arrow: no face need have the character
         # Issue 7: formulas as SVG, the index with page numbers.
         draw_formulas(body)
         tidy_footnotes(body)
@@ -77,8 +81,7 @@ class PdfDocument:
                 ref.set("class", ref.get("class", "") + " front-target")
         rename_ids(body, lambda i: self.anchor(chapter.key, i))
         point_links(body, lambda c, i: self.href(c, i))
-        if self.book.config.page.opening == "drop-cap":
-            mark_drop_cap(body)
+        mark_opening(body, chapter, self.book.config.style)
         if self.printed:
             mark_printed_urls(body)  # paper cannot be clicked: a web address prints after its text
         point_images(body, lambda src: src)
@@ -135,14 +138,16 @@ class PdfDocument:
                 out.append(f'<li class="{kind}"><a href="{escape_attr(href)}"{front}>{escape_text(toc_label(entry))}</a></li>{children}')
             return "".join(out)
 
-        # The lists follow the contents in the front matter, and the contents names them first.
+        # The lists follow the contents in the front matter, and the contents names them after
+        # the furniture that precedes the contents page.
+        front, rest = before_lists(self.book)
         lists = "".join(
             f'<li class="chapter"><a href="#{LISTS[name][0]}" class="front">{escape_text(self.words[LISTS[name][1]])}</a></li>'
             for name, _ in self.lists
         )
         return (
             f'<nav class="toc" id="contents"><h1>{escape_text(self.words["contents"])}</h1>'
-            f"<ol>{lists}{items(self.book.toc)}</ol></nav>\n"
+            f"<ol>{items(front)}{lists}{items(rest)}</ol></nav>\n"
         )
 
     def lists_html(self) -> str:
@@ -168,8 +173,12 @@ class PdfDocument:
         return "".join(html.tostring(el, encoding="unicode") if not isinstance(el, str) else el for el in elements)
 
     def stylesheet(self) -> str:
-        """The theme's print stylesheet with the book's own rules (page size, bookmarks, typesetting)."""
-        return stylesheet("base.css", "print.css") + "\n" + code_css() + "\n" + self.generated_css()
+        """The structure, the theme and its faces, the book's own rules (page size, bookmarks,
+        typesetting), then the author's CSS for this edition."""
+        edition = "print" if self.printed else "pdf"
+        return with_faces("\n".join([structure_css(edition), code_css(),
+                                     theme_css(self.book, edition, lambda path: path.as_uri()), self.generated_css(),
+                                     author_css(self.book, edition)]), self.book.config.style)
 
     def html_document(self) -> str:
         return self.wrap("".join(markup for _, markup in self.sections()))
@@ -199,19 +208,27 @@ class PdfDocument:
         page = title_page(self.book)
         subtitle = f'<p class="subtitle">{escape_text(page.subtitle)}</p>' if page.subtitle else ""
         publisher = f'<p class="publisher">{escape_text(page.publisher)}</p>' if page.publisher else ""
+        # The trade order: half-title, the author's other books facing the title page, title,
+        # copyright, dedication and epigraph, then the contents (frontmatter.py says which roles).
         parts = [
             f'<section class="halftitle"><h1 class="title">{escape_text(page.title)}</h1></section>',
+            *(self.chapter_html(c, False) for c in furniture(self.book, BEFORE_TITLE_ROLES)),
             self._probed("#title", f'<section class="titlepage"><h1 class="title">{escape_text(page.title)}</h1>{subtitle}'
                          f'<p class="authors">{escape_text(page.authors)}</p>{publisher}</section>'),
-            self._probed("#copyright", '<section class="copyright">'
-                         + "".join(f"<p>{escape_text(line)}</p>" for line in copyright_lines(self.book)) + "</section>"),
+            self._probed("#copyright", '<section class="copyright">' + "".join(
+                f'<p class="copyright-{kind}">' + "<br/>".join(escape_text(line) for line in lines) + "</p>"
+                for kind, lines in copyright_blocks(self.book)) + "</section>"),
+            *(self.chapter_html(c, False) for c in furniture(self.book, AFTER_COPYRIGHT_ROLES)),
             self._probed("#toc", self.toc_html()),
             self._probed("#lists", self.lists_html()),
         ]
         sections = [("#front", "".join(parts))]
+        in_front = {c.key for c in furniture(self.book, FRONT_BLOCK_ROLES)}
         done_parts: set[int] = set()
         first_body = True
         for chapter in self.book.chapters:
+            if chapter.key in in_front:
+                continue
             index = chapter.source.part
             if index is not None and index not in done_parts:
                 done_parts.add(index)

@@ -4,6 +4,7 @@ and its pages recorded for the EPUB's page list (pagelist.py)."""
 
 from __future__ import annotations
 
+import json
 import logging
 
 from bookwright.model import ResolvedBook
@@ -15,14 +16,17 @@ from bookwright.writers.pdf.font_union import originals_from
 from bookwright.writers.pdf.layout_cache import LayoutCache, layout_folders, tool_environment
 from bookwright.writers.pdf.lost_notes import report_lost_notes
 from bookwright.writers.pdf.unit_runner import UnitRunner
+from bookwright.writers.theme import font_aliases
 
 def lay_out_edition(book: ResolvedBook, edition: str, plan: EditionPlan, context: BuildContext,
                     words: str) -> BookLaidOut:
     """The edition laid out; `words` names it in warnings ("PDF", "Amazon KDP paperback file")."""
     units, fonts = layout_folders(context.cache_folder)
-    # Where the book and the theme are is part of every key: WeasyPrint names a picture in
-    # the PDF after the hash of its address, so the same book elsewhere makes other bytes.
-    environment = f"{tool_environment(context.tool)}\n{book_base_url(book)}\n{stylesheet_base_url()}"
+    # Where the theme is, is part of every key: WeasyPrint names a picture in the PDF after
+    # the hash of its address (the book folder's address is the same everywhere, engine.BOOK_URL).
+    # So are the faces the generic families stand for.
+    environment = "\n".join([tool_environment(context.tool), book_base_url(book), stylesheet_base_url(),
+                              json.dumps(font_aliases(book.config.style), sort_keys=True)])
     cache = LayoutCache(units, environment, fonts)
     runner = UnitRunner(book, edition, cache, context.cache_folder, context.pool)
     laid = lay_out_book(plan, runner)

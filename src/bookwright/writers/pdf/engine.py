@@ -14,6 +14,8 @@ import binascii
 import hashlib
 import logging
 import mimetypes
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 from urllib.request import url2pathname
@@ -24,11 +26,18 @@ from bookwright.paths import is_inside, theme_dir
 from bookwright.writers.pdf.layout_places import LayoutPlaces
 
 
+# The book folder as the documents address it. WeasyPrint names a raster image in the PDF
+# after a hash of its address, so a real file:// address would make the PDF's bytes depend
+# on where the book folder is; this one is the same in every folder.
+BOOK_URL = "file:///bookwright-book/"
+
+
 def served(url: str, roots: tuple[Path, ...], prepared: dict[Path, bytes]) -> tuple[bytes, str]:
-    """What a layout is given at `url`, with its media type: a file inside the book folder or
-    the theme (`roots`), as resolve/assets prepared it (pictures scaled, SVG made inert) when
-    it did, or the bytes of a `data:` URL (formulas drawn as SVG, issue 7). Raises ValueError
-    for anything else: a build never reads the network or any other file."""
+    """What a layout is given at `url`, with its media type: a file inside the book folder
+    (`roots[0]`, addressed as BOOK_URL) or the theme (the other roots), as resolve/assets
+    prepared it (pictures scaled, SVG made inert) when it did, or the bytes of a `data:` URL
+    (formulas drawn as SVG, issue 7). Raises ValueError for anything else: a build never
+    reads the network or any other file."""
     parts = urlsplit(url)
     if parts.scheme == "data":
         header, _, payload = url[len("data:"):].partition(",")
@@ -39,7 +48,11 @@ def served(url: str, roots: tuple[Path, ...], prepared: dict[Path, bytes]) -> tu
         return data, header.split(";")[0] or "text/plain"
     if parts.scheme != "file" or parts.netloc not in ("", "localhost"):
         raise ValueError(f"bookwright does not fetch '{url}' during a build")
-    path = Path(url2pathname(unquote(parts.path)))
+    book_path = urlsplit(BOOK_URL).path
+    if parts.path.startswith(book_path):
+        path = roots[0] / url2pathname(unquote(parts.path[len(book_path):]))
+    else:
+        path = Path(url2pathname(unquote(parts.path)))
     if not is_inside(path, *roots) or not path.is_file():
         raise ValueError(f"'{path}' is outside the book folder and the theme, or missing")
     data = prepared.get(path.resolve())
@@ -65,8 +78,8 @@ class WeasyPrintMessages(logging.Handler):
 
 
 def book_base_url(book: ResolvedBook) -> str:
-    """Relative addresses in the document (images) are the book folder's."""
-    return book.root.as_uri() + "/"
+    """Relative addresses in the document (images) are the book folder's, wherever it is."""
+    return BOOK_URL
 
 
 def stylesheet_base_url() -> str:
@@ -77,3 +90,16 @@ def stylesheet_base_url() -> str:
 def pdf_identifier(book: ResolvedBook) -> bytes:
     """The PDF's /ID, from the book's identifier: the same book gives the same bytes."""
     return hashlib.sha256(book.metadata.identifier.encode("utf-8")).hexdigest()[:32].encode()
+
+
+@contextmanager
+def reporting_to(diags: Diagnostics, book: ResolvedBook) -> Iterator[WeasyPrintMessages]:
+    """WeasyPrint's warnings during the block, in this process, become the author's warnings
+    (a print cover's layout; the units' come back from their workers as text)."""
+    handler = WeasyPrintMessages(diags, book)
+    logger = logging.getLogger("weasyprint")
+    logger.addHandler(handler)
+    try:
+        yield handler
+    finally:
+        logger.removeHandler(handler)

@@ -15,7 +15,8 @@ from pathlib import Path
 from bookwright.model import ResolvedBook, SourceLocation
 from bookwright.parse.sourcemap import SourceMap
 
-# WeasyPrint (draw/text.py) when no font, the book face or a fallback, has a glyph for a character.
+# WeasyPrint (draw/text.py) when no font of the book's (the only ones a PDF is laid out with) has a
+# glyph for a character.
 MISSING_GLYPH = re.compile(r'^\.notdef glyph rendered for Unicode string unsupported by fonts: ".*" \(U\+([0-9A-Fa-f]+)\)')
 # More places than this in one file are counted, not listed.
 LISTED_LINES = 5
@@ -54,7 +55,9 @@ class LayoutPlaces:
     def missing_glyph(self, codepoint: int) -> list[Placed]:
         char = chr(codepoint)
         what = f'PDF layout: no font has the character "{char}" (U+{codepoint:04X}); the PDF shows an empty box for it'
-        hint = "the book's typeface and the fonts on this computer lack it: write it another way, or leave it out"
+        # The PDFs are set in the book's faces only (pdf/fonts.py): a face of this computer never stands in.
+        hint = ("the book's typefaces lack it: write it another way, or choose faces that have it "
+                "([style] body-font, heading-font, code-font)")
         # The character itself, or the numeric reference an author may have typed instead.
         pattern = re.compile(re.escape(char) + f"|&#(?:x0*{codepoint:x}|0*{codepoint});", re.I)
         placed = []

@@ -17,11 +17,12 @@ from bookwright.writers.pdf import unit_tasks
 from bookwright.writers.pdf.engine import book_base_url, served, stylesheet_base_url
 from bookwright.writers.pdf.layout_cache import LayoutCache, layout_folders
 from bookwright.writers.pdf.unit_tasks import UnitLaidOut, UnitTask, WorkerSetup
+from bookwright.writers.theme import font_aliases
 
 
 def worker_setup(book: ResolvedBook, cache_folder: Path | None) -> WorkerSetup:
     return WorkerSetup((book.root, theme_dir()), dict(book.assets), book_base_url(book), stylesheet_base_url(),
-                       layout_folders(cache_folder)[1])
+                       font_aliases(book.config.style), layout_folders(cache_folder)[1])
 
 
 def worker_start(book: ResolvedBook, cache_folder: Path | None):

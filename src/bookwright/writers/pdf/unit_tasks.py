@@ -82,6 +82,9 @@ class WorkerSetup:
     prepared: dict  # pictures as resolve/assets prepared them
     base_url: str  # the book folder's URL
     stylesheet_url: str  # the theme stylesheet's URL (fonts are relative to it)
+    # The face each generic family stands for (theme.font_aliases): a layout uses the book's
+    # faces only, never the machine's (fonts.BookFonts).
+    faces: dict = field(default_factory=dict)
     fonts: Path | None = None  # where the original fonts are kept for the join (font_union.py)
 
 

@@ -32,13 +32,13 @@ from collections import OrderedDict
 from pathlib import Path
 
 from weasyprint import CSS, HTML
-from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
 from bookwright.model import ResolvedBook
 from bookwright.paths import theme_dir
 from bookwright.writers.pdf import lost_notes
 from bookwright.writers.pdf.engine import served
+from bookwright.writers.pdf.fonts import BookFonts
 from bookwright.writers.pdf.font_union import describe_fonts, keep_original
 from bookwright.writers.pdf.image_resolution import low_resolution_images
 from bookwright.writers.pdf.unit_finish import finish_unit
@@ -100,7 +100,7 @@ def start_worker(setup: WorkerSetup) -> None:
     _worker.update(setup=setup, fetcher=_RecordingFetcher(setup.roots, setup.prepared), sheets=OrderedDict())
 
 
-def _stylesheet(css: str) -> tuple[CSS, FontConfiguration, list[str]]:
+def _stylesheet(css: str) -> tuple[CSS, BookFonts, list[str]]:
     """The compiled stylesheet, its fonts and the addresses compiling it read."""
     sheets = _worker["sheets"]
     key = hashlib.sha256(css.encode("utf-8")).hexdigest()
@@ -109,7 +109,7 @@ def _stylesheet(css: str) -> tuple[CSS, FontConfiguration, list[str]]:
         return sheets[key]
     fetcher: _RecordingFetcher = _worker["fetcher"]
     fetcher.fetched = []
-    fonts = FontConfiguration()  # one per stylesheet: a document keeps the fonts its stylesheet declared
+    fonts = BookFonts(_worker["setup"].faces)  # one per stylesheet: a document keeps the fonts its stylesheet declared
     sheet = CSS(string=css, base_url=_worker["setup"].stylesheet_url, url_fetcher=fetcher, font_config=fonts)
     sheets[key] = (sheet, fonts, list(fetcher.fetched))
     while len(sheets) > KEPT_STYLESHEETS:

@@ -1,11 +1,15 @@
 """The web edition's site: a folder of static pages that works from any host and from `file://`.
 
-One page per chapter (`<key>.html`), an `index.html` with the cover, the contents and
-the downloads, the theme's stylesheet, script and fonts, the book's images, a search
-index, and copies of the other editions built in the same run. Every link is relative
-and nothing is fetched from elsewhere. Parts have no pages of their own: they head their
-chapters in the contents and above each chapter's title, so Previous and Next always
-lead from text to text.
+One page per chapter (`<key>.html`), an `index.html` with the cover, the contents, the
+downloads, where to buy the book and its copyright page, the theme's stylesheet, script
+and fonts, the book's images, a search index, and copies of the editions `[web] downloads`
+offers. Every link is relative and nothing is fetched from elsewhere. Parts have no pages of
+their own: they head their chapters in the contents and above each chapter's title, so
+Previous and Next always lead from text to text.
+
+What the author lets it give away: with `[web] chapters` the site is a sample, publishing
+only those chapters (and searching only them); the others stay in the contents with their
+links, and every link into them, leading to the home page's buy links instead.
 """
 
 from __future__ import annotations
@@ -19,7 +23,7 @@ from pathlib import Path
 from urllib.parse import quote
 
 from bookwright.writers.cover import typographic_cover
-from bookwright.model import Metadata, Note, ResolvedBook, ResolvedChapter, TocEntry
+from bookwright.model import Note, ResolvedBook, ResolvedChapter, TocEntry
 from bookwright.paths import theme_dir
 from bookwright.words import human_size, words_for
 from bookwright.writers.common import (
@@ -30,12 +34,18 @@ from bookwright.writers.common import (
     point_images,
     point_links,
 )
-from bookwright.writers.frontmatter import LISTS, imprint_lines, list_entry_label, toc_label
-from bookwright.writers.theme import code_css, font_files, stylesheet
+from bookwright.diagnostics import Diagnostics
+from bookwright.writers.frontmatter import LISTS, copyright_blocks, imprint_lines, list_entry_label, toc_label
+from bookwright.writers.theme import (author_css, author_resources, code_css, face_files, mark_opening, packaged_names,
+                                      structure_css, theme_css, with_faces)
+from bookwright.writers.web.callouts import fold_callouts
 from bookwright.writers.web.search import SearchSection, chapter_sections, index_script, is_note_call, plain_text
+from bookwright.writers.web.snippets import Snippet, read_snippet, script_name
 
 # File names the site itself uses; a chapter with such a key gets a suffix instead.
 RESERVED_PAGES = {"index", "sitemap", "404"}
+# Where every link into a chapter the site does not publish leads: the home page's buy links.
+BUY_PAGE = "index.html#buy"
 # How a download is named on the page, by edition format; others show their suffix.
 DOWNLOAD_NAMES = {"epub": "EPUB", "pdf": "PDF"}
 DOWNLOAD_TYPES = {"epub": "application/epub+zip", "pdf": "application/pdf"}
@@ -46,6 +56,7 @@ DESCRIPTION_LENGTH = 160
 class Download:
     format: str
     path: Path  # the built file, outside the site; copied in
+    earlier: bool = False  # left in the output folder by an earlier build, not made by this one
 
 
 @dataclass
@@ -55,17 +66,22 @@ class SiteReport:
 
 
 class WebSite:
-    def __init__(self, book: ResolvedBook, downloads: list[Download] = ()):
+    def __init__(self, book: ResolvedBook, downloads: list[Download] = (), diags: Diagnostics | None = None):
         self.book = book
         self.moment = book.moment
         self.downloads = [d for d in downloads if d.path.is_file()]
         m = book.metadata
         self.words = words_for(m.language, book.config.words)
-        self.pages = {c.key: self.page_name(c.key) for c in book.chapters}
-        self.order = [c.key for c in book.chapters]
+        self.published = published_chapters(book)
+        self.pages = {c.key: self.page_name(c.key) for c in self.published}
+        self.order = [c.key for c in self.published]
+        self.links = book.config.web.links
         self.cover_name = f"cover{m.cover.suffix.lower()}" if m.cover else "cover.png"
         self.base_url = book.config.web_base_url
         self.cover_size = (0, 0)  # set when the cover is written
+        diags = diags or Diagnostics()
+        self.header = read_snippet(book, book.config.web.header, diags)
+        self.footer_snippet = read_snippet(book, book.config.web.footer, diags)
 
     @staticmethod
     def page_name(key: str) -> str:
@@ -80,10 +96,22 @@ class WebSite:
         shutil.copyfile(theme_dir() / "web.js", assets / "book.js")
         fonts = folder / "fonts"
         fonts.mkdir()
-        for font in font_files():
-            (fonts / font.with_suffix(".woff").name).write_bytes(woff_bytes(font, font.stat().st_mtime_ns))
-        shutil.copyfile(theme_dir() / "fonts" / "OFL.txt", fonts / "OFL.txt")
-        for image in self.book.images:
+        for font in face_files(self.book.config.style):
+            (fonts / self.font_names[font.path]).write_bytes(woff_bytes(font.path, font.path.stat().st_mtime_ns))
+        for face in dict.fromkeys(self.book.config.style.faces.values()):
+            if face.licence is not None:  # a bundled face travels with its licence
+                shutil.copyfile(face.licence, fonts / licence_name(face.name))
+        for path in author_resources(self.book, "web"):
+            target = assets / "author" / path.relative_to(self.book.root)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(path, target)
+        for snippet in (self.header, self.footer_snippet):
+            for path in (snippet.scripts if snippet else []):
+                target = folder / script_name(self.book, path)
+                target.parent.mkdir(parents=True, exist_ok=True)
+                shutil.copyfile(path, target)
+        images = set(self.book.images) | {p for s in (self.header, self.footer_snippet) if s for p in s.images}
+        for image in sorted(images):
             target = folder / "media" / image.relative_to(self.book.root)
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_bytes(self.book.image_bytes(image))
@@ -94,32 +122,41 @@ class WebSite:
             shutil.copyfile(download.path, folder / download.path.name)
 
         sections: list[SearchSection] = []
-        for number, chapter in enumerate(self.book.chapters):
+        for number, chapter in enumerate(self.published):
             page, chapter_sections_ = self.chapter_page(chapter, number)
             (folder / self.pages[chapter.key]).write_text(page, encoding="utf-8")
             sections.extend(chapter_sections_)
         (folder / "index.html").write_text(self.index_page(), encoding="utf-8")
-        pages = [[self.pages[c.key], self.chapter_label(c)] for c in self.book.chapters]
+        # Only what the site publishes is searched: a sample's index holds no withheld text.
+        pages = [[self.pages[c.key], self.chapter_label(c)] for c in self.published]
         search = index_script(pages, sections).encode("utf-8")
         (assets / "search-index.js").write_bytes(search)
         if self.base_url:
             (folder / "sitemap.xml").write_text(self.sitemap(), encoding="utf-8")
-        return SiteReport(len(self.book.chapters) + 1, len(search))
+        return SiteReport(len(self.published) + 1, len(search))
+
+    @property
+    def font_names(self) -> dict[Path, str]:
+        return packaged_names(face_files(self.book.config.style), ".woff")
 
     def css(self) -> str:
         dark_code = code_css("github-dark")
-        return "\n".join([
-            stylesheet("base.css", "web.css"),
+        names = self.font_names
+        return with_faces("\n".join([
+            structure_css("web"),
             "/* Code colours (Pygments): light, then dark for readers whose system is dark. */",
             "@media screen { " + code_css() + " }",
             "@media screen and (prefers-color-scheme: dark) { " + dark_code + " }",
-        ])
+            # From assets/book.css: the fonts in fonts/, the author's files in assets/author/.
+            theme_css(self.book, "web", lambda path: f"../fonts/{names[path]}"),
+            author_css(self.book, "web", lambda path: "author/" + path.relative_to(self.book.root).as_posix()),
+        ]), self.book.config.style)
 
     def cover_bytes(self) -> bytes:
         m = self.book.metadata
         if m.cover:
             return self.book.image_bytes(m.cover)
-        return generated_cover(m)
+        return generated_cover(self.book)
 
     def sitemap(self) -> str:
         day = self.moment.date().isoformat()
@@ -132,6 +169,8 @@ class WebSite:
 
     def href_for(self, current: str):
         def href(chapter: str, element_id: str) -> str:
+            if chapter not in self.pages:
+                return BUY_PAGE  # a chapter the sample does not publish
             page = "" if chapter == current else self.pages[chapter]
             if element_id:
                 return f"{page}#{element_id}"
@@ -144,12 +183,16 @@ class WebSite:
     # --- pages ------------------------------------------------------------------------
 
     def chapter_page(self, chapter: ResolvedChapter, number: int) -> tuple[str, list[SearchSection]]:
-        body = body_copy(chapter)
+        body = body_copy(chapter, "web")
+        fold_callouts(body)  # issue 16: Quarto's collapse="true"
         for call in body.xpath(".//a[contains(concat(' ', @class, ' '), ' noteref ')]"):
             call.set("role", "doc-noteref")
             call.set("aria-label", f"{self.words['note']} {call.get('data-note')}")
         point_links(body, self.href_for(chapter.key))
         point_images(body, lambda src: "media/" + src)  # resolve made every src book-relative
+        mark_opening(body, chapter, self.book.config.style)
+        for epigraph in body.xpath(".//blockquote[contains(concat(' ', @class, ' '), ' epigraph ')]"):
+            epigraph.set("role", "doc-epigraph")
         notes = [self.note_html(note, chapter.key) for note in chapter.notes]
         note_text = {str(note.number): plain_text(note.body) for note in chapter.notes}
         sections = chapter_sections(number, self.chapter_label(chapter), body, note_text)
@@ -170,6 +213,7 @@ class WebSite:
             f'<article class="{escape_attr(" ".join(dict.fromkeys(["chapter", chapter.role])))}"'
             f'{" aria-labelledby=" + chr(34) + escape_attr(chapter.heading_id) + chr(34) if chapter.heading_id else ""}>\n'
             f"{eyebrow}{inner_html(body).strip()}\n</article>\n{notes_html}"
+            f"{self.buy_html('buy-chapter')}"
             f"{self.pager(previous, following, 'bottom')}"
         )
         title = f"{self.chapter_label(chapter)} · {self.book.metadata.title}"
@@ -208,6 +252,7 @@ class WebSite:
         width, height = self.cover_size
         cover_alt = f"{w['cover']}: {m.title}" + (f", {', '.join(m.authors)}" if m.authors else "")
         start = self.pages[self.order[0]]
+        contents = self.buy_html("buy-home", heading=True)
         intro = (
             '<section class="book-intro" aria-labelledby="book-title">\n'
             f'<img class="cover" src="{self.cover_name}" alt="{escape_attr(cover_alt)}" width="{width}" height="{height}">\n'
@@ -218,7 +263,7 @@ class WebSite:
             f"{self.downloads_html('downloads')}"
             "</div>\n</section>\n"
         )
-        contents = (
+        contents += (
             '<nav class="toc" id="contents" aria-labelledby="contents-title">\n'
             f'<h2 id="contents-title">{escape_text(w["contents"])}</h2>\n'
             f"{self.toc_list(self.book.toc, current=None, full=True)}\n</nav>\n"
@@ -227,12 +272,13 @@ class WebSite:
             # The lists of figures and tables book.toml asks for, as in the other editions.
             element_id, word = LISTS[name]
             items = "".join(
-                f'<li><a href="{escape_attr(self.pages[t.chapter])}#{escape_attr(t.element_id)}">'
+                f'<li><a href="{escape_attr(self.href_for("")(t.chapter, t.element_id))}">'
                 f"{escape_text(list_entry_label(t))}</a></li>\n" for t in targets)
             contents += (
                 f'<nav class="toc toc-list" id="{element_id}" aria-labelledby="{element_id}-title">\n'
                 f'<h2 id="{element_id}-title">{escape_text(w[word])}</h2>\n<ol>\n{items}</ol>\n</nav>\n'
             )
+        contents += self.copyright_html()
         return self.document(
             title=m.title + (f": {m.subtitle}" if m.subtitle else ""),
             description=m.description or m.subtitle or m.title,
@@ -281,6 +327,9 @@ class WebSite:
         if following:
             head.append(f'<link rel="next" href="{self.pages[following]}">')
         head.append('<script src="assets/book.js" defer></script>')
+        for snippet in (self.header, self.footer_snippet):
+            for path in (snippet.scripts if snippet else []):  # the scripts [web] allow-scripts names
+                head.append(f'<script src="{escape_attr(quote(script_name(self.book, path)))}" defer></script>')
         masthead = (
             '<header class="masthead">\n'
             + (f'<a class="home" href="index.html">{escape_text(m.title)}</a>\n' if page != "index.html" else
@@ -293,7 +342,7 @@ class WebSite:
         lang = escape_attr(m.language)
         return (
             f'<!DOCTYPE html>\n<html lang="{lang}" dir="{m.direction}">\n<head>\n' + "\n".join(head) + "\n</head>\n"
-            f'<body class="{body_class}">\n{skip}{masthead}'
+            f'<body class="{body_class}">\n{skip}{self.snippet_html(self.header, "author-header")}{masthead}'
             f'<div class="layout">\n<main id="content">\n{main}</main>\n{sidebar}</div>\n{footer}</body>\n</html>\n'
         )
 
@@ -349,6 +398,12 @@ class WebSite:
             if entry.level == 0:
                 link = f'<span class="toc-part-title">{label}</span>'
                 kind = "toc-part"
+            elif entry.chapter not in self.pages:
+                # Not in the sample: listed, and leading to where the book can be bought.
+                kind = "toc-chapter withheld" if entry.level == 1 else "toc-section withheld"
+                link = (f'<a href="{BUY_PAGE}">{label}</a>'
+                        + (f' <span class="withheld-note">{escape_text(self.words["in_the_book"])}</span>'
+                           if entry.level == 1 else ""))
             else:
                 here = entry.chapter == current
                 # Always the page's name, even on that page: "#" would say nothing to a reader.
@@ -359,7 +414,9 @@ class WebSite:
                 if here and entry.level == 1:
                     kind += " current"
             children = ""
-            if entry.children and (full or entry.level == 0 or entry.chapter == current):
+            if entry.children and entry.level > 0 and entry.chapter not in self.pages:
+                children = ""  # a withheld chapter's sections stay in the book
+            elif entry.children and (full or entry.level == 0 or entry.chapter == current):
                 children = "\n" + self.toc_list(entry.children, current, full)
             items.append(f'<li class="{kind}">{link}{children}</li>')
         return "<ol>\n" + "\n".join(items) + "\n</ol>"
@@ -394,9 +451,52 @@ class WebSite:
             return f"{w['print_pdf']} ({profile})", w["about_print"]
         return DOWNLOAD_NAMES.get(fmt, path.suffix.lstrip(".").upper()), w.get(f"about_{fmt}", "")
 
+    def buy_html(self, css_class: str, heading: bool = False) -> str:
+        """Where to buy the book: a section with its heading on the home page (the target of
+        every link into a withheld chapter), a line after each chapter."""
+        withheld = len(self.published) < len(self.book.chapters)
+        if not self.links and not (heading and withheld):
+            return ""
+        w = self.words
+        stores = "".join(f'<li><a href="{escape_attr(link.url)}" rel="external">{escape_text(link.name)}</a></li>'
+                         for link in self.links)
+        if heading:
+            return (f'<section class="buy {css_class}" id="buy" aria-labelledby="buy-title">\n'
+                    f'<h2 id="buy-title">{escape_text(w["buy"])}</h2>\n'
+                    + (f"<ul>{stores}</ul>\n" if stores else "") + "</section>\n")
+        return (f'<aside class="buy {css_class}" aria-label="{escape_attr(w["buy"])}">\n'
+                f'<p class="buy-label">{escape_text(w["buy"])}</p>\n<ul>{stores}</ul>\n</aside>\n')
+
+    def copyright_html(self) -> str:
+        """The copyright page's words, as every edition prints them."""
+        w = self.words
+        blocks = "".join(f'<p class="copyright-{kind}">' + "<br>".join(escape_text(line) for line in lines) + "</p>\n"
+                         for kind, lines in copyright_blocks(self.book))
+        return (f'<section class="copyright" id="copyright" aria-labelledby="copyright-title">\n'
+                f'<h2 id="copyright-title">{escape_text(w["copyright"])}</h2>\n{blocks}</section>\n')
+
+    def snippet_html(self, snippet: Snippet | None, css_class: str) -> str:
+        if snippet is None or not snippet.markup.strip():
+            return ""
+        return f'<div class="{css_class}">\n{snippet.markup}\n</div>\n'
+
     def footer(self, page: str) -> str:
         lines = "\n".join(f"<p>{escape_text(line)}</p>" for line in imprint_lines(self.book))
-        return '<footer class="colophon">\n' + lines + "\n</footer>\n"
+        return ('<footer class="colophon">\n' + self.snippet_html(self.footer_snippet, "author-footer") + lines
+                + "\n</footer>\n")
+
+
+def published_chapters(book: ResolvedBook) -> list[ResolvedChapter]:
+    """The chapters the site publishes, in book order: those `[web] chapters` names, else all."""
+    if not book.config.web.sample:
+        return list(book.chapters)
+    named = {(book.root / name).resolve() for name in book.config.web.chapters}
+    return [c for c in book.chapters if c.source.path.resolve() in named and not c.generated]
+
+
+def licence_name(family: str) -> str:
+    """The file a bundled face's licence is published as, beside its fonts."""
+    return "".join(ch if ch.isalnum() else "-" for ch in family).strip("-") + "-OFL.txt"
 
 
 def _clip(text: str) -> str:
@@ -416,13 +516,13 @@ def image_size(data: bytes) -> tuple[int, int]:
 _COVERS: dict[str, bytes] = {}
 
 
-def generated_cover(metadata: Metadata) -> bytes:
-    # Drawing the cover takes a third of a second and the live preview rebuilds on every
-    # save; the metadata it is drawn from is the key.
-    key = repr(metadata)
+def generated_cover(book: ResolvedBook) -> bytes:
+    # Drawing the cover takes half a second and the live preview rebuilds on every save;
+    # what it is drawn from (the metadata, the cover's colours, the trim, the faces) is the key.
+    key = repr((book.metadata, book.config.cover, book.config.page, book.config.style.faces))
     if key not in _COVERS:
         _COVERS.clear()
-        _COVERS[key] = typographic_cover(metadata)
+        _COVERS[key] = typographic_cover(book)
     return _COVERS[key]
 
 

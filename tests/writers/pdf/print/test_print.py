@@ -422,6 +422,8 @@ def long_book(tmp_path_factory):
 
         [pdf]
         trim = "5x8"
+
+        [style]
         font-size = "14pt"
         """), encoding="utf-8")
     for n in range(1, 79):
@@ -514,7 +516,7 @@ def test_print_typography(built):
         sizes = {}
         for c in body:
             sizes[round(c["size"], 1)] = sizes.get(round(c["size"], 1), 0) + 1
-        assert max(sizes, key=sizes.get) == 10.5  # [pdf] font-size
+        assert max(sizes, key=sizes.get) == 10.5  # [style] font-size
         # A drop cap: the first letter of each chapter, more than three times the text size.
         caps = [c for c in body if c["size"] > 3 * 10.5]
         assert {c["text"] for c in caps} >= {"R", "A"}
@@ -550,7 +552,7 @@ def test_print_options_are_read(tmp_path):
         authors = ["A"]
         language = "en"
 
-        [pdf]
+        [style]
         font-size = 10
         line-height = "14pt"
         opening = "small-caps"
@@ -563,7 +565,8 @@ def test_print_options_are_read(tmp_path):
         interior = "colour"
         """)
     assert messages == []
-    assert (config.page.font_size, config.page.line_height, config.page.opening) == ("10pt", "14pt", "small-caps")
+    style = config.style
+    assert (style.size("print"), style.leading("print"), style.chapter_opening) == ("10pt", "14pt", "small-caps")
     p = config.print
     assert (p.profiles, p.bleed, p.pdfx, p.interior, p.icc.name) == (("kdp", "ingram"), True, "x-4", "color", "cmyk.icc")
 
@@ -576,7 +579,7 @@ def test_print_option_mistakes_name_their_line(tmp_path):
         authors = ["A"]
         language = "en"
 
-        [pdf]
+        [style]
         font-size = "huge"
         opening = "fancy"
 
@@ -588,7 +591,7 @@ def test_print_option_mistakes_name_their_line(tmp_path):
         icc = "rgb.icc"
         """)
     assert messages == [
-        "book.toml:7:1: error: [pdf] font-size must be a size such as 10.5pt, not 'huge'",
+        "book.toml:7:1: error: [style] font-size must be a size such as 10.5pt for the PDFs, not 'huge'",
         "book.toml:8:1: error: unknown chapter opening 'fancy'",
         "book.toml:11:1: error: unknown print profile 'lulu'",
         "book.toml:12:1: error: 'print.bleed' must be true or false, not str",
@@ -627,7 +630,7 @@ def test_print_formats_are_built_only_when_asked(tmp_path, monkeypatch):
     asked.clear()
     set_toml(root, {"[print]\n": '[print]\nprofiles = ["ingram"]\n'})
     result = pipeline.build(root, tmp_path / "dist")
-    assert [f for f in asked if f.startswith("print-")] == ["print-ingram"]
+    assert [f for f in asked if f.startswith("print-")] == ["print-ingram", "print-ingram-cover"]
     assert result.outputs[-1].path.name == "ink-and-paper-ingram.pdf" or any(
         o.path.name == "ink-and-paper-ingram.pdf" for o in result.outputs)
 

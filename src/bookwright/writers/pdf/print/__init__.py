@@ -18,6 +18,7 @@ from bookwright.diagnostics import Diagnostics
 from bookwright.editions import Edition
 from bookwright.model import ResolvedBook
 from bookwright.writers import BuildContext
+from bookwright.writers.pdf.author_css import report_dropped
 from bookwright.writers.pdf.book_layout import EditionPlan
 from bookwright.writers.pdf.document import PdfDocument
 from bookwright.writers.pdf.edition_layout import lay_out_edition, original_fonts, record_pages
@@ -37,6 +38,7 @@ class PrintEdition:
     def write(self, book: ResolvedBook, target: Path, context: BuildContext) -> str:
         probe = context.layout_probe(self.edition.name)
         document = PdfDocument(book, printed=True, probe=probe)
+        report_dropped(book, "print", context.diagnostics)  # what WeasyPrint drops of the author's CSS
         profile = self.profile
         width, height = trim_points(book.config.page)
         base = document.stylesheet()

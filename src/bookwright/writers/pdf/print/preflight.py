@@ -47,7 +47,7 @@ def preflight(path: Path, profile: str, trim: tuple[float, float] | None = None,
     `trim` is the page size book.toml asks for, in points; `skip` names rules to leave out."""
     findings: list[PreflightFinding] = []
     with pikepdf.open(path) as pdf:
-        findings += _fonts(pdf)
+        findings += unembedded_fonts(pdf)
         if profile == "screen":
             findings += _accessibility(pdf)
             return findings
@@ -58,8 +58,8 @@ def preflight(path: Path, profile: str, trim: tuple[float, float] | None = None,
         rectos_right = _direction(pdf) != "/R2L"
         boxes, bleed = _boxes(pdf, rules, trim, findings, rectos_right)
         if rules.pdfx:
-            findings += _pdfx(pdf)
-            findings += _colours(pdf)
+            findings += pdfx_findings(pdf)
+            findings += colour_findings(pdf)
     document = pdfium.PdfDocument(str(path))
     try:
         findings += _drawing_findings(document, rules, boxes, bleed, skip, rectos_right)
@@ -71,7 +71,7 @@ def preflight(path: Path, profile: str, trim: tuple[float, float] | None = None,
 # --- structure ---------------------------------------------------------------------------------
 
 
-def _fonts(pdf: pikepdf.Pdf) -> list[PreflightFinding]:
+def unembedded_fonts(pdf: pikepdf.Pdf) -> list[PreflightFinding]:
     missing: dict[str, int] = {}
     seen: set[tuple[int, int]] = set()
 
@@ -177,7 +177,7 @@ def _boxes(pdf: pikepdf.Pdf, rules: Profile, trim, findings: list[PreflightFindi
     return boxes, bleed_seen
 
 
-def _pdfx(pdf: pikepdf.Pdf) -> list[PreflightFinding]:
+def pdfx_findings(pdf: pikepdf.Pdf) -> list[PreflightFinding]:
     findings = []
     version = str(pdf.docinfo.get("/GTS_PDFXVersion", ""))
     metadata = pdf.Root.get("/Metadata")
@@ -220,7 +220,7 @@ def _is_rgb(space, resources=None) -> bool:
     return False
 
 
-def _colours(pdf: pikepdf.Pdf) -> list[PreflightFinding]:
+def colour_findings(pdf: pikepdf.Pdf) -> list[PreflightFinding]:
     """RGB anywhere (operators, spaces, pictures, gradients) and transparency (PDF/X-1a)."""
     rgb_pages: dict[str, int] = {}
     transparent: dict[str, int] = {}
@@ -399,12 +399,18 @@ def check_built_file(book, profile: str, pdf: Path | None, out: Path, diags) -> 
                     hint=f"build it first: bookwright build {book.root} --format {edition.name}")
         return path
     page = book.config.page
+    report_findings(path, lambda: preflight(path, profile, trim=(points(page.width), points(page.height))), diags)
+    return path
+
+
+def report_findings(path: Path, findings, diags) -> None:
+    """Every finding `findings()` makes of the file at `path`, as the author's errors and
+    warnings; a file that cannot be read as a PDF is one error."""
     try:
-        findings = preflight(path, profile, trim=(points(page.width), points(page.height)))
+        found = findings()
     except (pikepdf.PdfError, pdfium.PdfiumError) as exc:
         diags.error(path, 0, 0, f"cannot read the PDF: {exc}")
-        return path
-    for finding in findings:
+        return
+    for finding in found:
         report = diags.error if finding.severity == "error" else diags.warning
         report(path, 0, 0, finding.text(), hint=finding.hint)
-    return path

@@ -99,6 +99,9 @@ def profile_css(profile: Profile, options: PrintOptions, inside: float) -> str:
         "* { bookmark-level: none !important; }",
         "a { text-decoration: none; }",
         'a.printed-url::after { content: " (" attr(href) ")"; hyphens: manual; overflow-wrap: anywhere; }',
+        # A dedication's or epigraph's title is kept, unseen, for a screen's bookmarks and screen
+        # readers (base.css); paper has neither, and PDF/X-1a allows nothing see-through.
+        ".dedication > h1, section.epigraph > h1 { display: none; }",
     ]
     bleed = bleed_points(profile, options)
     if profile.pod_bleed and bleed:

@@ -1,11 +1,12 @@
-// EPUBCheck for a whole test session in one Java process.
+// EPUBCheck kept running: one Java process checks one EPUB after another.
 //
-// Starting EPUBCheck costs several CPU seconds (its schemas are compiled on first use);
-// checking one more book in the same process costs a fraction of a second. support.py
-// starts this program once (`java -cp epubcheck.jar EpubCheckBatch.java`), writes one
-// EPUB path per line to its standard input, and reads back, for each path, one line per
-// message of severity WARNING, ERROR or FATAL (tab-separated: severity, id, location,
-// text) and then a line "END".
+// Starting EPUBCheck costs several CPU seconds (the JVM starts, its schemas are compiled on
+// first use); checking one more book in the same process costs a fraction of that.
+// `bookwright serve` (writers/epub/epubcheck_run.py) and the test suite start this program
+// once (`java -cp epubcheck.jar EpubCheckService.java`), write one EPUB path per line to its
+// standard input, and read back, for each path, one line per message of severity WARNING,
+// ERROR or FATAL (tab-separated: severity, id, location as path:line:column, text) and then
+// a line "END". EPUBCheck checks the whole file each time: its cross-document checks need it.
 
 import com.adobe.epubcheck.api.EPUBLocation;
 import com.adobe.epubcheck.api.EpubCheck;
@@ -24,7 +25,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 
-public class EpubCheckBatch {
+public class EpubCheckService {
 
     static final class Collector extends MasterReport {
         final List<String> lines = new ArrayList<>();
