@@ -47,7 +47,7 @@ from bookwright.diagnostics import BookError, Diagnostics
 from bookwright.model import ChapterSource, ParsedChapter
 from bookwright.parse import parse_chapter
 from bookwright.paths import CACHE_FOLDER, is_inside, theme_dir
-from bookwright.build.fingerprint import digest
+from bookwright.build.fingerprint import digest, tool_fingerprint
 from bookwright.build.parse_cache import parse_inputs
 from bookwright.build.pipeline import prepare_output, publish
 from bookwright.cli.preview_gate import GateJob, GateOutcome, GateWorker
@@ -178,7 +178,7 @@ class Preview:
                 book = None
             web = None
             if book is not None:
-                context = BuildContext(diags, cache_folder=self.out / CACHE_FOLDER,
+                context = BuildContext(diags, cache_folder=self.out / CACHE_FOLDER, tool=tool_fingerprint(),
                                        layouts={} if "epub" in self.formats else None)
                 # The site offers the editions already in place; the server hands out the newest.
                 context.written.extend(self.published() if offered is None else offered)
