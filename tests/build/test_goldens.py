@@ -63,6 +63,7 @@ GOLDENS: dict[str, tuple[str, ...]] = {
     "scholarly-notes": EDITIONS,
     "themed": EDITIONS,
     "unnumbered-chapters": EDITIONS,
+    "units-book": EDITIONS,
     "web-features": EDITIONS,
     "web-words": EDITIONS,
     "xref-book": EDITIONS,
