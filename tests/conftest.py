@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import pytest
 
+from bookwright.writers.epub import gate
 from support import SAMPLE, SharedBuilds, build_book
 
 
@@ -17,6 +18,15 @@ def sample_build(tmp_path_factory):
 @pytest.fixture(scope="session")
 def sample_outputs(sample_build):
     return {o.format: o.path for o in sample_build.outputs}
+
+
+@pytest.fixture(scope="session")
+def gate_tools():
+    """The EPUB gate's tools (EPUBCheck, Ace), or the test is skipped where they are missing."""
+    found = gate.find_tools()
+    if not found.complete:
+        pytest.skip(f"the gate's tools are missing here: {', '.join(found.missing())}")
+    return found
 
 
 @pytest.fixture(scope="session")

@@ -35,11 +35,8 @@ EMPTY_LINK = 'The almanac is <a href="https://example.com/almanac"></a> online.'
 
 
 @pytest.fixture(scope="module")
-def tools():
-    found = gate.find_tools()
-    if not found.complete:
-        pytest.skip(f"the gate's tools are missing here: {', '.join(found.missing())}")
-    return found
+def tools(gate_tools):
+    return gate_tools
 
 
 @pytest.fixture(scope="module")
