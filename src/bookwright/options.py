@@ -128,7 +128,7 @@ PRINT = Table("print", "The print-ready interiors for print-on-demand services; 
 COVER = Table("cover", "The print covers for KDP and IngramSpark: the back cover's words, the colours, the barcode; "
               "see Covers.")
 EPUB = Table("epub", "What the EPUB says about its own accessibility (see Accessibility), and whether it embeds "
-             "its fonts (see Fonts in the ebooks).")
+             "its fonts (see Design).")
 WEB = Table("web", "The web edition: what it offers for download, where to buy the book, which chapters it "
             "publishes, and the author's header and footer.")
 COPYRIGHT = Table("copyright", "What the copyright page prints after the notice and the ISBNs, in every edition.")
