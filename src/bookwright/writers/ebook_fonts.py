@@ -21,7 +21,7 @@ from lxml import etree
 from bookwright.model import Face, FontFile, ResolvedBook
 from bookwright.resolve.apparatus.formulas import contains_math
 from bookwright.writers.font_subset import layout_features, math_characters, shown_characters, subset_family, subset_font
-from bookwright.writers.theme import font_face_rules, packaged_names
+from bookwright.writers.theme import face_files, font_face_rules, packaged_names, unused_name
 
 
 @dataclass(frozen=True)
@@ -43,7 +43,7 @@ class EbookFonts:
             faces.append(style.math)
         faces = faces if embed else []
         owners = {font.path: face for face in reversed(faces) for font in face.files}
-        files = face_files_of(faces)
+        files = face_files(faces)
         names = packaged_names(files, ".woff2" if flavor == "woff2" else None)
         self.fonts = [CarriedFont(owners[font.path], font, names[font.path]) for font in files]
         self.families = unique_families(faces)
@@ -73,24 +73,8 @@ def licence_name(family: str) -> str:
     return "".join(ch if ch.isalnum() else "-" for ch in family).strip("-") + "-OFL.txt"
 
 
-def face_files_of(faces: list[Face]) -> list[FontFile]:
-    """Every file of `faces`, each once, in order."""
-    files: dict[Path, FontFile] = {}
-    for face in faces:
-        for font in face.files:
-            files.setdefault(font.path, font)
-    return list(files.values())
-
-
 def unique_families(faces: list[Face]) -> dict[str, str]:
     """Face name → the family its subsets go by, no two faces alike."""
-    families: dict[str, str] = {}
     taken: set[str] = set()
-    for face in faces:
-        family, n = subset_family(face), 1
-        while family.casefold() in taken:
-            n += 1
-            family = f"{subset_family(face)} {n}"
-        taken.add(family.casefold())
-        families[face.name] = family
-    return families
+    return {face.name: unused_name(lambda n: subset_family(face) if n == 1 else f"{subset_family(face)} {n}", taken)
+            for face in faces}

@@ -14,7 +14,7 @@ so that every edition opens a chapter the same way.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from urllib.parse import unquote
 
@@ -22,7 +22,7 @@ import tinycss2
 from lxml import html
 from pygments.formatters import HtmlFormatter
 
-from bookwright.model import AuthorStylesheet, FontFile, ResolvedBook, ResolvedChapter, StyleOptions
+from bookwright.model import AuthorStylesheet, Face, FontFile, ResolvedBook, ResolvedChapter, StyleOptions
 from bookwright.paths import theme_dir
 
 # The family name each role goes by in the stylesheets bookwright and the author write
@@ -51,10 +51,10 @@ def structure_css(edition: str) -> str:
     return stylesheet("base.css", STRUCTURE[edition])
 
 
-def face_files(style: StyleOptions) -> list[FontFile]:
-    """Every font file the book is set in, each once, in role order."""
+def face_files(faces: Iterable[Face]) -> list[FontFile]:
+    """Every font file of `faces`, each once, in order."""
     files: dict[Path, FontFile] = {}
-    for face in style.faces.values():
+    for face in faces:
         for font in face.files:
             files.setdefault(font.path, font)
     return list(files.values())
@@ -62,18 +62,22 @@ def face_files(style: StyleOptions) -> list[FontFile]:
 
 def packaged_names(files: list[FontFile], suffix: str | None = None) -> dict[Path, str]:
     """A file name for each font inside an EPUB or a site: its own, unless two share one.
-    `suffix` replaces the file's own (".woff" for the web, which repackages them)."""
-    names: dict[Path, str] = {}
+    `suffix` replaces the file's own (".woff2" for the web, which repackages them)."""
     taken: set[str] = set()
+    names: dict[Path, str] = {}
     for font in files:
         stem, own = font.path.stem, suffix or font.path.suffix.lower()
-        name, n = stem + own, 1
-        while name.lower() in taken:
-            n += 1
-            name = f"{stem}-{n}{own}"
-        taken.add(name.lower())
-        names[font.path] = name
+        names[font.path] = unused_name(lambda n: stem + own if n == 1 else f"{stem}-{n}{own}", taken)
     return names
+
+
+def unused_name(make: Callable[[int], str], taken: set[str]) -> str:
+    """The first of make(1), make(2), ... not in `taken` (compared without case), now taken."""
+    n = 1
+    while (name := make(n)).casefold() in taken:
+        n += 1
+    taken.add(name.casefold())
+    return name
 
 
 def theme_css(book: ResolvedBook, edition: str, font_url: Callable[[Path], str], font_rules: str | None = None) -> str:
