@@ -175,6 +175,27 @@ def test_the_same_book_gives_the_same_bytes_twice(built, tmp_path):
     assert first == second and len(first) == 9  # six WOFF2 subsets, three licences
 
 
+def test_a_kept_subset_gives_the_cold_bytes_and_a_damaged_one_is_made_again(built, tmp_path):
+    out = tmp_path / "out"
+    with fixed_clock():
+        build_book(BOOK, out, ("epub",))
+    kept = sorted((out / ".bookwright-cache" / "font-subsets").glob("*.font"))
+    assert len(kept) == 6  # one per embedded file
+    kept[0].write_bytes(kept[0].read_bytes()[:100])  # truncated
+    flipped = bytearray(kept[1].read_bytes())
+    flipped[-10] ^= 0xFF  # one byte changed
+    kept[1].write_bytes(bytes(flipped))
+    epub_path(out).unlink()
+    with fixed_clock():
+        result = build_book(BOOK, out, ("epub",))
+    assert diagnostics_text(result) == ""
+    assert epub_path(out).read_bytes() == epub_path(built).read_bytes()  # as the cold build of `built`
+    with zipfile.ZipFile(epub_path(out)) as epub:
+        for name in epub.namelist():
+            if name.startswith("EPUB/fonts/") and not name.endswith(".txt"):
+                TTFont(io.BytesIO(epub.read(name))).getBestCmap()  # each reads as a font
+
+
 def test_with_embed_fonts_false_the_ebooks_carry_no_font(tmp_path):
     book = copy_book(BOOK, tmp_path, "[epub]\nembed-fonts = false\n\n[web]\nembed-fonts = false")
     with fixed_clock():

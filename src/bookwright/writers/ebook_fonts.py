@@ -32,11 +32,13 @@ class CarriedFont:
 
 
 class EbookFonts:
-    def __init__(self, book: ResolvedBook, embed: bool, flavor: str | None = None):
+    def __init__(self, book: ResolvedBook, embed: bool, flavor: str | None = None, cache: Path | None = None):
         """`embed`: the author's `embed-fonts`; `flavor`: "woff2" to publish the subsets as
-        web fonts, None to keep each file's own format (the EPUB's)."""
+        web fonts, None to keep each file's own format (the EPUB's); `cache`: the build's
+        cache folder, where subsets are kept for the next build."""
         style = book.config.style
         self.flavor = flavor
+        self.cache = cache
         faces = list(dict.fromkeys(style.faces.values()))
         self.has_math = style.math is not None and any(contains_math(c) for c in book.chapters)
         if self.has_math:
@@ -64,7 +66,7 @@ class EbookFonts:
         math = math_characters(documents) if self.has_math else frozenset()
         features = layout_features(css)
         return [(font, subset_font(font.file.path, math if font.face.kind == "math" else text, features, font.face,
-                                   self.flavor))
+                                   self.flavor, self.cache))
                 for font in self.fonts]
 
 

@@ -21,8 +21,10 @@ book gives the same subset, byte for byte.
 from __future__ import annotations
 
 import functools
+import hashlib
 import io
 import logging
+import os
 import re
 import unicodedata
 from collections.abc import Iterable
@@ -55,6 +57,11 @@ ASCII = frozenset(chr(code) for code in range(0x20, 0x7F))
 # A reading system or browser may set these where the text has none: a no-break space,
 # the hyphen of an automatic break, an ellipsis, list bullets.
 TYPESETTING = frozenset("\u00a0\u2010\u2011\u2026\u2022\u25e6\u25aa")
+# Where the subsets are kept in a build's cache folder, how many, and the version of their
+# making (raise it when what a subset keeps changes).
+SUBSET_CACHE = "font-subsets"
+SUBSET_CACHE_ENTRIES = 48
+SUBSET_CACHE_VERSION = 1
 # What a name is given in place of a reserved one.
 SUBSET_NAME = "Book Subset"
 MATHML_NS = "http://www.w3.org/1998/Math/MathML"
@@ -186,17 +193,58 @@ def subset_family(face: Face) -> str:
 
 
 def subset_font(path: Path, characters: frozenset[str], features: tuple[str, ...], face: Face,
-                flavor: str | None = None) -> bytes:
+                flavor: str | None = None, cache: Path | None = None) -> bytes:
     """The font at `path` cut to `characters`, keeping `features`; renamed where the face's
-    licence requires; as WOFF2 for `flavor="woff2"`, else in its own format."""
-    return _subset(path, path.stat().st_mtime_ns, "".join(sorted(characters)), features, face.name,
-                   face.reserved_names, subset_family(face), flavor)
+    licence requires; as WOFF2 for `flavor="woff2"`, else in its own format. `cache`: a
+    folder where the subsets of earlier builds are kept (cutting a face takes most of a
+    second; an edit that brings no new character brings no new subset)."""
+    text = "".join(sorted(characters))
+
+    def cut() -> bytes:
+        whole = _subset(path, path.stat().st_mtime_ns, text, features, face.name, face.reserved_names,
+                        subset_family(face))
+        return _woff2(whole) if flavor == "woff2" else whole
+
+    if cache is None:
+        return cut()
+    from fontTools import version as fonttools_version
+
+    key = hashlib.sha256(repr((SUBSET_CACHE_VERSION, fonttools_version, hashlib.sha256(path.read_bytes()).hexdigest(),
+                               text, features, face.name, face.reserved_names, flavor)).encode()).hexdigest()
+    return _cached(cache / SUBSET_CACHE, key, cut)
+
+
+def _cached(folder: Path, key: str, make) -> bytes:
+    """make()'s bytes, kept in `folder` under `key` with their SHA-256, so that an entry
+    that was damaged (truncated, edited) is not trusted: it is made again."""
+    entry = folder / f"{key}.font"
+    try:
+        kept = entry.read_bytes()
+        if len(kept) > 32 and hashlib.sha256(kept[32:]).digest() == kept[:32]:
+            os.utime(entry)  # recently used: kept when the folder is pruned
+            return kept[32:]
+    except OSError:
+        pass
+    data = make()
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        part = folder / f".{key}.{os.getpid()}.part"
+        part.write_bytes(hashlib.sha256(data).digest() + data)
+        os.replace(part, entry)
+        entries = sorted(folder.glob("*.font"), key=lambda p: p.stat().st_mtime_ns)
+        for old in entries[:-SUBSET_CACHE_ENTRIES]:
+            old.unlink(missing_ok=True)
+    except OSError:
+        pass  # a cache that cannot be written only costs time
+    return data
 
 
 @functools.lru_cache(maxsize=64)
 def _subset(path: Path, mtime_ns: int, characters: str, features: tuple[str, ...], family: str,
-            reserved: tuple[str, ...], renamed: str, flavor: str | None) -> bytes:
-    # mtime_ns: a font file changed on disk is a new key (the live preview rebuilds in one process).
+            reserved: tuple[str, ...], renamed: str) -> bytes:
+    # Cached: the EPUB and the site of one build cut the same files to nearly the same
+    # characters, and the live preview rebuilds in one process (mtime_ns: a font file
+    # changed on disk is a new key).
     from fontTools import subset
     from fontTools.ttLib import TTFont
 
@@ -204,11 +252,10 @@ def _subset(path: Path, mtime_ns: int, characters: str, features: tuple[str, ...
     options.layout_features = sorted(set(options.layout_features) | set(features))
     options.notdef_outline = True  # a character no face has shows as a box, not as nothing
     options.recalc_timestamp = False  # head.modified stays the font's own: reproducible
-    options.flavor = flavor
     quiet = subset.log.level
     subset.log.setLevel(logging.ERROR)  # "FFTM NOT subset; dropped": the subsetter's notes, not the author's business
     try:
-        with TTFont(str(path), recalcTimestamp=False, lazy=False) as font:
+        with TTFont(str(path), recalcTimestamp=False) as font:
             subsetter = subset.Subsetter(options)
             subsetter.populate(unicodes=[ord(ch) for ch in characters])
             subsetter.subset(font)
@@ -218,6 +265,18 @@ def _subset(path: Path, mtime_ns: int, characters: str, features: tuple[str, ...
             subset.save_font(font, out, options)
     finally:
         subset.log.setLevel(quiet)
+    return out.getvalue()
+
+
+@functools.lru_cache(maxsize=64)
+def _woff2(font: bytes) -> bytes:
+    """The font repackaged as WOFF2: the same tables, Brotli-compressed."""
+    from fontTools.ttLib import TTFont
+
+    out = io.BytesIO()
+    with TTFont(io.BytesIO(font), recalcTimestamp=False) as packed:
+        packed.flavor = "woff2"
+        packed.save(out)
     return out.getvalue()
 
 

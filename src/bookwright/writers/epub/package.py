@@ -78,10 +78,13 @@ FONTS = "fonts/"
 
 
 class EpubPackage:
-    def __init__(self, book: ResolvedBook, pages: PageLayout | None = None, claim: bool = False):
+    def __init__(self, book: ResolvedBook, pages: PageLayout | None = None, claim: bool = False,
+                 cache: Path | None = None):
         """`pages`: where a PDF of the same run begins each page, for the page list; `claim`:
-        write the conformance claim, because the gate will verify the file (epub/a11y.py)."""
+        write the conformance claim, because the gate will verify the file (epub/a11y.py);
+        `cache`: the build's cache folder (the font subsets are kept there)."""
         self.book = book
+        self.cache = cache
         self.moment = book.moment
         self.words = words_for(book.metadata.language, book.config.words)
         self.files = {c.key: self._file_name(c.key) for c in book.chapters}
@@ -292,7 +295,7 @@ class EpubPackage:
             return item
 
         style = self.book.config.style
-        fonts = EbookFonts(self.book, self.book.config.epub.embed_fonts)
+        fonts = EbookFonts(self.book, self.book.config.epub.embed_fonts, cache=self.cache)
         resources = author_resources(self.book, "epub")
         # From styles/book.css: the fonts in fonts/, the author's files in styles/author/.
         css = reader_css(with_faces("\n".join([

@@ -68,7 +68,9 @@ class SiteReport:
 
 
 class WebSite:
-    def __init__(self, book: ResolvedBook, downloads: list[Download] = (), diags: Diagnostics | None = None):
+    def __init__(self, book: ResolvedBook, downloads: list[Download] = (), diags: Diagnostics | None = None,
+                 cache: Path | None = None):
+        """`cache`: the build's cache folder (the font subsets are kept there)."""
         self.book = book
         self.moment = book.moment
         self.downloads = [d for d in downloads if d.path.is_file()]
@@ -85,7 +87,7 @@ class WebSite:
         self.header = read_snippet(book, book.config.web.header, diags)
         self.footer_snippet = read_snippet(book, book.config.web.footer, diags)
         # WOFF2: a subset of a few dozen kilobytes encodes in milliseconds, and is the smallest.
-        self.fonts = EbookFonts(book, book.config.web.embed_fonts, "woff2")
+        self.fonts = EbookFonts(book, book.config.web.embed_fonts, "woff2", cache)
 
     @staticmethod
     def page_name(key: str) -> str:
