@@ -6,6 +6,7 @@ math font whose radical stretches over a fraction."""
 from __future__ import annotations
 
 import io
+import shutil
 import zipfile
 from pathlib import Path
 
@@ -16,6 +17,7 @@ from PIL import Image
 
 from bookwright.load.licences import reserved_names
 from bookwright.load.themes import bundled_themes
+from bookwright.paths import theme_dir
 from bookwright.writers.font_subset import layout_features, printed_strings, subset_family
 from support import build_book, copy_book, diagnostics_text, epubcheck, fixed_clock
 from support import chromium_browser
@@ -213,6 +215,28 @@ def test_with_embed_fonts_false_the_ebooks_carry_no_font(tmp_path):
     site = tmp_path / "out" / "site"
     assert not (site / "fonts").exists()
     assert "@font-face {" not in (site / "assets" / "book.css").read_text(encoding="utf-8")
+
+
+def test_an_author_s_face_whose_licence_reserves_its_name_is_renamed_in_the_epub(tmp_path):
+    book = copy_book("minimal", tmp_path, '[style]\nbody-font = "fonts/EBGaramond-Regular.ttf"')
+    (book / "fonts").mkdir()
+    garamond = theme_dir() / "fonts" / "eb-garamond"
+    shutil.copyfile(garamond / "EBGaramond-Regular.ttf", book / "fonts" / "EBGaramond-Regular.ttf")
+    (book / "fonts" / "OFL.txt").write_text('Copyright 2017 Someone, with Reserved Font Name "EB Garamond".\n\n'
+                                            + (garamond / "OFL.txt").read_text(encoding="utf-8"), encoding="utf-8")
+    with fixed_clock():
+        result = build_book(book, tmp_path / "out", ("epub",))
+    assert diagnostics_text(result) == ""
+    epub = epub_path(tmp_path / "out")
+    files, _ = packaged(epub)
+    font = TTFont(io.BytesIO(files["EPUB/fonts/EBGaramond-Regular.ttf"]))
+    shown = {str(r.toUnicode()) for r in font["name"].names if r.nameID in (1, 3, 4, 6, 16, 18)}
+    assert not any("garamond" in n.lower() for n in shown), shown
+    assert str(font["name"].getDebugName(1)) == "Book Subset"
+    css = files["EPUB/styles/book.css"].decode()
+    assert 'body { font-family: "Book Subset", serif;' in css and '"EB Garamond"' not in css
+    assert b"Reserved Font Name" in files["EPUB/fonts/EB-Garamond-OFL.txt"]
+    assert epubcheck(epub) == []
 
 
 def test_subset_family_replaces_only_a_reserved_name():
