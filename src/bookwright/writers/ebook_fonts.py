@@ -18,7 +18,7 @@ from pathlib import Path
 
 from lxml import etree
 
-from bookwright.model import Face, FontFile, ResolvedBook
+from bookwright.model import Face, FontFile, ResolvedBook, ResolvedChapter
 from bookwright.resolve.apparatus.formulas import contains_math
 from bookwright.writers.font_subset import layout_features, math_characters, shown_characters, subset_family, subset_font
 from bookwright.writers.theme import face_files, font_face_rules, packaged_names, unused_name
@@ -32,15 +32,18 @@ class CarriedFont:
 
 
 class EbookFonts:
-    def __init__(self, book: ResolvedBook, embed: bool, flavor: str | None = None, cache: Path | None = None):
+    def __init__(self, book: ResolvedBook, embed: bool, flavor: str | None = None, cache: Path | None = None,
+                 chapters: Iterable[ResolvedChapter] | None = None):
         """`embed`: the author's `embed-fonts`; `flavor`: "woff2" to publish the subsets as
         web fonts, None to keep each file's own format (the EPUB's); `cache`: the build's
-        cache folder, where subsets are kept for the next build."""
+        cache folder, where subsets are kept for the next build; `chapters`: the ones the
+        edition publishes (a sample site's), when not all."""
         style = book.config.style
         self.flavor = flavor
         self.cache = cache
         faces = list(dict.fromkeys(style.faces.values()))
-        self.has_math = style.math is not None and any(contains_math(c) for c in book.chapters)
+        shown = book.chapters if chapters is None else chapters
+        self.has_math = style.math is not None and any(contains_math(c) for c in shown)
         if self.has_math:
             faces.append(style.math)
         faces = faces if embed else []

@@ -87,7 +87,7 @@ class WebSite:
         self.header = read_snippet(book, book.config.web.header, diags)
         self.footer_snippet = read_snippet(book, book.config.web.footer, diags)
         # WOFF2: a subset of a few dozen kilobytes encodes in milliseconds, and is the smallest.
-        self.fonts = EbookFonts(book, book.config.web.embed_fonts, "woff2", cache)
+        self.fonts = EbookFonts(book, book.config.web.embed_fonts, "woff2", cache, self.published)
 
     @staticmethod
     def page_name(key: str) -> str:
