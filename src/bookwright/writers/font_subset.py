@@ -62,6 +62,8 @@ TYPESETTING = frozenset("\u00a0\u2010\u2011\u2026\u2022\u25e6\u25aa")
 SUBSET_CACHE = "font-subsets"
 SUBSET_CACHE_ENTRIES = 48
 SUBSET_CACHE_VERSION = 1
+# Characters no face sets: controls, surrogates, unassigned code points.
+NOT_SET = {"Cc", "Cs", "Cn"}
 # What a name is given in place of a reserved one.
 SUBSET_NAME = "Book Subset"
 MATHML_NS = "http://www.w3.org/1998/Math/MathML"
@@ -93,7 +95,10 @@ def shown_characters(documents: Iterable[etree._Element], css: str, also: str = 
     for character in list(found):
         found.update(character.upper())
         found.update(character.lower())
-    return frozenset(ch for ch in found if ch.isprintable() or ch == "\u00a0")
+    # Every character but controls and unassigned code points: the spaces of every width
+    # (a narrow no-break space before a French colon) and the format characters that steer
+    # shaping (a zero-width joiner) are set in the face too.
+    return frozenset(ch for ch in found if unicodedata.category(ch) not in NOT_SET)
 
 
 def math_characters(documents: Iterable[etree._Element]) -> frozenset[str]:
