@@ -141,10 +141,13 @@ class Face:
     """A typeface the book is set in: one of the bundled families, or the author's files."""
 
     name: str  # the family, as book.toml names it or its files call it
-    kind: str  # "serif", "sans-serif" or "monospace": what a generic family in a figure stands for
+    kind: str  # "serif", "sans-serif", "monospace" (what a generic family in a figure stands for) or "math"
     files: tuple[FontFile, ...]
-    licence: Path | None = None  # a bundled family's licence, published with it on the web
+    licence: Path | None = None  # the family's licence, packaged with it in the EPUB and on the web
     bundled: bool = True
+    # The licence's Reserved Font Names: a subset (a Modified Version under the OFL) may not
+    # be called by any of them.
+    reserved_names: tuple[str, ...] = ()
 
     def has_style(self, style: str, bold: bool = False) -> bool:
         """True when one of the files is of that slant (and bold, 600 or heavier, when asked)."""
@@ -165,6 +168,7 @@ class Theme:
     ornament: str  # what a scene break shows
     font_size: Mapping[str, str]  # edition (STYLED_EDITIONS) → CSS size
     line_height: Mapping[str, str]
+    math: Face | None = None  # MathML's face in the EPUB and on the web (the PDFs draw formulas as SVG)
 
 
 @dataclass(frozen=True)
@@ -227,6 +231,11 @@ class StyleOptions:
     def faces(self) -> dict[str, Face]:
         """The book's faces by role; a face that fills two roles is listed under each."""
         return {"body": self.body, "heading": self.heading, "code": self.code}
+
+    @property
+    def math(self) -> Face | None:
+        """The face of the book's MathML, where an edition shows MathML as text."""
+        return self.theme.math
 
     @property
     def chapter_opening(self) -> str:
@@ -316,6 +325,16 @@ class AccessibilityOptions:
 
 
 @dataclass(frozen=True)
+class EpubOptions:
+    """[epub]: what the EPUB says about its accessibility, and whether it carries its fonts."""
+
+    accessibility: AccessibilityOptions = options_of(AccessibilityOptions)
+    embed_fonts: bool = EPUB.option(
+        "embed-fonts", True, "Embed the book's faces, each cut to the characters the book uses (false: the reading "
+        "system's own fonts, the theme's generic families).")
+
+
+@dataclass(frozen=True)
 class StoreLink:
     """Where a reader can buy the book: a store's name and the book's page there."""
 
@@ -347,6 +366,9 @@ class WebOptions:
     allow_scripts: tuple[Path, ...] = WEB.option(
         "allow-scripts", (), "Script files in the book folder the header and footer may load with "
         "<script src>; no other script is kept.", accepts=list, shown="none")
+    embed_fonts: bool = WEB.option(
+        "embed-fonts", True, "Publish the book's faces as web fonts, each cut to the characters the site shows "
+        "(false: the reader's own fonts, the theme's generic families).")
 
     @property
     def sample(self) -> bool:
@@ -424,7 +446,7 @@ class Config:
     page: PageOptions = options_of(PageOptions)  # [pdf]
     print: PrintOptions = options_of(PrintOptions)
     cover: CoverOptions = options_of(CoverOptions)
-    accessibility: AccessibilityOptions = options_of(AccessibilityOptions)  # [epub]
+    epub: EpubOptions = options_of(EpubOptions)
     web: WebOptions = options_of(WebOptions)
     copyright: CopyrightOptions = options_of(CopyrightOptions)
     words: dict[str, str] = WORDS.option(EVERY_WORD, {}, 'Any word the editions print: chapter = "Chap.", '
@@ -442,6 +464,10 @@ class Config:
     @property
     def metadata(self) -> Metadata:
         return self.book.metadata
+
+    @property
+    def accessibility(self) -> AccessibilityOptions:
+        return self.epub.accessibility
 
     @property
     def toml_path(self) -> Path:

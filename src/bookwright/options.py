@@ -127,7 +127,8 @@ PDF = Table("pdf", "The page of the screen PDF and of every print interior.")
 PRINT = Table("print", "The print-ready interiors for print-on-demand services; see Print.")
 COVER = Table("cover", "The print covers for KDP and IngramSpark: the back cover's words, the colours, the barcode; "
               "see Covers.")
-EPUB = Table("epub", "What the EPUB says about its own accessibility; see Accessibility.")
+EPUB = Table("epub", "What the EPUB says about its own accessibility (see Accessibility), and whether it embeds "
+             "its fonts (see Design).")
 WEB = Table("web", "The web edition: what it offers for download, where to buy the book, which chapters it "
             "publishes, and the author's header and footer.")
 COPYRIGHT = Table("copyright", "What the copyright page prints after the notice and the ISBNs, in every edition.")

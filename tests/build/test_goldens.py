@@ -52,6 +52,7 @@ GOLDENS: dict[str, tuple[str, ...]] = {
     "cover-book": EDITIONS,
     "gate-cache": EDITIONS,
     "minimal": EDITIONS,
+    "new-user-book": EDITIONS,
     "note-calls": EDITIONS,
     "pandoc-constructs": READ,
     "parts-appendix": EDITIONS,

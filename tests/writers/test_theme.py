@@ -1,6 +1,6 @@
 """Each bundled theme, read back from the editions a reader gets: the PDF embeds the theme's
 faces and nothing else (not even for a figure's generic `serif`), the EPUB and the web
-edition carry exactly the theme's font files, the scene break shows the theme's ornament,
+edition carry each of the theme's font files cut to the book's characters, the scene break shows the theme's ornament,
 and every EPUB passes EPUBCheck."""
 
 from __future__ import annotations
@@ -18,6 +18,7 @@ from fontTools.ttLib import TTFont
 from lxml import etree
 
 from bookwright.load.themes import bundled_themes
+from bookwright.writers.font_subset import subset_family
 from support import build_book, diagnostics_text, epubcheck
 from support import copy_book
 
@@ -106,22 +107,33 @@ def test_a_figure_s_generic_families_are_set_in_the_book_faces(themed):
     assert all(f.startswith(body) for f in fonts_of["smoke out"]), fonts_of  # a family the book lacks: the body face
 
 
-def test_the_epub_and_the_site_carry_exactly_the_theme_font_files(themed):
+def test_the_epub_and_the_site_carry_each_theme_font_file_cut_to_the_book(themed):
     theme, outputs = themed
-    files = {f.path for face in (theme.body, theme.heading, theme.code) for f in face.files}
+    files = {f.path: face for face in (theme.body, theme.heading, theme.code) for f in face.files}
     with zipfile.ZipFile(outputs["epub"]) as epub:
         opf = etree.fromstring(epub.read("EPUB/content.opf"))
-        fonts = [item.get("href") for item in opf.iter("{http://www.idpf.org/2007/opf}item")
-                 if item.get("media-type").startswith("font/")]
-        assert sorted(epub.read("EPUB/" + href) for href in fonts) == sorted(path.read_bytes() for path in files)
+        fonts = {item.get("href").rsplit("/", 1)[-1]: epub.read("EPUB/" + item.get("href"))
+                 for item in opf.iter("{http://www.idpf.org/2007/opf}item") if item.get("media-type").startswith("font/")}
         css = epub.read("EPUB/styles/book.css").decode()
-    assert {theme.body.name, theme.heading.name, theme.code.name} <= set(re.findall(r'font-family: "([^"]+)"', css))
+    # The book has no math: one subset of each of the theme's files, and nothing else.
+    assert sorted(fonts) == sorted(path.name for path in files)
+    for path, face in files.items():
+        whole, subset = TTFont(str(path)), TTFont(io.BytesIO(fonts[path.name]))
+        assert set(subset.getBestCmap()) < set(whole.getBestCmap())
+        assert len(subset.getGlyphOrder()) < len(whole.getGlyphOrder()) / 2
+        family = str(subset["name"].getDebugName(16) or subset["name"].getDebugName(1))
+        if face.reserved_names:  # a Modified Version may not use a Reserved Font Name (OFL 3)
+            assert not any(name.lower() in family.lower() for name in face.reserved_names), family
+        else:
+            assert family == str(whole["name"].getDebugName(16) or whole["name"].getDebugName(1))
+    families = set(re.findall(r'font-family: "([^"]+)"', css))
+    assert {subset_family(theme.body), subset_family(theme.heading), subset_family(theme.code)} <= families
     assert "Book Body" not in css  # the roles became the faces' own names
     site_fonts = outputs["web"] / "fonts"
-    woffs = sorted(site_fonts.glob("*.woff"))
-    assert len(woffs) == len(files)
-    published = {str(TTFont(str(w))["name"].getDebugName(6)) for w in woffs}
-    assert published == {str(TTFont(str(p))["name"].getDebugName(6)) for p in files}
+    woffs = sorted(site_fonts.glob("*.woff2"))
+    assert sorted(w.stem for w in woffs) == sorted(path.stem for path in files)
+    for woff in woffs:
+        assert TTFont(str(woff)).flavor == "woff2"
     assert all("Open Font License" in licence.read_text() for licence in site_fonts.glob("*-OFL.txt"))
     assert len(list(site_fonts.glob("*-OFL.txt"))) == len({theme.body.name, theme.heading.name, theme.code.name})
 

@@ -56,7 +56,7 @@ def load_config(root: Path, diags: Diagnostics) -> tuple[Config, list[ChapterEnt
         book=options["book"], toc=options["toc"], numbering=options["numbering"], style=options["style"],
         page=options["pdf"], print=options["print"], cover=options["cover"], web=options["web"],
         copyright=options["copyright"], words=options["words"], list_options=options["lists"],
-        notes=options["notes"], toml=at.source, accessibility=options["epub"],
+        notes=options["notes"], toml=at.source, epub=options["epub"],
     )
     appendices = list(config.book.appendices)
     # Without a chapter list every Markdown file is a chapter: the appendices among them come last.

@@ -6,7 +6,9 @@ A face is written three ways: a bundled family's name (`"EB Garamond"`); one fon
 the book folder, whose other styles are found beside it (the files of the same family in
 the same folder); or a table naming each style's file (`{ regular = "...", italic = "..." }`).
 A file that is not a font bookwright can read, one whose licence bits forbid embedding it
-(OS/2 fsType), or a table without a regular style is an error at the key's line.
+(OS/2 fsType), or a table without a regular style is an error at the key's line. The names
+the font's licence reserves (in its copyright and licence name records, or a licence file
+beside it) are kept, so that the ebooks' subsets of it are named otherwise.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from bookwright.diagnostics import Diagnostics
+from bookwright.load.licences import licence_beside, reserved_names
 from bookwright.load.themes import bundled_families, family_named
 from bookwright.load.toml import KeyLocator
 from bookwright.model import Face, FontFile, SourceLocation
@@ -39,6 +42,7 @@ class FontFacts:
     weight: int
     style: str
     monospace: bool
+    notices: str = ""  # the copyright and licence description the font carries (name IDs 0 and 13)
 
 
 def read_face(value: str | dict, table: str, key: str, at: KeyLocator, diags: Diagnostics) -> Face | None:
@@ -105,7 +109,11 @@ def _named_files(table: dict, key: str, at: KeyLocator, where: SourceLocation, d
 
 def _face(family: str, facts: FontFacts, files: list[FontFile]) -> Face:
     kind = "monospace" if facts.monospace else ("sans-serif" if "sans" in family.lower() else "serif")
-    return Face(name=family, kind=kind, files=tuple(sorted(files, key=lambda f: (f.style, f.weight))), bundled=False)
+    licence = licence_beside(files[0].path)
+    licence_text = licence.read_text(encoding="utf-8", errors="replace") if licence else ""
+    reserved = dict.fromkeys(reserved_names(facts.notices) + reserved_names(licence_text))
+    return Face(name=family, kind=kind, files=tuple(sorted(files, key=lambda f: (f.style, f.weight))), bundled=False,
+                licence=licence, reserved_names=tuple(reserved))
 
 
 def _font_path(name: str, key: str, at: KeyLocator, where: SourceLocation, diags: Diagnostics) -> Path | None:
@@ -154,5 +162,6 @@ def _read(path: Path) -> tuple[FontFacts, int]:
         os2 = font["OS/2"]
         italic = bool(os2.fsSelection & 0x01) or font["post"].italicAngle != 0
         monospace = bool(font["post"].isFixedPitch)
-        return FontFacts(family.strip(), int(os2.usWeightClass), "italic" if italic else "normal", monospace), \
-            int(os2.fsType)
+        notices = "\n\n".join(str(names.getDebugName(name_id) or "") for name_id in (0, 13))
+        return FontFacts(family.strip(), int(os2.usWeightClass), "italic" if italic else "normal", monospace,
+                         notices), int(os2.fsType)

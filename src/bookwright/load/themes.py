@@ -12,6 +12,7 @@ from __future__ import annotations
 import functools
 import tomllib
 
+from bookwright.load.licences import reserved_names
 from bookwright.model import STYLED_EDITIONS, Face, FontFile, Theme
 from bookwright.paths import theme_dir
 
@@ -25,7 +26,8 @@ def bundled_families() -> dict[str, Face]:
     families = tomllib.loads((fonts / "families.toml").read_text(encoding="utf-8"))
     return {
         name: Face(name=name, kind=family["kind"], licence=fonts / family["licence"],
-                   files=tuple(FontFile(fonts / f["file"], f["weight"], f["style"]) for f in family["files"]))
+                   files=tuple(FontFile(fonts / f["file"], f["weight"], f["style"]) for f in family["files"]),
+                   reserved_names=reserved_names((fonts / family["licence"]).read_text(encoding="utf-8")))
         for name, family in families.items()
     }
 
@@ -40,6 +42,7 @@ def bundled_themes() -> dict[str, Theme]:
         themes[path.parent.name] = Theme(
             name=path.parent.name, folder=path.parent, summary=declared["summary"],
             body=families[declared["body"]], heading=families[declared["heading"]], code=families[declared["code"]],
+            math=families[declared["math"]] if "math" in declared else None,
             opening=declared["opening"], ornament=declared["ornament"],
             font_size=_per_edition(declared["font-size"]), line_height=_per_edition(declared["line-height"]))
     return themes

@@ -28,7 +28,8 @@ def read_web(table: dict, at: KeyLocator, diags: Diagnostics) -> WebOptions:
                          chapters=_chapters(table.get("chapters"), at, diags),
                          header=_file("header", table.get("header"), SNIPPET_SUFFIXES, at, diags),
                          footer=_file("footer", table.get("footer"), SNIPPET_SUFFIXES, at, diags),
-                         allow_scripts=_scripts(table.get("allow-scripts"), at, diags))
+                         allow_scripts=_scripts(table.get("allow-scripts"), at, diags),
+                         embed_fonts=table.get("embed-fonts"))
 
 
 def _base_url(value: str, at: KeyLocator, diags: Diagnostics) -> str | None:

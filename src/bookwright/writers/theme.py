@@ -14,7 +14,7 @@ so that every edition opens a chapter the same way.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from urllib.parse import unquote
 
@@ -22,11 +22,12 @@ import tinycss2
 from lxml import html
 from pygments.formatters import HtmlFormatter
 
-from bookwright.model import AuthorStylesheet, FontFile, ResolvedBook, ResolvedChapter, StyleOptions
+from bookwright.model import AuthorStylesheet, Face, FontFile, ResolvedBook, ResolvedChapter, StyleOptions
 from bookwright.paths import theme_dir
 
-# The family name each role goes by in the stylesheets bookwright and the author write.
-ROLE_FAMILIES = {"body": "Book Body", "heading": "Book Headings", "code": "Book Code"}
+# The family name each role goes by in the stylesheets bookwright and the author write
+# (the math face sets MathML, in the editions that show it as text).
+ROLE_FAMILIES = {"body": "Book Body", "heading": "Book Headings", "code": "Book Code", "math": "Book Math"}
 # Each edition's share of the structure (styles/), and the theme file that is its own.
 STRUCTURE = {"pdf": "print.css", "print": "print.css", "epub": "epub.css", "web": "web.css"}
 THEME_FILE = {"pdf": "pdf.css", "print": "pdf.css", "epub": "epub.css", "web": "web.css"}
@@ -50,10 +51,10 @@ def structure_css(edition: str) -> str:
     return stylesheet("base.css", STRUCTURE[edition])
 
 
-def face_files(style: StyleOptions) -> list[FontFile]:
-    """Every font file the book is set in, each once, in role order."""
+def face_files(faces: Iterable[Face]) -> list[FontFile]:
+    """Every font file of `faces`, each once, in order."""
     files: dict[Path, FontFile] = {}
-    for face in style.faces.values():
+    for face in faces:
         for font in face.files:
             files.setdefault(font.path, font)
     return list(files.values())
@@ -61,25 +62,30 @@ def face_files(style: StyleOptions) -> list[FontFile]:
 
 def packaged_names(files: list[FontFile], suffix: str | None = None) -> dict[Path, str]:
     """A file name for each font inside an EPUB or a site: its own, unless two share one.
-    `suffix` replaces the file's own (".woff" for the web, which repackages them)."""
-    names: dict[Path, str] = {}
+    `suffix` replaces the file's own (".woff2" for the web, which repackages them)."""
     taken: set[str] = set()
+    names: dict[Path, str] = {}
     for font in files:
         stem, own = font.path.stem, suffix or font.path.suffix.lower()
-        name, n = stem + own, 1
-        while name.lower() in taken:
-            n += 1
-            name = f"{stem}-{n}{own}"
-        taken.add(name.lower())
-        names[font.path] = name
+        names[font.path] = unused_name(lambda n: stem + own if n == 1 else f"{stem}-{n}{own}", taken)
     return names
 
 
-def theme_css(book: ResolvedBook, edition: str, font_url: Callable[[Path], str]) -> str:
+def unused_name(make: Callable[[int], str], taken: set[str]) -> str:
+    """The first of make(1), make(2), ... not in `taken` (compared without case), now taken."""
+    n = 1
+    while (name := make(n)).casefold() in taken:
+        n += 1
+    taken.add(name.casefold())
+    return name
+
+
+def theme_css(book: ResolvedBook, edition: str, font_url: Callable[[Path], str], font_rules: str | None = None) -> str:
     """The theme's look and book.toml's type for `edition`: @font-face rules for the book's
-    faces, the theme's stylesheets, then the sizes, leading, opening and ornament."""
+    faces (`font_rules` where the edition writes its own: the ebooks, ebook_fonts.py), the
+    theme's stylesheets, then the sizes, leading, opening and ornament."""
     style = book.config.style
-    parts = [font_faces(style, font_url)]
+    parts = [font_faces(style, font_url) if font_rules is None else font_rules]
     for name in ("book.css", THEME_FILE[edition]):
         path = style.theme.folder / name
         if path.is_file():
@@ -89,18 +95,28 @@ def theme_css(book: ResolvedBook, edition: str, font_url: Callable[[Path], str])
 
 
 def font_faces(style: StyleOptions, font_url: Callable[[Path], str]) -> str:
-    rules: dict[str, None] = {}  # a face in two roles is declared once
-    for face in style.faces.values():
-        for font in face.files:
-            rules[f'@font-face {{ font-family: {css_string(face.name)}; font-style: {font.style}; '
-                  f'font-weight: {font.weight}; src: {css_url(font_url(font.path))}; }}'] = None
+    return font_face_rules(((face.name, font, font_url(font.path)) for face in style.faces.values()
+                            for font in face.files))
+
+
+def font_face_rules(fonts) -> str:
+    """@font-face rules for (family, FontFile, address) triples; one declared twice (a face
+    in two roles) is written once."""
+    rules: dict[str, None] = {}
+    for family, font, address in fonts:
+        rules[f'@font-face {{ font-family: {css_string(family)}; font-style: {font.style}; '
+              f'font-weight: {font.weight}; src: {css_url(address)}; }}'] = None
     return "\n".join(rules)
 
 
-def with_faces(css: str, style: StyleOptions) -> str:
-    """The stylesheet with each role's name ("Book Body") replaced by its face's."""
-    for role, face in style.faces.items():
-        css = css.replace(f'"{ROLE_FAMILIES[role]}"', css_string(face.name))
+def with_faces(css: str, style: StyleOptions, families: dict[str, str] | None = None) -> str:
+    """The stylesheet with each role's name ("Book Body") replaced by its face's, or by the
+    name `families` gives that face (a subset that may not use its face's reserved name)."""
+    faces = dict(style.faces)
+    if style.math is not None:
+        faces["math"] = style.math
+    for role, face in faces.items():
+        css = css.replace(f'"{ROLE_FAMILIES[role]}"', css_string((families or {}).get(face.name, face.name)))
     return css
 
 

@@ -29,7 +29,7 @@ class EpubEdition:
         checkers = context.gate_checkers
         tools = (checkers.tools if checkers is not None else gate.find_tools()) if context.gate else None
         claim = bool(tools and tools.complete)
-        package = EpubPackage(book, pages=pages, claim=claim)
+        package = EpubPackage(book, pages=pages, claim=claim, cache=context.cache_folder)
         package.write(target)
         notes = [f"page list of {len(pages.pages)} pages from the {pages.source} edition"] if pages else []
         if tools is None:
@@ -40,7 +40,7 @@ class EpubEdition:
             raise EditionRejected(result.summary())
         claimed = package.accessibility.claims_conformance
         if claimed and not result.clean:
-            EpubPackage(book, pages=pages, claim=False).write(target)
+            EpubPackage(book, pages=pages, claim=False, cache=context.cache_folder).write(target)
             claimed = False
         notes.append(result.summary())
         if result.cost():

@@ -1,5 +1,6 @@
-"""The EPUB 3 package: one XHTML file per chapter, a nav document and an NCX, the theme's
-font embedded, notes as EPUB 3 pop-up footnotes.
+"""The EPUB 3 package: one XHTML file per chapter, a nav document and an NCX, the book's
+faces embedded (cut to the characters the book uses, with their licences), notes as EPUB 3
+pop-up footnotes.
 
 ebooklib writes the package (OPF, NCX, zip); every XHTML document is written here in
 full, so ebooklib's HTML rewriting and its known pitfalls (non-linear cover page, shared
@@ -36,8 +37,9 @@ from bookwright.writers.frontmatter import (AFTER_COPYRIGHT_ROLES, BEFORE_TITLE_
                                             before_lists, copyright_blocks, furniture, list_entry_label, title_page, toc_label)
 from bookwright.writers.epub.a11y import EpubAccessibility, page_list_label, reader_css
 from bookwright.writers.pagelist import PageLayout, PageMarkers
-from bookwright.writers.theme import (author_css, author_resources, code_css, face_files, mark_opening, packaged_names,
-                                      structure_css, theme_css, with_faces)
+from bookwright.writers.ebook_fonts import EbookFonts
+from bookwright.writers.theme import (author_css, author_resources, code_css, mark_opening, structure_css, theme_css,
+                                      with_faces)
 
 # Chapter roles → (epub:type, DPUB-ARIA role) on the chapter's <section>.
 SECTION_SEMANTICS = {
@@ -72,13 +74,17 @@ CSS_HREF = "styles/book.css"
 AUTHOR_FILES = "styles/author/"
 # How the EPUB's manifest types each font format it may carry.
 FONT_TYPES = {".otf": "font/otf", ".ttf": "font/ttf", ".woff": "font/woff", ".woff2": "font/woff2"}
+FONTS = "fonts/"
 
 
 class EpubPackage:
-    def __init__(self, book: ResolvedBook, pages: PageLayout | None = None, claim: bool = False):
+    def __init__(self, book: ResolvedBook, pages: PageLayout | None = None, claim: bool = False,
+                 cache: Path | None = None):
         """`pages`: where a PDF of the same run begins each page, for the page list; `claim`:
-        write the conformance claim, because the gate will verify the file (epub/a11y.py)."""
+        write the conformance claim, because the gate will verify the file (epub/a11y.py);
+        `cache`: the build's cache folder (the font subsets are kept there)."""
         self.book = book
+        self.cache = cache
         self.moment = book.moment
         self.words = words_for(book.metadata.language, book.config.words)
         self.files = {c.key: self._file_name(c.key) for c in book.chapters}
@@ -276,29 +282,28 @@ class EpubPackage:
                 book.add_metadata("DC", name, value)
         book.add_metadata(None, "meta", "", {"name": "cover", "content": "cover-image"})
 
+        documents: list[bytes] = []  # every XHTML document as packaged: what the fonts must show
+
         def add(uid: str, file_name: str, content: bytes, media_type: str, properties=()) -> epub.EpubItem:
             if media_type == "application/xhtml+xml":
                 content, found = self.accessibility.finish(uid, content, page_list_label(m.language))
                 properties = list(dict.fromkeys([*properties, *found]))
+                documents.append(content)
             item = epub.EpubItem(uid=uid, file_name=file_name, media_type=media_type, content=content)
             item.properties = list(properties)
             book.add_item(item)
             return item
 
         style = self.book.config.style
-        fonts = face_files(style)
-        font_names = packaged_names(fonts)
+        fonts = EbookFonts(self.book, self.book.config.epub.embed_fonts, cache=self.cache)
         resources = author_resources(self.book, "epub")
         # From styles/book.css: the fonts in fonts/, the author's files in styles/author/.
         css = reader_css(with_faces("\n".join([
             structure_css("epub"), code_css(),
-            theme_css(self.book, "epub", lambda path: f"../fonts/{font_names[path]}"),
+            theme_css(self.book, "epub", lambda path: "", fonts.font_rules(lambda name: f"../{FONTS}{name}")),
             author_css(self.book, "epub", lambda path: self._author_file(path).removeprefix("styles/")),
-        ]), style))
+        ]), style, fonts.families))
         add("css", CSS_HREF, css.encode("utf-8"), "text/css")
-        for number, font in enumerate(fonts, 1):
-            add(f"font-{number}", f"fonts/{font_names[font.path]}", font.path.read_bytes(),
-                FONT_TYPES[font.path.suffix.lower()])
         for number, resource in enumerate(resources, 1):
             media_type = FONT_TYPES.get(resource.suffix.lower()) or mimetypes.guess_type(resource.name)[0]
             add(f"style-file-{number}", self._author_file(resource), resource.read_bytes(),
@@ -343,6 +348,12 @@ class EpubPackage:
                 spine.append(add(key, self.files[key], self.part_document(part), "application/xhtml+xml"))
             spine.append(chapter_item(chapter))
         book.spine = spine
+        # The fonts last: cut to what every document above shows, and the licence each needs.
+        roots = [etree.fromstring(document) for document in documents]
+        for number, (font, data) in enumerate(fonts.subsets(roots, css), 1):
+            add(f"font-{number}", FONTS + font.name, data, FONT_TYPES[Path(font.name).suffix.lower()])
+        for number, (name, licence) in enumerate(fonts.licences().items(), 1):
+            add(f"font-licence-{number}", FONTS + name, licence.read_bytes(), "text/plain")
         book.add_item(epub.EpubNcx())
         numbers = iter(range(1, 1_000_000))
         front, rest = before_lists(self.book)

@@ -24,7 +24,7 @@ class WebEdition:
 
     def write(self, book: ResolvedBook, target: Path, context: BuildContext) -> str:
         downloads, notes = offered_downloads(book, context, target.parent)
-        report = WebSite(book, downloads, context.diagnostics).write(target)
+        report = WebSite(book, downloads, context.diagnostics, context.cache_folder).write(target)
         return "; ".join([f"{report.pages} pages, search index {human_size(report.search_bytes)}"] + notes)
 
 

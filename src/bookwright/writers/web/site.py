@@ -15,12 +15,13 @@ links, and every link into them, leading to the home page's buy links instead.
 from __future__ import annotations
 
 import copy
-import functools
 import io
 import shutil
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import quote
+
+from lxml import html
 
 from bookwright.writers.cover import typographic_cover
 from bookwright.model import Note, ResolvedBook, ResolvedChapter, TocEntry
@@ -36,8 +37,9 @@ from bookwright.writers.common import (
 )
 from bookwright.diagnostics import Diagnostics
 from bookwright.writers.frontmatter import LISTS, copyright_blocks, imprint_lines, list_entry_label, toc_label
-from bookwright.writers.theme import (author_css, author_resources, code_css, face_files, mark_opening, packaged_names,
-                                      structure_css, theme_css, with_faces)
+from bookwright.writers.ebook_fonts import EbookFonts
+from bookwright.writers.theme import (author_css, author_resources, code_css, mark_opening, structure_css, theme_css,
+                                      with_faces)
 from bookwright.writers.web.callouts import fold_callouts
 from bookwright.writers.web.search import SearchSection, chapter_sections, index_script, is_note_call, plain_text
 from bookwright.writers.web.snippets import Snippet, read_snippet, script_name
@@ -66,7 +68,9 @@ class SiteReport:
 
 
 class WebSite:
-    def __init__(self, book: ResolvedBook, downloads: list[Download] = (), diags: Diagnostics | None = None):
+    def __init__(self, book: ResolvedBook, downloads: list[Download] = (), diags: Diagnostics | None = None,
+                 cache: Path | None = None):
+        """`cache`: the build's cache folder (the font subsets are kept there)."""
         self.book = book
         self.moment = book.moment
         self.downloads = [d for d in downloads if d.path.is_file()]
@@ -82,6 +86,8 @@ class WebSite:
         diags = diags or Diagnostics()
         self.header = read_snippet(book, book.config.web.header, diags)
         self.footer_snippet = read_snippet(book, book.config.web.footer, diags)
+        # WOFF2: a subset of a few dozen kilobytes encodes in milliseconds, and is the smallest.
+        self.fonts = EbookFonts(book, book.config.web.embed_fonts, "woff2", cache, self.published)
 
     @staticmethod
     def page_name(key: str) -> str:
@@ -92,15 +98,10 @@ class WebSite:
     def write(self, folder: Path) -> SiteReport:
         assets = folder / "assets"
         assets.mkdir(parents=True)
-        (assets / "book.css").write_text(self.css(), encoding="utf-8")
+        css = self.css()
+        (assets / "book.css").write_text(css, encoding="utf-8")
         shutil.copyfile(theme_dir() / "web.js", assets / "book.js")
-        fonts = folder / "fonts"
-        fonts.mkdir()
-        for font in face_files(self.book.config.style):
-            (fonts / self.font_names[font.path]).write_bytes(woff_bytes(font.path, font.path.stat().st_mtime_ns))
-        for face in dict.fromkeys(self.book.config.style.faces.values()):
-            if face.licence is not None:  # a bundled face travels with its licence
-                shutil.copyfile(face.licence, fonts / licence_name(face.name))
+        script = (theme_dir() / "web.js").read_text(encoding="utf-8")
         for path in author_resources(self.book, "web"):
             target = assets / "author" / path.relative_to(self.book.root)
             target.parent.mkdir(parents=True, exist_ok=True)
@@ -122,35 +123,46 @@ class WebSite:
             shutil.copyfile(download.path, folder / download.path.name)
 
         sections: list[SearchSection] = []
+        pages: list[str] = []
         for number, chapter in enumerate(self.published):
             page, chapter_sections_ = self.chapter_page(chapter, number)
             (folder / self.pages[chapter.key]).write_text(page, encoding="utf-8")
             sections.extend(chapter_sections_)
-        (folder / "index.html").write_text(self.index_page(), encoding="utf-8")
+            pages.append(page)
+        pages.append(self.index_page())
+        (folder / "index.html").write_text(pages[-1], encoding="utf-8")
+        self.write_fonts(folder / "fonts", pages, css, script)
         # Only what the site publishes is searched: a sample's index holds no withheld text.
-        pages = [[self.pages[c.key], self.chapter_label(c)] for c in self.published]
-        search = index_script(pages, sections).encode("utf-8")
+        labels = [[self.pages[c.key], self.chapter_label(c)] for c in self.published]
+        search = index_script(labels, sections).encode("utf-8")
         (assets / "search-index.js").write_bytes(search)
         if self.base_url:
             (folder / "sitemap.xml").write_text(self.sitemap(), encoding="utf-8")
         return SiteReport(len(self.published) + 1, len(search))
 
-    @property
-    def font_names(self) -> dict[Path, str]:
-        return packaged_names(face_files(self.book.config.style), ".woff")
+    def write_fonts(self, fonts: Path, pages: list[str], css: str, script: str) -> None:
+        """The faces as web fonts, cut to what the pages, the stylesheet and the script show,
+        each with its licence; nothing where the author keeps to the reader's fonts."""
+        if not self.fonts.fonts:
+            return
+        fonts.mkdir()
+        roots = [html.document_fromstring(page) for page in pages]
+        for font, data in self.fonts.subsets(roots, css, also=script):
+            (fonts / font.name).write_bytes(data)
+        for name, licence in self.fonts.licences().items():
+            shutil.copyfile(licence, fonts / name)
 
     def css(self) -> str:
         dark_code = code_css("github-dark")
-        names = self.font_names
         return with_faces("\n".join([
             structure_css("web"),
             "/* Code colours (Pygments): light, then dark for readers whose system is dark. */",
             "@media screen { " + code_css() + " }",
             "@media screen and (prefers-color-scheme: dark) { " + dark_code + " }",
             # From assets/book.css: the fonts in fonts/, the author's files in assets/author/.
-            theme_css(self.book, "web", lambda path: f"../fonts/{names[path]}"),
+            theme_css(self.book, "web", lambda path: "", self.fonts.font_rules(lambda name: f"../fonts/{name}")),
             author_css(self.book, "web", lambda path: "author/" + path.relative_to(self.book.root).as_posix()),
-        ]), self.book.config.style)
+        ]), self.book.config.style, self.fonts.families)
 
     def cover_bytes(self) -> bytes:
         m = self.book.metadata
@@ -494,11 +506,6 @@ def published_chapters(book: ResolvedBook) -> list[ResolvedChapter]:
     return [c for c in book.chapters if c.source.path.resolve() in named and not c.generated]
 
 
-def licence_name(family: str) -> str:
-    """The file a bundled face's licence is published as, beside its fonts."""
-    return "".join(ch if ch.isalnum() else "-" for ch in family).strip("-") + "-OFL.txt"
-
-
 def _clip(text: str) -> str:
     if len(text) <= DESCRIPTION_LENGTH:
         return text
@@ -524,16 +531,3 @@ def generated_cover(book: ResolvedBook) -> bytes:
         _COVERS.clear()
         _COVERS[key] = typographic_cover(book)
     return _COVERS[key]
-
-
-@functools.lru_cache(maxsize=16)
-def woff_bytes(font: Path, mtime_ns: int) -> bytes:
-    """The font repackaged as WOFF: the same outlines, zlib-compressed, about 40% smaller.
-    (WOFF2 would be smaller still, but takes seconds per face to encode.)"""
-    from fontTools.ttLib import TTFont
-
-    out = io.BytesIO()
-    with TTFont(str(font), recalcTimestamp=False) as face:  # a saved font keeps its own date: reproducible
-        face.flavor = "woff"
-        face.save(out)
-    return out.getvalue()
