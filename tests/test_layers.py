@@ -170,3 +170,13 @@ def test_the_scan_sees_every_kind_of_import(tmp_path, monkeypatch, source, expec
     monkeypatch.setitem(MODULES, "bookwright.writers", fake)
     assert probe.exists()
     assert [target for target, _ in imports("bookwright.writers")] == expected
+
+
+def test_pdfium_is_opened_only_behind_its_lock():
+    """PDFium is not thread-safe and editions are written in threads: every document is
+    opened through writers/pdfium_access.py, which holds one lock while it is open."""
+    opened = [f"{path.relative_to(SRC)}:{number}"
+              for path in sorted((SRC / PACKAGE).rglob("*.py")) if path.name != "pdfium_access.py"
+              for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1)
+              if "PdfDocument(" in line and "pdfium" in line]
+    assert not opened, "PDFium opened without writers/pdfium_access.pdfium_document:\n" + "\n".join(opened)

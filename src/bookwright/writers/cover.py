@@ -20,13 +20,13 @@ from pathlib import Path
 from urllib.parse import unquote, urlsplit
 from urllib.request import url2pathname
 
-import pypdfium2 as pdfium
 from PIL import ImageFont
 from weasyprint import HTML
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
 from bookwright.load.print_options import points
 from bookwright.model import Face, FontFile, ResolvedBook, StyleOptions
+from bookwright.writers.pdfium_access import pdfium_document
 from bookwright.writers.theme import css_string
 from bookwright.writers.theme import font_faces as theme_font_faces
 
@@ -161,11 +161,8 @@ class CoverFonts(URLFetcher):
 
 
 def _raster(pdf: bytes, scale: float) -> bytes:
-    document = pdfium.PdfDocument(pdf)
-    try:
+    with pdfium_document(pdf) as document:
         image = document[0].render(scale=scale).to_pil().convert("RGB")
-    finally:
-        document.close()
     out = io.BytesIO()
     image.save(out, format="PNG", optimize=True)
     return out.getvalue()

@@ -20,6 +20,7 @@ from bookwright.editions import EDITIONS
 from bookwright.load.print_options import points
 from bookwright.writers.pdf.image_resolution import MIN_PPI
 from bookwright.writers.pdf.print.profiles import INCH, POD_BLEED, PROFILES, Profile, gutter_for
+from bookwright.writers.pdfium_access import pdfium_document
 
 TOLERANCE = 0.75  # points: rounding in the layout is not a margin violation
 # A glyph may reach a little past its line's measure (a hyphen, an italic's overhang).
@@ -60,11 +61,8 @@ def preflight(path: Path, profile: str, trim: tuple[float, float] | None = None,
         if rules.pdfx:
             findings += pdfx_findings(pdf)
             findings += colour_findings(pdf)
-    document = pdfium.PdfDocument(str(path))
-    try:
+    with pdfium_document(str(path)) as document:
         findings += _drawing_findings(document, rules, boxes, bleed, skip, rectos_right)
-    finally:
-        document.close()
     return findings
 
 

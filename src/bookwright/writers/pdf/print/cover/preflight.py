@@ -25,6 +25,7 @@ from bookwright.writers.pdf.print.cover.plan import CoverPlan, plan_cover
 from bookwright.writers.pdf.print.cover.specs import INCH, SPECS
 from bookwright.writers.pdf.print.preflight import (PreflightFinding, colour_findings, pdfx_findings,
                                                     report_findings, unembedded_fonts)
+from bookwright.writers.pdfium_access import pdfium_document
 
 SIZE_TOLERANCE = 0.5  # points: rounding in the file's boxes, far below the services' 1/16 in
 TEXT_TOLERANCE = 1.5  # points: a glyph's overhang past its line
@@ -43,13 +44,10 @@ def cover_preflight(path: Path, plan: CoverPlan) -> list[PreflightFinding]:
         if geometry.spec.pdfx:
             findings += pdfx_findings(pdf)
             findings += colour_findings(pdf)
-    document = pdfium.PdfDocument(str(path))
-    try:
+    with pdfium_document(str(path)) as document:
         page = document[0]
         findings += _drawn(page, plan)
         findings += _barcode(page, plan)
-    finally:
-        document.close()
     return findings
 
 
