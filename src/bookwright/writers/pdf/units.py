@@ -31,12 +31,13 @@ import logging
 from collections import OrderedDict
 from pathlib import Path
 
+import cssselect2
 from weasyprint import CSS, HTML
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
 from bookwright.model import ResolvedBook
 from bookwright.paths import theme_dir
-from bookwright.writers.pdf import lost_notes
+from bookwright.writers.pdf import lost_notes, unit_rounds
 from bookwright.writers.pdf.engine import served
 from bookwright.writers.pdf.fonts import BookFonts
 from bookwright.writers.pdf.font_union import describe_fonts, keep_original
@@ -126,8 +127,18 @@ def lay_out(task: UnitTask) -> UnitLaidOut:
     try:
         sheet, font_config, read_by_sheet = _stylesheet(task.css)
         fetcher.fetched = list(read_by_sheet)
-        document = HTML(string=task.html, base_url=_worker["setup"].base_url, url_fetcher=fetcher).render(
-            stylesheets=[sheet], font_config=font_config)
+        source = HTML(string=task.html, base_url=_worker["setup"].base_url, url_fetcher=fetcher)
+        document = source.render(stylesheets=[sheet], font_config=font_config)
+        if task.kind == "unit":
+            for _ in range(unit_rounds.MAX_ROUNDS):
+                # Read back, adjust the unit's own tree where a page shows a flaw, lay out again.
+                own = [page for page in _own_pages(document.pages) if not page._page_box.page_type.blank]
+                if not unit_rounds.adjust(unit_rounds.read_pages(own), source.etree_element):
+                    break
+                # WeasyPrint matches selectors on a wrapper it built from the tree when it parsed it.
+                source.wrapper_element = cssselect2.ElementWrapper.from_html_root(source.etree_element,
+                                                                                  content_language=None)
+                document = source.render(stylesheets=[sheet], font_config=font_config)
         pages = _own_pages(document.pages)
         if len(pages) != len(document.pages):
             document = document.copy(pages)
