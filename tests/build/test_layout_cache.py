@@ -53,7 +53,7 @@ def counted(monkeypatch):
 
 
 def test_a_cached_build_of_the_sample_book_is_a_cold_build(tmp_path):
-    book = copy_book("sample", tmp_path)
+    book = copy_book(SAMPLE, tmp_path)
     first = built(book, tmp_path / "dist")
     again = built(book, tmp_path / "dist")  # every unit from the cache
     assert any((tmp_path / "dist" / ".bookwright-cache" / "layout" / "print-kdp").iterdir())

@@ -105,23 +105,73 @@ def read_pages(laid_pages: list) -> list[PageRead]:
     return pages
 
 
-def _add_style(element, declaration: str) -> None:
-    style = (element.get("style") or "").strip().rstrip(";")
-    element.set("style", f"{style}; {declaration}" if style else declaration)
+class UnitTree:
+    """The unit's element tree, and every change made to it in order, as plain data: the
+    write of a unit whose rounds were made when it was measured replays them (`replay`)
+    instead of making them again, with the same result."""
+
+    def __init__(self, root):
+        self.root = root
+        # ["style", element, declaration, tag] or ["move", element, after, tag]; an element is
+        # its position in the tree's document order, checked against its tag when replayed.
+        self.changes: list[list] = []
+
+    def _position(self, element) -> int:
+        return next(i for i, other in enumerate(self.root.iter()) if other is element)
+
+    def _element(self, position: int):
+        for i, element in enumerate(self.root.iter()):
+            if i == position:
+                return element
+        return None
+
+    def add_style(self, element, declaration: str) -> None:
+        self.changes.append(["style", self._position(element), declaration, element.tag])
+        style = (element.get("style") or "").strip().rstrip(";")
+        element.set("style", f"{style}; {declaration}" if style else declaration)
+
+    def move_after(self, element, after) -> None:
+        """Moves `element` to just after its sibling `after`, the text between staying put."""
+        self.changes.append(["move", self._position(element), self._position(after), element.tag])
+        parent = next(p for p in self.root.iter() if any(child is element for child in p))
+        tail = element.tail
+        parent.remove(element)
+        element.tail = after.tail
+        after.tail = tail
+        parent.insert(list(parent).index(after) + 1, element)
+
+    def replay(self, changes: list[list]) -> None:
+        """Makes `changes` (made to this unit's markup when it was laid out before, perhaps with
+        other page numbers in it) again, each that still finds the element it was made to."""
+        for kind, position, value, tag in changes:
+            element = self._element(position)
+            if element is None or element.tag != tag:
+                continue
+            if kind == "style":
+                if value not in (element.get("style") or ""):
+                    self.add_style(element, value)
+            else:
+                after = self._element(value)
+                if after is not None and any(after is sibling for sibling in self._siblings(element)):
+                    self.move_after(element, after)
+
+    def _siblings(self, element) -> list:
+        parent = next((p for p in self.root.iter() if any(child is element for child in p)), None)
+        return list(parent) if parent is not None else []
 
 
-def _set_widows(element, count: int) -> bool:
+def _set_widows(tree: UnitTree, element, count: int) -> bool:
     """Asks for at least `count` lines of `element` after a page break; False if it asked already."""
     wanted = f"widows: {count}"
     if wanted in (element.get("style") or ""):
         return False
-    _add_style(element, wanted)
+    tree.add_style(element, wanted)
     return True
 
 
-def adjust(pages: list[PageRead], root) -> bool:
-    """Changes the unit's element tree (`root`) where its pages show a flaw; True if anything changed."""
-    parents = {child: parent for parent in root.iter() for child in parent}
+def adjust(pages: list[PageRead], tree: UnitTree) -> bool:
+    """Changes the unit's element tree where its pages show a flaw; True if anything changed."""
+    parents = {child: parent for parent in tree.root.iter() for child in parent}
     changed = False
     blocks: dict[object, list[Line]] = {}
     for page in pages:
@@ -132,7 +182,7 @@ def adjust(pages: list[PageRead], root) -> bool:
     def no_hyphens(element) -> bool:
         if "hyphens: manual" in (element.get("style") or ""):
             return False
-        _add_style(element, "hyphens: manual")
+        tree.add_style(element, "hyphens: manual")
         return True
 
     # A hyphen across a page turn, or in the line before a paragraph's last.
@@ -161,12 +211,20 @@ def adjust(pages: list[PageRead], root) -> bool:
                     # Room for the note under the call: the page's last lines go over instead.
                     own = blocks[last.block]
                     after = sum(1 for other in own if other.page > number)
-                    changed |= _set_widows(last.block, after + needed)
+                    changed |= _set_widows(tree, last.block, after + needed)
                 else:
                     # The call is in the page's last lines: its line goes over with the note
-                    # (all the paragraph's lines when it is in the first).
+                    # (all the paragraph's lines when it is in the first). The page must then
+                    # break inside that paragraph: not before, nor inside, a block after it.
                     lines = blocks[line.block]
-                    changed |= _set_widows(line.block, len(lines) - lines.index(line))
+                    # (Never fewer than two: one line alone at the top of a page is a widow.)
+                    moved = _set_widows(tree, line.block, max(2, len(lines) - lines.index(line)))
+                    for other in {below.block: None for below in page.lines[index + 1:]
+                                  if below.block is not None and below.block is not line.block}:
+                        if "break-inside: avoid" not in (other.get("style") or ""):
+                            tree.add_style(other, "break-before: avoid; break-inside: avoid")
+                            moved = True
+                    changed |= moved
 
     # A chapter's last page with a few lines alone.
     if len(pages) >= 2:
@@ -178,13 +236,13 @@ def adjust(pages: list[PageRead], root) -> bool:
             wanted = RUNT_LINES + 1 - len(lines)  # lines more the last page needs
             if block is not None and own and own[0].page < len(pages) - 1:  # it runs over onto the last page
                 on_last = sum(1 for line in own if line.page == own[-1].page)
-                changed |= _set_widows(block, on_last + wanted)
+                changed |= _set_widows(tree, block, on_last + wanted)
             elif block is not None and pages[-2].lines[-1].block is not None:
                 # It opens the page: the break moves into the paragraph before, which leaves
                 # the last page the lines it needs.
                 before = pages[-2].lines[-1].block
-                if len(blocks.get(before, [])) > max(wanted, 2) + 1 and _set_widows(before, max(wanted, 2)):
-                    _add_style(block, "break-before: avoid")
+                if len(blocks.get(before, [])) > max(wanted, 2) + 1 and _set_widows(tree, before, max(wanted, 2)):
+                    tree.add_style(block, "break-before: avoid")
                     changed = True
 
     # A page left short by the figure that opens the next one.
@@ -196,12 +254,12 @@ def adjust(pages: list[PageRead], root) -> bool:
         if height <= 0 or (page.lines[-1].bottom - page.top) / height >= SHORT_FILL:
             continue
         room = page.bottom - page.lines[-1].bottom
-        changed |= _move_down(following, parents, blocks, number + 1, room)
+        changed |= _move_down(tree, following, parents, blocks, number + 1, room)
     return changed
 
 
 # What a float may move past: running text and headings, never another float.
-PASSABLE = ("p", "h2", "h3", "h4", "h5", "h6", "ul", "ol", "dl", "blockquote")
+PASSABLE = ("p", "h2", "h3", "h4", "h5", "h6", "ul", "ol", "dl", "blockquote", "pre")
 
 
 def _height(element, blocks: dict, page: int) -> float | None:
@@ -217,7 +275,7 @@ def _inside(block, element) -> bool:
     return any(block is descendant for descendant in element.iter())
 
 
-def _move_down(element, parents: dict, blocks: dict, page: int, room: float) -> bool:
+def _move_down(tree: UnitTree, element, parents: dict, blocks: dict, page: int, room: float) -> bool:
     """Moves the float `element`, which opens page `page`, after the blocks that follow it
     and fit in `room` (at least one: a paragraph too long to fit then runs over the page
     turn and the float follows it). True if it moved."""
@@ -243,9 +301,5 @@ def _move_down(element, parents: dict, blocks: dict, page: int, room: float) -> 
         after = siblings[siblings.index(after) - 1]
     if after.tag in PASSABLE[1:6]:
         return False
-    tail = element.tail
-    parent.remove(element)
-    element.tail = after.tail
-    after.tail = tail
-    parent.insert(list(parent).index(after) + 1, element)
+    tree.move_after(element, after)
     return True
