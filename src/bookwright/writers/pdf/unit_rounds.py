@@ -219,10 +219,15 @@ def adjust(pages: list[PageRead], tree: UnitTree) -> bool:
                     lines = blocks[line.block]
                     # (Never fewer than two: one line alone at the top of a page is a widow.)
                     moved = _set_widows(tree, line.block, max(2, len(lines) - lines.index(line)))
-                    for other in {below.block: None for below in page.lines[index + 1:]
-                                  if below.block is not None and below.block is not line.block}:
-                        if "break-inside: avoid" not in (other.get("style") or ""):
-                            tree.add_style(other, "break-before: avoid; break-inside: avoid")
+                    after = {below.block: "break-before: avoid; break-inside: avoid" for below in page.lines[index + 1:]
+                             if below.block is not None and below.block is not line.block}
+                    if lines[-1].page == number and number + 1 < len(pages) and pages[number + 1].lines:
+                        # It ends the page: the block that opens the next page may still break
+                        # inside, later on, but not before itself.
+                        after.setdefault(pages[number + 1].lines[0].block, "break-before: avoid")
+                    for other, declaration in after.items():
+                        if other is not None and "break-before: avoid" not in (other.get("style") or ""):
+                            tree.add_style(other, declaration)
                             moved = True
                     changed |= moved
 
