@@ -1,6 +1,7 @@
 """A book PDF's pages read back for what a book designer checks on every page (issue 15):
 hyphenated lines and ladders, footnotes on their call's page and set once, chapter endings
-of a few lines on a page of their own, pages left short, blank pages.
+of a few lines on a page of their own, pages left short, blank pages, a caption left at the
+foot of a page without its table.
 
 Read with pdfplumber, from the text and drawing on each page: body lines are those set in
 the most common size; a line at least 1.35 times that size is display type (a chapter or
@@ -17,6 +18,7 @@ from pathlib import Path
 
 HYPHENS = ("\u2010", "-", "\u00ad")
 NOTE = re.compile(r"^(\d+)\. ")
+CAPTION = re.compile(r"^(Table|Listing) [0-9A-Z]+\.\d+: ")  # a caption above what it names
 
 
 @dataclass
@@ -80,6 +82,7 @@ class Quality:
     notes: int
     runts: list[int]  # chapter endings of three lines or fewer on a page of their own
     short: list[int]  # body pages filled less than 85 % that end no chapter
+    lone_captions: list[int]  # pages ending with a caption whose table or listing is on the next
 
     @property
     def hyphenated_share(self) -> float:
@@ -124,6 +127,11 @@ def measure(path: Path) -> Quality:
         following = next((p for p in pages[index + 1:] if p.lines), None)
         return following is None or following.index in display
 
+    lone_captions = []
+    for page in pages:
+        text = [line for line in page.lines if not NOTE.match(line.text) and not line.text.strip().isdigit()]
+        if text and CAPTION.match(text[-1].text) and ". . ." not in text[-1].text:
+            lone_captions.append(page.index + 1)
     runts, short = [], []
     text_pages = [p for p in pages if p.index not in display and p.body_lines(body)]
     tops = Counter(round(p.body_lines(body)[0].top) for p in text_pages)
@@ -145,4 +153,4 @@ def measure(path: Path) -> Quality:
         reached = max(content) if notes_top is None else max(line.bottom for line in lines)
         if bottom > block_top and (reached - block_top) / (bottom - block_top) < 0.85:
             short.append(page.index + 1)
-    return Quality(blank, total, hyphenated, ladders, elsewhere, len(set_on), runts, short)
+    return Quality(blank, total, hyphenated, ladders, elsewhere, len(set_on), runts, short, lone_captions)

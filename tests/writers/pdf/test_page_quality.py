@@ -41,3 +41,8 @@ def test_every_footnote_sits_on_its_call_page_once(measured, edition):
 @pytest.mark.parametrize("edition", ["pdf", "print-kdp"])
 def test_no_chapter_ends_with_a_runt(measured, edition):
     assert measured[edition].runts == []
+
+
+@pytest.mark.parametrize("edition", ["pdf", "print-kdp"])
+def test_a_caption_stays_with_its_table(measured, edition):
+    assert measured[edition].lone_captions == []
