@@ -27,7 +27,6 @@ from weasyprint.urls import URLFetcher, URLFetcherResponse
 
 from bookwright.load.print_options import points
 from bookwright.model import Face, FontFile, ResolvedBook, StyleOptions
-from bookwright.writers.pdfium_lock import PDFIUM
 from bookwright.writers.theme import css_string
 from bookwright.writers.theme import font_faces as theme_font_faces
 
@@ -162,12 +161,11 @@ class CoverFonts(URLFetcher):
 
 
 def _raster(pdf: bytes, scale: float) -> bytes:
-    with PDFIUM:
-        document = pdfium.PdfDocument(pdf)
-        try:
-            image = document[0].render(scale=scale).to_pil().convert("RGB")
-        finally:
-            document.close()
+    document = pdfium.PdfDocument(pdf)
+    try:
+        image = document[0].render(scale=scale).to_pil().convert("RGB")
+    finally:
+        document.close()
     out = io.BytesIO()
     image.save(out, format="PNG", optimize=True)
     return out.getvalue()

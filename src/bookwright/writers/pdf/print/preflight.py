@@ -19,7 +19,6 @@ from pikepdf import Array, Dictionary, Name
 from bookwright.editions import EDITIONS
 from bookwright.load.print_options import points
 from bookwright.writers.pdf.image_resolution import MIN_PPI
-from bookwright.writers.pdfium_lock import PDFIUM
 from bookwright.writers.pdf.print.profiles import INCH, POD_BLEED, PROFILES, Profile, gutter_for
 
 TOLERANCE = 0.75  # points: rounding in the layout is not a margin violation
@@ -61,12 +60,11 @@ def preflight(path: Path, profile: str, trim: tuple[float, float] | None = None,
         if rules.pdfx:
             findings += pdfx_findings(pdf)
             findings += colour_findings(pdf)
-    with PDFIUM:
-        document = pdfium.PdfDocument(str(path))
-        try:
-            findings += _drawing_findings(document, rules, boxes, bleed, skip, rectos_right)
-        finally:
-            document.close()
+    document = pdfium.PdfDocument(str(path))
+    try:
+        findings += _drawing_findings(document, rules, boxes, bleed, skip, rectos_right)
+    finally:
+        document.close()
     return findings
 
 

@@ -23,7 +23,6 @@ from bookwright.writers.pdf.print.cover.geometry import CoverGeometry
 from bookwright.writers.pdf.print.cover.page_count import counted
 from bookwright.writers.pdf.print.cover.plan import CoverPlan, plan_cover
 from bookwright.writers.pdf.print.cover.specs import INCH, SPECS
-from bookwright.writers.pdfium_lock import PDFIUM
 from bookwright.writers.pdf.print.preflight import (PreflightFinding, colour_findings, pdfx_findings,
                                                     report_findings, unembedded_fonts)
 
@@ -44,14 +43,13 @@ def cover_preflight(path: Path, plan: CoverPlan) -> list[PreflightFinding]:
         if geometry.spec.pdfx:
             findings += pdfx_findings(pdf)
             findings += colour_findings(pdf)
-    with PDFIUM:
-        document = pdfium.PdfDocument(str(path))
-        try:
-            page = document[0]
-            findings += _drawn(page, plan)
-            findings += _barcode(page, plan)
-        finally:
-            document.close()
+    document = pdfium.PdfDocument(str(path))
+    try:
+        page = document[0]
+        findings += _drawn(page, plan)
+        findings += _barcode(page, plan)
+    finally:
+        document.close()
     return findings
 
 
