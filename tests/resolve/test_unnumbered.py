@@ -76,7 +76,8 @@ def test_the_dash_shorthand_leaves_a_chapter_or_section_unnumbered(editions):
     work = epub.documents["EPUB/01-work.xhtml"]
     assert [text_of(h) for h in work.iterfind(".//x:h2", X)] == ["1.1 Method", "Aside", "1.2 Result"]
     contents = normalise(pdf.texts[pdf.pages_with("Contents")[0]])
-    assert re.search(r"Preface[ .]+1 1\. Work[ .]+3 1\.1 Method[ .]+3 Aside[ .]+3 1\.2 Result", contents), contents
+    # The screen PDF opens Work on the page after the preface's (no blank page before it).
+    assert re.search(r"Preface[ .]+1 1\. Work[ .]+2 1\.1 Method[ .]+2 Aside[ .]+2 1\.2 Result", contents), contents
     assert "CHAPTER 1 Work" in normalise(" ".join(pdf.texts))
     # The shorthand is read, not stripped as an unknown attribute.
     assert not [d for d in result.diagnostics.warnings if "attribute -" in d.message], diagnostics_text(result)

@@ -13,6 +13,7 @@ from bookwright.writers.pdf.document import PdfDocument
 from bookwright.writers.pdf.engine import book_base_url, pdf_identifier, stylesheet_base_url
 from bookwright.writers.pdf.fonts import BookFonts
 from bookwright.writers.pdf.page_map import PageMap, UnitMarkup
+from bookwright.writers.pdf.screen_pages import recto_pages
 from bookwright.writers.pdf.tagged import finish_tagged_pdf
 from bookwright.writers.pdf.unit_css import PAGE_NUMBER, NumberedLinks, unit_stylesheets
 from bookwright.writers.pdf.units import book_fetcher
@@ -29,7 +30,7 @@ def one_pass_screen_pdf(book: ResolvedBook, target: Path, numbers_known: bool = 
     this reference lays out the whole book with the numbers a unit prints."""
     document = PdfDocument(book, probe=LayoutProbe("pdf"))
     fetcher = book_fetcher(book)
-    css = document.stylesheet()
+    css = recto_pages(document.stylesheet(), book.metadata.direction)  # as the screen edition's
 
     def lay_out(html: str, stylesheet: str):
         fonts = BookFonts(font_aliases(book.config.style))  # as a unit's: the book's faces only

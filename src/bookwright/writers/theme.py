@@ -28,8 +28,10 @@ from bookwright.paths import theme_dir
 # The family name each role goes by in the stylesheets bookwright and the author write
 # (the math face sets MathML, in the editions that show it as text).
 ROLE_FAMILIES = {"body": "Book Body", "heading": "Book Headings", "code": "Book Code", "math": "Book Math"}
-# Each edition's share of the structure (styles/), and the theme file that is its own.
-STRUCTURE = {"pdf": "print.css", "print": "print.css", "epub": "epub.css", "web": "web.css"}
+# Each edition's share of the structure (styles/), and the theme file that is its own. The
+# screen PDF is laid out as print is, less what only paper needs (screen.css).
+STRUCTURE = {"pdf": ("print.css", "screen.css"), "print": ("print.css",), "epub": ("epub.css",),
+             "web": ("web.css",)}
 THEME_FILE = {"pdf": "pdf.css", "print": "pdf.css", "epub": "epub.css", "web": "web.css"}
 # Chapters whose first paragraph opens as the design says; the others are not running text.
 PLAIN_ROLES = {"dedication", "epigraph", "also-by", "notes", "bibliography", "index"}
@@ -48,7 +50,7 @@ def stylesheet(*names: str) -> str:
 
 def structure_css(edition: str) -> str:
     """What every book shares in this edition, whatever its theme."""
-    return stylesheet("base.css", STRUCTURE[edition])
+    return stylesheet("base.css", *STRUCTURE[edition])
 
 
 def face_files(faces: Iterable[Face]) -> list[FontFile]:

@@ -18,6 +18,7 @@ import pytest
 from bookwright.writers.common import iter_toc
 from bookwright.writers.frontmatter import BEFORE_TITLE_ROLES, FRONT_BLOCK_ROLES, LISTS, toc_label
 
+from support import SAMPLE, build_book
 from support.readback import Pdf, pdf_contents, squash, text_of
 
 FIXTURES = ("minimal", "parts-appendix", "configured")
@@ -33,6 +34,14 @@ def builds(shared_builds, sample_build):
         assert not result.diagnostics.errors, [d.format() for d in result.diagnostics.errors]
         results[name] = result
     return results
+
+
+@pytest.fixture(scope="module")
+def sample_print(tmp_path_factory):
+    """The sample book's print interiors (the session build makes the screen PDF only)."""
+    result = build_book(SAMPLE, tmp_path_factory.mktemp("sample-print"), formats=("print-kdp", "print-ingram"))
+    assert not result.diagnostics.errors, [d.format() for d in result.diagnostics.errors]
+    return result.book, {o.format: o.path for o in result.outputs}
 
 
 @pytest.fixture(scope="module")
@@ -130,9 +139,10 @@ def test_contents_page_numbers_are_the_pages_the_headings_are_on(pdfs, builds, n
 
 def test_front_matter_is_numbered_in_roman_and_the_body_in_arabic(pdfs):
     entries = dict(pdf_contents(pdfs["parts-appendix"], ["Part One: Lighting", "Part Two: Keeping"]))
-    assert entries["Preface"] == "vii"
-    assert entries["1. Trimming the Wick"] == "3"  # the part's page is page 1
-    assert entries["A. Checklists"] == "13"
+    # Half-title, title, copyright and contents before it; no blank page on a screen.
+    assert entries["Preface"] == "v"
+    assert entries["1. Trimming the Wick"] == "2"  # the part's page is page 1
+    assert entries["A. Checklists"] == "9"
 
 
 @pytest.mark.parametrize("name", ALL)
@@ -198,20 +208,54 @@ def test_configured_toc_depth_reaches_the_bookmarks(pdfs):
 
 
 @pytest.mark.parametrize("name", ALL)
-def test_chapters_and_parts_open_on_right_hand_pages(pdfs, builds, name):
-    book = builds[name].book
+def test_the_screen_pdf_has_no_blank_page_and_opens_each_chapter_on_the_next(pdfs, builds, name):
+    """A screen shows pages one after another: no page is left blank for a right-hand opening."""
+    pdf = pdfs[name]
+    assert not [page.index + 1 for page in pdf.pages if page.blank]
+    # So the openings fall on left-hand pages too (in the longer books), and each is the page
+    # right after the last page of what comes before it, which is not blank (checked above).
+    sides = {pdf.pages[page].is_right for page in chapter_pages(pdf, builds[name].book).values()}
+    if name in ("parts-appendix", "sample"):
+        assert sides == {True, False}
+
+
+def test_print_interiors_open_chapters_and_parts_on_right_hand_pages(sample_print, pdfs):
+    """Paper keeps its conventions: openings on rectos, a blank verso before them when the
+    text before ends on a recto, and an even page count."""
+    book, files = sample_print
     # The author's other books face the title page, on its left: the one opening that is not right.
     facing = {toc_label(e) for e in iter_toc(book.toc)
               if any(c.key == e.chapter and c.role in BEFORE_TITLE_ROLES for c in book.chapters)}
-    for label, page in chapter_pages(pdfs[name], book).items():
-        assert pdfs[name].pages[page].is_right != (label in facing), f"{label} opens on page {page + 1}"
+    screen = pdfs["sample"]
+    for fmt, path in files.items():
+        pdf = Pdf(path)
+        assert len(pdf.pages) % 2 == 0, fmt
+        # A print file has no bookmarks: an opening is the page that begins as the screen's does.
+        for label, page in chapter_pages(screen, book).items():
+            opening = next(p for p in pdf.pages[page:] if p.lines and p.lines[0] == screen.pages[page].lines[0])
+            assert opening.is_right != (label in facing), f"{fmt}: {label} opens on page {opening.index + 1}"
+        assert any(page.blank for page in pdf.pages[:-1]), fmt  # blank versos before rectos
 
 
 @pytest.mark.parametrize("name", ALL)
-def test_running_heads(pdfs, builds, name):
-    """Book title over left pages, chapter title over right pages, none on openings."""
-    pdf, book = pdfs[name], builds[name].book
-    openings = chapter_pages(pdf, book)
+def test_page_labels_are_the_printed_folios(pdfs, name):
+    """A viewer calls each page what its folio says: "go to page 10" opens the page printed 10."""
+    pdf = pdfs[name]
+    labels = pdf.reader.page_labels
+    assert len(labels) == len(pdf.pages)
+    printed = [page for page in pdf.pages if page.foot]
+    assert printed
+    for page in printed:
+        assert labels[page.index] == page.foot, f"page {page.index + 1}"
+    # Pages without a folio (the title page, a part page) are counted in the same sequence.
+    assert labels[0] == "i" or labels[0] == "1"
+
+
+def running_heads_read(pdf: Pdf, book, openings: dict[str, int], start: int) -> dict[str, int]:
+    """Checks every body page's running head: none on an opening; over a right-hand page,
+    and on a screen over every page, the title of the chapter it is in; over a left-hand
+    page of paper, the book's title. Returns how many pages of each side were checked."""
+    screen = pdf.reader.outline != []  # the screen PDF has bookmarks, print files none
     titles_by_page = {}
     for entry in iter_toc(book.toc):
         if entry.level == 1:
@@ -221,19 +265,27 @@ def test_running_heads(pdfs, builds, name):
         assert pdf.pages[page].head == "", f"a running head on the opening of {label}"
     current = None
     checked = {"left": 0, "right": 0}
-    # Front matter carries folios only; the heads start with the body.
-    for page in pdf.pages[body_start(pdf, book):]:
+    # Front matter carries folios only; the heads start with the body (page `start`).
+    for page in pdf.pages[start:]:
         if page.index in titles_by_page:
             current = titles_by_page[page.index]
             continue
         if page.index in openings.values() or page.blank:
             continue
-        if page.is_right:
+        if page.is_right or screen:
             assert page.head == current, f"page {page.index + 1}"
-            checked["right"] += 1
         else:
             assert page.head.casefold() == book.metadata.title.casefold(), f"page {page.index + 1}"
-            checked["left"] += 1
+        checked["right" if page.is_right else "left"] += 1
+    return checked
+
+
+@pytest.mark.parametrize("name", ALL)
+def test_running_heads(pdfs, builds, name):
+    """A screen shows no spreads: every page but an opening carries its chapter's title, as a
+    right-hand page does on paper (writers/pdf/screen_pages.py)."""
+    pdf, book = pdfs[name], builds[name].book
+    checked = running_heads_read(pdf, book, chapter_pages(pdf, book), body_start(pdf, book))
     if name in ("parts-appendix", "sample"):  # books with chapters longer than two pages
         assert checked["left"] and checked["right"]
 
@@ -337,7 +389,7 @@ def test_half_title_title_and_copyright_pages(pdfs):
     assert pages[0].body == "Lanterns and Ledgers"
     assert pages[0].is_right
     title = next(p for p in pages[1:] if p.body)
-    assert title.is_right
+    assert title.index == 1  # on a screen, the page after the half-title
     assert title.body == "Lanterns and Ledgers A Fixture Book Ada Quill, Ben Marsh Fixture House"
     copyright_page = pages[title.index + 1]
     assert "Copyright © 2025 Ada Quill and Ben Marsh." in copyright_page.body

@@ -18,7 +18,8 @@ import pikepdf
 import pytest
 
 from bookwright.build.pipeline import build
-from support import BOOKS, diagnostics_text
+from bookwright.writers.pdf import unit_rounds
+from support import BOOKS, SAMPLE, diagnostics_text
 from support.one_pass import one_pass_screen_pdf
 from support.structure import flattened_structure, links_and_outline, structure_problems
 
@@ -26,23 +27,32 @@ from support.structure import flattened_structure, links_and_outline, structure_
 # xref-book: "on page N" references between chapters and into the front matter;
 # scholarly-index: footnotes, an index whose page numbers merge into ranges, a bibliography;
 # rtl-print: a right-to-left book (rectos are left-hand pages).
-CASES = ["parts-appendix", "xref-book", "scholarly-index", "rtl-print", "sample"]
+# The sample book is compared with nothing (its joined file is checked on its own): since a table's caption keeps its table (styles/print.css),
+# the one-pass layout of the sample loses footnote 5 at the foot of its page (WeasyPrint 70's
+# lost-footnote bug, writers/pdf/lost_notes.py), which the unit layout sets on the next page:
+# the reference is then wrong, not the units (tests/writers/pdf/test_page_quality.py reads
+# the sample's notes back).
+ONE_PASS_CASES = ["parts-appendix", "xref-book", "scholarly-index", "rtl-print"]
+CASES = ONE_PASS_CASES + ["sample"]
 
 
 @pytest.fixture(scope="module")
-def pairs(tmp_path_factory, sample_build):
-    """(one-pass file, joined file) per book."""
+def pairs(tmp_path_factory):
+    """(one-pass file, joined file) per book. The units are laid out without the rounds that
+    adjust a unit's markup from its own layout (writers/pdf/unit_rounds.py; one pass cannot
+    make them, and tests/writers/pdf/test_page_quality.py reads what they give), in this
+    process so that switching them off holds."""
     out = {}
     for case in CASES:
         folder = tmp_path_factory.mktemp(case + "-units")
-        if case == "sample":
-            result = sample_build
-        else:
-            result = build(BOOKS / case, folder, ("pdf",))
-            assert not result.diagnostics.errors, diagnostics_text(result)
+        with pytest.MonkeyPatch.context() as patch:
+            patch.setattr(unit_rounds, "MAX_ROUNDS", 0)
+            result = build(SAMPLE if case == "sample" else BOOKS / case, folder, ("pdf",), jobs=1)
+        assert not result.diagnostics.errors, diagnostics_text(result)
         joined = next(o.path for o in result.outputs if o.format == "pdf")
         reference = folder / "one-pass.pdf"
-        one_pass_screen_pdf(result.book, reference, numbers_known=case == "xref-book")
+        if case in ONE_PASS_CASES:
+            one_pass_screen_pdf(result.book, reference, numbers_known=case == "xref-book")
         out[case] = (reference, joined)
     return out
 
@@ -52,7 +62,7 @@ def page_texts(path) -> list[str]:
                           check=True).stdout.split("\f")
 
 
-@pytest.mark.parametrize("case", CASES)
+@pytest.mark.parametrize("case", ONE_PASS_CASES)
 def test_every_page_reads_as_in_one_pass(pairs, case):
     reference, joined = pairs[case]
     expected, got = page_texts(reference), page_texts(joined)
@@ -61,7 +71,7 @@ def test_every_page_reads_as_in_one_pass(pairs, case):
         assert b == a, f"page {number}"
 
 
-@pytest.mark.parametrize("case", CASES)
+@pytest.mark.parametrize("case", ONE_PASS_CASES)
 def test_every_page_looks_as_in_one_pass(pairs, case, tmp_path):
     from PIL import Image, ImageChops
 
@@ -75,7 +85,7 @@ def test_every_page_looks_as_in_one_pass(pairs, case, tmp_path):
         assert ImageChops.difference(a, b).getbbox() is None, f"page {page}"
 
 
-@pytest.mark.parametrize("case", CASES)
+@pytest.mark.parametrize("case", ONE_PASS_CASES)
 def test_structure_tree_reads_as_in_one_pass(pairs, case):
     reference, joined = pairs[case]
     expected = flattened_structure(reference)
@@ -96,7 +106,7 @@ def test_merged_structure_tree_is_well_formed(pairs, case):
         assert b'pdfuaid:part="1"' in xmp and b"<dc:title>" in xmp
 
 
-@pytest.mark.parametrize("case", CASES)
+@pytest.mark.parametrize("case", ONE_PASS_CASES)
 def test_links_and_outline_land_where_one_pass_puts_them(pairs, case):
     reference, joined = pairs[case]
     expected_links, expected_outline = links_and_outline(reference)

@@ -20,6 +20,7 @@ from bookwright.writers.pdf.document import PdfDocument
 from bookwright.writers.pdf.edition_layout import lay_out_edition, original_fonts, record_pages
 from bookwright.writers.pdf.engine import pdf_identifier
 from bookwright.writers.pdf.join import join_book
+from bookwright.writers.pdf.screen_pages import recto_pages
 
 SCREEN_VARIANT = "pdf/ua-1"
 
@@ -32,12 +33,12 @@ class ScreenPdfEdition:
         probe = context.layout_probe(self.edition.name)
         document = PdfDocument(book, probe=probe)
         report_dropped(book, "pdf", context.diagnostics)  # what WeasyPrint drops of the author's CSS
-        css = document.stylesheet()
+        css = recto_pages(document.stylesheet(), book.metadata.direction)
         plan = EditionPlan(document, lambda total: css, tagged=True, variant=SCREEN_VARIANT,
                            identifier=pdf_identifier(book))
         laid = lay_out_edition(book, self.edition.name, plan, context, "PDF")
         record_pages(probe, laid, laid.pages.total)
         context.layout_known(self.edition.name)
         join_book(laid, tagged=True, hidden=probe.created, identifier=plan.identifier, target=target,
-                  original_font=original_fonts(laid, context))
+                  original_font=original_fonts(laid, context), labelled=True)
         return ""

@@ -73,8 +73,9 @@ def lay_out_book(plan: EditionPlan, runner: UnitRunner) -> BookLaidOut:
     openings = [_opening(markup) for _, markup in sections[1:]] + [""]  # what follows each unit
     index_key = next((c.key for c in book.chapters if c.role == "index"), None) if book.index else None
 
-    def task(k: int, html: str, write: bool) -> UnitTask:
-        return UnitTask("unit", html, sheets.unit, keys[k], write, plan.tagged, plan.variant, plan.identifier)
+    def task(k: int, html: str, write: bool, adjustments: str = "") -> UnitTask:
+        return UnitTask("unit", html, sheets.unit, keys[k], write, plan.tagged, plan.variant, plan.identifier,
+                        adjustments)
 
     results: list[UnitLaidOut | None] = [None] * len(keys)
     inputs: list[tuple | None] = [None] * len(keys)
@@ -96,7 +97,8 @@ def lay_out_book(plan: EditionPlan, runner: UnitRunner) -> BookLaidOut:
             if inputs[k] != (html, sheets.unit):
                 # Placeholder numbers will change, and so will a stylesheet that is still a guess.
                 write = not (round_number == 0 and (markups[k].prints_numbers or plan.measure_first))
-                wanted_tasks[k] = task(k, html, write)
+                # Its quality rounds start from where they ended the last time (unit_rounds.py).
+                wanted_tasks[k] = task(k, html, write, results[k].adjustments if results[k] else "")
         if not wanted_tasks:
             break
         order = list(wanted_tasks)
@@ -113,7 +115,9 @@ def lay_out_book(plan: EditionPlan, runner: UnitRunner) -> BookLaidOut:
 
     # The settled units still only measured, and each unit's folios, in one round.
     final = [k for k, result in enumerate(results) if result.pdf is None]
-    extra = [task(k, inputs[k][0], write=True) for k in final]
+    # Each is written from the changes its quality rounds made when it was measured
+    # (writers/pdf/unit_rounds.py), made at once: the same pages, without laying out rounds again.
+    extra = [task(k, inputs[k][0], write=True, adjustments=results[k].adjustments) for k in final]
     folio_tasks = _folio_tasks(document, keys, results, pages, sheets, plan)
     laid = runner.run(extra + list(folio_tasks.values()))
     for k, result in zip(final, laid):

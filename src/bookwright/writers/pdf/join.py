@@ -11,6 +11,9 @@ marked as a pagination artifact in a tagged file. Then, for the whole book:
   destination, as one pass writes it, or, if the anchor is on no page, is removed;
 - the outline, from the units' bookmarks in book order, nested by level as WeasyPrint
   nests them;
+- for a file read on screens, page labels: a viewer then calls each page by the folio
+  printed on it (roman in the front matter, arabic from the body's first page), so that
+  "go to page 10" opens the page numbered 10;
 - one subset of each font, holding the glyphs of every unit (font_union.py);
 - the tagged edition's structure tree (structure_join.py);
 - the catalogue's language, viewer preferences, marking and metadata (the XMP packet with
@@ -39,11 +42,12 @@ FOLIO_RESOURCE = "/BwFolio"
 
 
 def join_book(laid: BookLaidOut, tagged: bool, hidden: set[str], identifier: bytes, target: Path | io.BytesIO,
-              original_font: Callable[[str], bytes | None]) -> int:
+              original_font: Callable[[str], bytes | None], labelled: bool = False) -> int:
     """Writes the joined book to `target`; returns its page count. `hidden`: anchors that
     are no named destinations (the page-list probe's); `identifier`: the first half of the
     file's /ID (engine.pdf_identifier), the second is a hash of its content;
-    `original_font(hash)`: the original of the units' font subsets (font_union.py)."""
+    `original_font(hash)`: the original of the units' font subsets (font_union.py);
+    `labelled`: the pages get labels (a print file needs none)."""
     opened: list[pikepdf.Pdf] = []
 
     def open_pdf(data: bytes) -> pikepdf.Pdf:
@@ -106,6 +110,8 @@ def join_book(laid: BookLaidOut, tagged: bool, hidden: set[str], identifier: byt
                 names.extend([pikepdf.String(name), destinations[name]])
             out.Root.Names = Dictionary(Dests=Dictionary(Names=names))
         _add_outline(out, laid)
+        if labelled:
+            out.Root.PageLabels = page_labels(laid)
         if structure:
             structure.finish()
         out.trailer.ID = Array([pikepdf.String(identifier), pikepdf.String(identifier)])
@@ -162,6 +168,24 @@ def _link_units(out: pikepdf.Pdf, destinations: dict, structure: StructureJoin |
             kept.append(annotation)
         if changed:
             page.obj.Annots = kept
+
+
+# PDF page label styles (PDF 32000-1, 12.4.2) for the counter styles folios are printed in.
+LABEL_STYLES = {"decimal": Name.D, "lower-roman": Name.r, "upper-roman": Name.R}
+
+
+def page_labels(laid: BookLaidOut) -> Dictionary:
+    """The number tree of page labels: the front matter counted from 1 in the style its
+    folios print (roman when none shows), the body from 1 again at its first page."""
+    ranges = []
+    if laid.pages.body_start > 0:
+        ranges.append((0, laid.styles.get(0, "lower-roman")))
+    if laid.pages.body_start < laid.pages.total:
+        ranges.append((laid.pages.body_start, laid.styles.get(1, "decimal")))
+    nums = Array()
+    for start, style in ranges:
+        nums.extend([start, Dictionary(S=LABEL_STYLES[style])])
+    return Dictionary(Nums=nums)
 
 
 def _add_outline(out: pikepdf.Pdf, laid: BookLaidOut) -> None:

@@ -29,11 +29,15 @@ class UnitTask:
     tagged: bool = False  # PDF/UA-1: structure tree, artifacts (the screen edition)
     variant: str | None = None  # WeasyPrint's pdf_variant
     identifier: bytes = b""
+    # The changes the unit's quality rounds made when it was last laid out (JSON,
+    # unit_rounds.UnitTree), made at once before its rounds start: a unit laid out again
+    # with its page numbers filled in, or to be written, usually needs no round of its own.
+    adjustments: str = ""
 
     def digest(self) -> str:
         """What the task's result depends on, besides the files it reads and the tools."""
         parts = [self.kind, self.label, str(self.tagged), self.variant or "", self.identifier.decode("latin-1"),
-                 self.css, self.html]
+                 self.css, self.html, self.adjustments]
         hashed = hashlib.sha256()
         for part in parts:
             data = part.encode("utf-8")
@@ -63,15 +67,16 @@ class UnitLaidOut:
     # Original fonts that could not be kept beside the cache (hash → bytes): the join needs
     # them, and a unit carrying them is not kept in the cache.
     originals: dict[str, bytes] = field(default_factory=dict)
+    adjustments: str = ""  # what the quality rounds changed in the unit's markup (UnitTask.adjustments)
 
     def to_data(self) -> dict:
         return {"pages": [vars(page) for page in self.pages], "messages": self.messages, "lost": self.lost,
-                "low": self.low, "fetched": self.fetched, "fonts": self.fonts}
+                "low": self.low, "fetched": self.fetched, "fonts": self.fonts, "adjustments": self.adjustments}
 
     @classmethod
     def from_data(cls, data: dict, pdf: bytes | None) -> UnitLaidOut:
         return cls([PageFacts(**page) for page in data["pages"]], pdf, data["messages"], data["lost"], data["low"],
-                   data["fetched"], data["fonts"])
+                   data["fetched"], data["fonts"], adjustments=data["adjustments"])
 
 
 @dataclass(frozen=True)

@@ -27,16 +27,18 @@ layout cache can check those files later; pictures are therefore decoded per tas
 from __future__ import annotations
 
 import hashlib
+import json
 import logging
 from collections import OrderedDict
 from pathlib import Path
 
+import cssselect2
 from weasyprint import CSS, HTML
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
 from bookwright.model import ResolvedBook
 from bookwright.paths import theme_dir
-from bookwright.writers.pdf import lost_notes
+from bookwright.writers.pdf import lost_notes, unit_rounds
 from bookwright.writers.pdf.engine import served
 from bookwright.writers.pdf.fonts import BookFonts
 from bookwright.writers.pdf.font_union import describe_fonts, keep_original
@@ -126,8 +128,24 @@ def lay_out(task: UnitTask) -> UnitLaidOut:
     try:
         sheet, font_config, read_by_sheet = _stylesheet(task.css)
         fetcher.fetched = list(read_by_sheet)
-        document = HTML(string=task.html, base_url=_worker["setup"].base_url, url_fetcher=fetcher).render(
-            stylesheets=[sheet], font_config=font_config)
+        source = HTML(string=task.html, base_url=_worker["setup"].base_url, url_fetcher=fetcher)
+        tree = unit_rounds.UnitTree(source.etree_element)
+
+        def render():
+            if tree.changes:  # WeasyPrint matches selectors on a wrapper it built when it parsed the tree
+                source.wrapper_element = cssselect2.ElementWrapper.from_html_root(source.etree_element,
+                                                                                  content_language=None)
+            return source.render(stylesheets=[sheet], font_config=font_config)
+
+        if task.adjustments:
+            tree.replay(json.loads(task.adjustments))  # what the rounds changed when the unit was laid out before
+        document = render()
+        for _ in range(unit_rounds.MAX_ROUNDS if task.kind == "unit" else 0):
+            # Read back, adjust the unit's own tree where a page shows a flaw, lay out again.
+            own = [page for page in _own_pages(document.pages) if not page._page_box.page_type.blank]
+            if not unit_rounds.adjust(unit_rounds.read_pages(own), tree):
+                break
+            document = render()
         pages = _own_pages(document.pages)
         if len(pages) != len(document.pages):
             document = document.copy(pages)
@@ -153,7 +171,8 @@ def lay_out(task: UnitTask) -> UnitLaidOut:
                     originals[font["original"]] = original
     finally:
         logger.removeHandler(messages)
-    return UnitLaidOut(facts, data, messages.messages, lost, low, sorted(set(fetcher.fetched)), fonts, originals)
+    return UnitLaidOut(facts, data, messages.messages, lost, low, sorted(set(fetcher.fetched)), fonts, originals,
+                       json.dumps(tree.changes) if tree.changes else "")
 
 
 def _own_pages(pages: list) -> list:

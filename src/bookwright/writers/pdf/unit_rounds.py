@@ -1,0 +1,310 @@
+"""What CSS cannot ask of a page, settled by laying a unit out again.
+
+WeasyPrint breaks lines and pages first-fit, one at a time, and looks back at nothing. Some
+of what a book designer checks on every page can therefore only be seen once the unit is
+laid out: a word hyphenated across a page turn or in a paragraph's next-to-last line, a
+chapter ending with a line or three on a page of its own, a footnote set a page after its
+call, a page left short because the figure after it did not fit. So a unit is laid out,
+read back here, and where one of these shows, the unit's markup is changed where it
+happened, and laid out again, a few rounds at most:
+
+- a paragraph that hyphenates across a page turn or in its next-to-last line is not
+  hyphenated (`hyphens: manual`): its lines break again without that hyphen;
+- the paragraph running onto a chapter's last page, when that page would hold three lines
+  or fewer, leaves more of its lines to it (`widows`), so the last page has four;
+- a footnote set on a later page than its call: when there are lines enough under the
+  call, the page's last lines go over to the next page (`widows` on their paragraph) and
+  leave the note its room; when the call is in the page's last lines, its line goes over
+  with the note (`widows`, the lines from the call's to its paragraph's end);
+- a figure, table or listing that did not fit at the foot of a page, leaving it short,
+  moves after the paragraph that follows it: that text fills the page and the figure
+  opens the next one. It never passes another figure (their numbers stay in order) nor
+  leaves its section, and moves by one paragraph a round.
+
+Every change is made to the unit's own element tree in the worker, and only from what the
+unit's layout shows, so the result is a function of the task alone: the layout cache keyed
+by the task (layout_cache.py) stays sound, and a cached build gives the bytes a cold one does.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+
+MAX_ROUNDS = 5  # rounds after the first layout; a round changes only what the last one showed
+RUNT_LINES = 3  # a last page with this many lines or fewer is a runt
+SHORT_FILL = 0.85  # a page filled less than this is short
+HYPHEN = "\u2010"  # what WeasyPrint ends a hyphenated line with (hyphenate-character)
+FLOATS = ("figure", "table")  # what moves to the next page whole
+
+
+@dataclass
+class Line:
+    page: int
+    block: object  # the element of the block the line belongs to
+    top: float
+    bottom: float
+    hyphenated: bool
+    calls: list = field(default_factory=list)  # footnote elements called on the line
+
+
+@dataclass
+class PageRead:
+    lines: list[Line]
+    notes: dict  # footnote elements set in the page's note area → the height each takes
+    first_block: object | None  # the element of the first block the page's flow opens with
+    bottom: float  # where the page's flow may reach (above its note area)
+    top: float
+
+
+def read_pages(laid_pages: list) -> list[PageRead]:
+    """Each of WeasyPrint's pages read back: its lines (main flow, in order), notes and geometry."""
+    from weasyprint.formatting_structure import boxes  # the worker's: the build's process does without
+
+    pages = []
+    for number, page in enumerate(laid_pages):
+        page_box = page._page_box
+        root = page_box.children[0]
+        lines: list[Line] = []
+        first_block = [None]
+
+        def visit(box, block):
+            if isinstance(box, boxes.LineBox):
+                texts, calls = [], []
+                stack = [box]
+                while stack:
+                    inner = stack.pop()
+                    if isinstance(inner, boxes.TextBox):
+                        texts.append((inner.position_x, inner.text))
+                    tag = inner.element_tag or ""
+                    if tag.endswith("::footnote-call") and inner.element is not None:
+                        calls.append(inner.element)
+                    stack.extend(getattr(inner, "children", ()) or ())
+                texts.sort(key=lambda t: t[0])
+                last = texts[-1][1].rstrip() if texts else ""
+                lines.append(Line(number, block, box.position_y, box.position_y + box.height, last.endswith(HYPHEN),
+                                  calls))
+                return
+            element = box.element
+            tag = box.element_tag or ""
+            if isinstance(box, boxes.BlockBox) and element is not None and "::" not in tag:
+                if tag not in ("html", "body", "section", "div", "article", "nav") and first_block[0] is None:
+                    first_block[0] = element
+                block = element
+            for child in getattr(box, "children", ()) or ():
+                visit(child, block)
+
+        visit(root, None)
+        notes: dict = {}
+        area = page_box.children[1] if len(page_box.children) > 1 else None
+        bottom = page_box.content_box_y() + page_box.height
+        if isinstance(area, boxes.FootnoteAreaBox) and area.children:
+            bottom = area.position_y
+            notes = {child.element: child.margin_height() for child in area.children if child.element is not None}
+        pages.append(PageRead(lines, notes, first_block[0], bottom, page_box.content_box_y()))
+    return pages
+
+
+class UnitTree:
+    """The unit's element tree, and every change made to it in order, as plain data: the
+    write of a unit whose rounds were made when it was measured replays them (`replay`)
+    instead of making them again, with the same result."""
+
+    def __init__(self, root):
+        self.root = root
+        # ["style", element, declaration, tag] or ["move", element, after, tag]; an element is
+        # its position in the tree's document order, checked against its tag when replayed.
+        self.changes: list[list] = []
+
+    def _position(self, element) -> int:
+        return next(i for i, other in enumerate(self.root.iter()) if other is element)
+
+    def _element(self, position: int):
+        for i, element in enumerate(self.root.iter()):
+            if i == position:
+                return element
+        return None
+
+    def add_style(self, element, declaration: str) -> None:
+        self.changes.append(["style", self._position(element), declaration, element.tag])
+        style = (element.get("style") or "").strip().rstrip(";")
+        element.set("style", f"{style}; {declaration}" if style else declaration)
+
+    def move_after(self, element, after) -> None:
+        """Moves `element` to just after its sibling `after`, the text between staying put."""
+        self.changes.append(["move", self._position(element), self._position(after), element.tag])
+        parent = next(p for p in self.root.iter() if any(child is element for child in p))
+        tail = element.tail
+        parent.remove(element)
+        element.tail = after.tail
+        after.tail = tail
+        parent.insert(list(parent).index(after) + 1, element)
+
+    def replay(self, changes: list[list]) -> None:
+        """Makes `changes` (made to this unit's markup when it was laid out before, perhaps with
+        other page numbers in it) again, each that still finds the element it was made to."""
+        for kind, position, value, tag in changes:
+            element = self._element(position)
+            if element is None or element.tag != tag:
+                continue
+            if kind == "style":
+                if value not in (element.get("style") or ""):
+                    self.add_style(element, value)
+            else:
+                after = self._element(value)
+                if after is not None and any(after is sibling for sibling in self._siblings(element)):
+                    self.move_after(element, after)
+
+    def _siblings(self, element) -> list:
+        parent = next((p for p in self.root.iter() if any(child is element for child in p)), None)
+        return list(parent) if parent is not None else []
+
+
+def _set_widows(tree: UnitTree, element, count: int) -> bool:
+    """Asks for at least `count` lines of `element` after a page break; False if it asked already."""
+    wanted = f"widows: {count}"
+    if wanted in (element.get("style") or ""):
+        return False
+    tree.add_style(element, wanted)
+    return True
+
+
+def adjust(pages: list[PageRead], tree: UnitTree) -> bool:
+    """Changes the unit's element tree where its pages show a flaw; True if anything changed."""
+    parents = {child: parent for parent in tree.root.iter() for child in parent}
+    changed = False
+    blocks: dict[object, list[Line]] = {}
+    for page in pages:
+        for line in page.lines:
+            if line.block is not None:
+                blocks.setdefault(line.block, []).append(line)
+
+    def no_hyphens(element) -> bool:
+        if "hyphens: manual" in (element.get("style") or ""):
+            return False
+        tree.add_style(element, "hyphens: manual")
+        return True
+
+    # A hyphen across a page turn, or in the line before a paragraph's last.
+    for page in pages[:-1]:
+        if page.lines and page.lines[-1].hyphenated and page.lines[-1].block is not None:
+            changed |= no_hyphens(page.lines[-1].block)
+    for element, lines in blocks.items():
+        if len(lines) >= 2 and lines[-2].hyphenated:
+            changed |= no_hyphens(element)
+
+    # A footnote set after its call's page: the call's line goes over with it.
+    for number, page in enumerate(pages):
+        for index, line in enumerate(page.lines):
+            for call in line.calls:
+                if call in page.notes or line.block is None:
+                    continue
+                later = next((p for p in pages[number + 1:] if call in p.notes), None)
+                if later is None:
+                    continue  # set nowhere (lost_notes.py reports it) or before: leave it
+                # The note needs its height and the note area's rule and space (about a line).
+                leading = line.bottom - line.top
+                needed = math.ceil((later.notes[call] + leading) / leading) if leading > 0 else 1
+                below = page.lines[index + 1:]
+                last = page.lines[-1]
+                if len(below) >= needed and last.block is not None:
+                    # Room for the note under the call: the page's last lines go over instead.
+                    own = blocks[last.block]
+                    after = sum(1 for other in own if other.page > number)
+                    changed |= _set_widows(tree, last.block, after + needed)
+                else:
+                    # The call is in the page's last lines: its line goes over with the note
+                    # (all the paragraph's lines when it is in the first). The page must then
+                    # break inside that paragraph: not before, nor inside, a block after it.
+                    lines = blocks[line.block]
+                    # (Never fewer than two: one line alone at the top of a page is a widow.)
+                    moved = _set_widows(tree, line.block, max(2, len(lines) - lines.index(line)))
+                    after = {below.block: "break-before: avoid; break-inside: avoid" for below in page.lines[index + 1:]
+                             if below.block is not None and below.block is not line.block}
+                    if lines[-1].page == number and number + 1 < len(pages) and pages[number + 1].lines:
+                        # It ends the page: the block that opens the next page may still break
+                        # inside, later on, but not before itself.
+                        after.setdefault(pages[number + 1].lines[0].block, "break-before: avoid")
+                    for other, declaration in after.items():
+                        if other is not None and "break-before: avoid" not in (other.get("style") or ""):
+                            tree.add_style(other, declaration)
+                            moved = True
+                    changed |= moved
+
+    # A chapter's last page with a few lines alone.
+    if len(pages) >= 2:
+        last = pages[-1]
+        lines = last.lines
+        if 0 < len(lines) <= RUNT_LINES and pages[-2].lines:
+            block = lines[0].block
+            own = blocks.get(block, [])
+            wanted = RUNT_LINES + 1 - len(lines)  # lines more the last page needs
+            if block is not None and own and own[0].page < len(pages) - 1:  # it runs over onto the last page
+                on_last = sum(1 for line in own if line.page == own[-1].page)
+                changed |= _set_widows(tree, block, on_last + wanted)
+            elif block is not None and pages[-2].lines[-1].block is not None:
+                # It opens the page: the break moves into the paragraph before, which leaves
+                # the last page the lines it needs.
+                before = pages[-2].lines[-1].block
+                if len(blocks.get(before, [])) > max(wanted, 2) + 1 and _set_widows(tree, before, max(wanted, 2)):
+                    tree.add_style(block, "break-before: avoid")
+                    changed = True
+
+    # A page left short by the figure that opens the next one.
+    for number, page in enumerate(pages[:-1]):
+        following = pages[number + 1].first_block
+        if following is None or following.tag not in FLOATS or not page.lines:
+            continue
+        height = page.bottom - page.top
+        if height <= 0 or (page.lines[-1].bottom - page.top) / height >= SHORT_FILL:
+            continue
+        room = page.bottom - page.lines[-1].bottom
+        changed |= _move_down(tree, following, parents, blocks, number + 1, room)
+    return changed
+
+
+# What a float may move past: running text and headings, never another float.
+PASSABLE = ("p", "h2", "h3", "h4", "h5", "h6", "ul", "ol", "dl", "blockquote", "pre")
+
+
+def _height(element, blocks: dict, page: int) -> float | None:
+    """How tall `element` is on page `page`, from its lines and those of the blocks in it."""
+    lines = [line for block, own in blocks.items() for line in own
+             if line.page == page and (block is element or _inside(block, element))]
+    if not lines:
+        return None
+    return max(line.bottom for line in lines) - min(line.top for line in lines)
+
+
+def _inside(block, element) -> bool:
+    return any(block is descendant for descendant in element.iter())
+
+
+def _move_down(tree: UnitTree, element, parents: dict, blocks: dict, page: int, room: float) -> bool:
+    """Moves the float `element`, which opens page `page`, after the blocks that follow it
+    and fit in `room` (at least one: a paragraph too long to fit then runs over the page
+    turn and the float follows it). True if it moved."""
+    parent = parents.get(element)
+    if parent is None:
+        return False
+    siblings = list(parent)
+    index = siblings.index(element)
+    after = None
+    used = 0.0
+    for sibling in siblings[index + 1:]:
+        if sibling.tag not in PASSABLE:
+            break
+        height = _height(sibling, blocks, page)
+        if after is not None and (height is None or used + height > room):
+            break
+        after = sibling
+        used += height or room
+    if after is None:
+        return False
+    # A heading never ends up right above the float it moved past.
+    while after.tag in PASSABLE[1:6] and after is not siblings[index + 1]:
+        after = siblings[siblings.index(after) - 1]
+    if after.tag in PASSABLE[1:6]:
+        return False
+    tree.move_after(element, after)
+    return True

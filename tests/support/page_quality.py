@@ -1,0 +1,156 @@
+"""A book PDF's pages read back for what a book designer checks on every page (issue 15):
+hyphenated lines and ladders, footnotes on their call's page and set once, chapter endings
+of a few lines on a page of their own, pages left short, blank pages, a caption left at the
+foot of a page without its table.
+
+Read with pdfplumber, from the text and drawing on each page: body lines are those set in
+the most common size; a line at least 1.35 times that size is display type (a chapter or
+part opening, a title page); a footnote is a smaller line under the body that starts with
+its number and a full stop; a call is a run of small digits inside a body line.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+
+HYPHENS = ("\u2010", "-", "\u00ad")
+NOTE = re.compile(r"^(\d+)\. ")
+CAPTION = re.compile(r"^(Table|Listing) [0-9A-Z]+\.\d+: ")  # a caption above what it names
+
+
+@dataclass
+class Line:
+    top: float
+    bottom: float
+    size: float
+    text: str
+    raised: list[str] = field(default_factory=list)  # runs of small raised digits (note calls)
+
+
+@dataclass
+class Page:
+    index: int
+    height: float
+    lines: list[Line]
+    drawn_bottom: float  # the lowest picture or drawing on the page (0: none)
+
+    def body_lines(self, body: float) -> list[Line]:
+        return [line for line in self.lines if abs(line.size - body) < 0.3]
+
+
+def read_pages(path: Path) -> list[Page]:
+    import pdfplumber
+
+    pages = []
+    with pdfplumber.open(str(path)) as pdf:
+        for index, page in enumerate(pdf.pages):
+            lines = []
+            for found in page.extract_text_lines(return_chars=True):
+                chars = found["chars"]
+                size = Counter(round(c["size"], 1) for c in chars).most_common(1)[0][0]
+                raised, run = [], ""
+                for char in chars:
+                    small = char["size"] < size * 0.8 and char["text"].isdigit()
+                    if small:
+                        run += char["text"]
+                    elif run:
+                        raised.append(run)
+                        run = ""
+                if run:
+                    raised.append(run)
+                lines.append(Line(found["top"], found["bottom"], size, found["text"], raised))
+            drawn = [o["bottom"] for o in page.images + page.rects + page.curves]
+            # The note area's rule is no drawing of the text's; it lies above small lines only.
+            pages.append(Page(index, float(page.height), lines, max(drawn, default=0.0)))
+    return pages
+
+
+def body_size(pages: list[Page]) -> float:
+    return Counter(line.size for page in pages for line in page.lines).most_common(1)[0][0]
+
+
+@dataclass
+class Quality:
+    blank: list[int]  # page numbers (1-based) with no text and no drawing
+    lines: int  # body lines
+    hyphenated: int
+    ladders: list[int]  # pages with three or more hyphenated lines in a row
+    notes_elsewhere: dict[int, tuple[list[int], list[int]]]  # note → (call pages, pages it is set on)
+    notes: int
+    runts: list[int]  # chapter endings of three lines or fewer on a page of their own
+    short: list[int]  # body pages filled less than 85 % that end no chapter
+    lone_captions: list[int]  # pages ending with a caption whose table or listing is on the next
+
+    @property
+    def hyphenated_share(self) -> float:
+        return self.hyphenated / self.lines if self.lines else 0.0
+
+
+def measure(path: Path) -> Quality:
+    pages = read_pages(path)
+    body = body_size(pages)
+    blank = [p.index + 1 for p in pages if not p.lines and not p.drawn_bottom]
+    display = {p.index for p in pages if any(line.size >= 1.35 * body for line in p.lines)}
+
+    total = hyphenated = 0
+    ladders = []
+    calls: dict[int, list[int]] = {}
+    set_on: dict[int, list[int]] = {}
+    for page in pages:
+        run = 0
+        laddered = False
+        body_lines = page.body_lines(body)
+        for line in body_lines:
+            total += 1
+            if line.text.rstrip().endswith(HYPHENS):
+                hyphenated += 1
+                run += 1
+                laddered |= run >= 3
+            else:
+                run = 0
+            for number in line.raised:
+                calls.setdefault(int(number), []).append(page.index + 1)
+        if laddered:
+            ladders.append(page.index + 1)
+        last_body = max((line.bottom for line in body_lines), default=0)
+        for line in page.lines:
+            found = NOTE.match(line.text)
+            if found and line.size < 0.92 * body and line.top > last_body:
+                set_on.setdefault(int(found.group(1)), []).append(page.index + 1)
+    elsewhere = {n: (calls.get(n, []), where) for n, where in set_on.items()
+                 if len(where) != 1 or calls.get(n, [None])[0] != where[0]}
+
+    def ends_section(index: int) -> bool:
+        following = next((p for p in pages[index + 1:] if p.lines), None)
+        return following is None or following.index in display
+
+    lone_captions = []
+    for page in pages:
+        text = [line for line in page.lines if not NOTE.match(line.text) and not line.text.strip().isdigit()]
+        if text and CAPTION.match(text[-1].text) and ". . ." not in text[-1].text:
+            lone_captions.append(page.index + 1)
+    runts, short = [], []
+    text_pages = [p for p in pages if p.index not in display and p.body_lines(body)]
+    tops = Counter(round(p.body_lines(body)[0].top) for p in text_pages)
+    block_top = tops.most_common(1)[0][0] if tops else 0
+    bottoms = Counter(round(max(line.bottom for line in p.body_lines(body))) for p in text_pages)
+    block_bottom = bottoms.most_common(1)[0][0] if bottoms else 0  # a full page's last line
+    for page in text_pages:
+        lines = page.body_lines(body)
+        if ends_section(page.index):
+            if page.index - 1 not in display and len(lines) <= 3 and pages[page.index - 1].lines:
+                runts.append(page.index + 1)
+            continue
+        # The page's text reaches down to its last line above the folio, notes and drawings included.
+        content = [line.bottom for line in page.lines if line.bottom < block_bottom + 0.5 * body
+                   or NOTE.match(line.text)] + [page.drawn_bottom]
+        notes_top = min((line.top for line in page.lines if NOTE.match(line.text) and line.size < 0.92 * body),
+                        default=None)
+        bottom = block_bottom if notes_top is None else notes_top - body
+        reached = max(content) if notes_top is None else max(line.bottom for line in lines)
+        if bottom > block_top and (reached - block_top) / (bottom - block_top) < 0.85:
+            short.append(page.index + 1)
+    return Quality(blank, total, hyphenated, ladders, elsewhere, len(set_on), runts, short, lone_captions)

@@ -1,0 +1,48 @@
+"""Issue 15: pages a book designer signs off without proofing every page, read back from the
+sample book's screen PDF and its KDP interior (tests/support/page_quality.py): no blank page
+on a screen, few hyphens and no ladders, every footnote on its call's page and set once, no
+chapter ending with three lines or fewer on a page of its own."""
+
+from __future__ import annotations
+
+import pytest
+
+from support import SAMPLE, build_book
+from support.page_quality import measure
+
+
+@pytest.fixture(scope="module")
+def measured(sample_outputs, tmp_path_factory):
+    result = build_book(SAMPLE, tmp_path_factory.mktemp("quality-kdp"), formats=("print-kdp",))
+    assert not result.diagnostics.errors
+    kdp = next(o.path for o in result.outputs if o.format == "print-kdp")
+    return {"pdf": measure(sample_outputs["pdf"]), "print-kdp": measure(kdp)}
+
+
+def test_the_screen_pdf_has_no_blank_page(measured):
+    assert measured["pdf"].blank == []
+
+
+@pytest.mark.parametrize("edition", ["pdf", "print-kdp"])
+def test_even_colour_few_hyphens_and_no_ladders(measured, edition):
+    quality = measured[edition]
+    assert quality.lines > 1000  # the whole book was read
+    assert quality.hyphenated_share <= 0.05, f"{quality.hyphenated} of {quality.lines} lines hyphenated"
+    assert quality.ladders == [], f"three hyphens in a row on pages {quality.ladders}"
+
+
+@pytest.mark.parametrize("edition", ["pdf", "print-kdp"])
+def test_every_footnote_sits_on_its_call_page_once(measured, edition):
+    quality = measured[edition]
+    assert quality.notes == 17
+    assert quality.notes_elsewhere == {}, "note: (called on, set on)"
+
+
+@pytest.mark.parametrize("edition", ["pdf", "print-kdp"])
+def test_no_chapter_ends_with_a_runt(measured, edition):
+    assert measured[edition].runts == []
+
+
+@pytest.mark.parametrize("edition", ["pdf", "print-kdp"])
+def test_a_caption_stays_with_its_table(measured, edition):
+    assert measured[edition].lone_captions == []
