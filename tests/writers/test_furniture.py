@@ -13,7 +13,7 @@ import pytest
 from lxml import etree, html
 from pypdf import PdfReader
 
-from bookwright.writers.frontmatter import copyright_lines
+from bookwright.writers.frontmatter import copyright_blocks
 from support import SAMPLE
 from support.readback import pdf_page_texts
 
@@ -33,7 +33,7 @@ def editions(sample_build):
 
 def test_the_copyright_page_says_the_same_in_every_edition(editions):
     book, outputs = editions
-    lines = copyright_lines(book)
+    lines = [line for _, block in copyright_blocks(book) for line in block]
     assert "ISBN 9780000000002 (print)" in lines and "ISBN 9780000000019 (ebook)" in lines
     assert "First edition, November 2026" in lines and "10 9 8 7 6 5 4 3 2 1" in lines
     assert "Cover and book design by the author" in lines

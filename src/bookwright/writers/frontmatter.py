@@ -45,11 +45,6 @@ def copyright_blocks(book: ResolvedBook) -> list[tuple[str, list[str]]]:
     return [(kind, lines) for kind, lines in blocks if lines]
 
 
-def copyright_lines(book: ResolvedBook) -> list[str]:
-    """The copyright page, line by line."""
-    return [line for _, lines in copyright_blocks(book) for line in lines]
-
-
 def publisher_line(book: ResolvedBook) -> str:
     m = book.metadata
     return f"{m.publisher}, {m.date[:4]}" if m.date else m.publisher
