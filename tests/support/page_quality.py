@@ -36,6 +36,7 @@ class Page:
     height: float
     lines: list[Line]
     drawn_bottom: float  # the lowest picture or drawing on the page (0: none)
+    drawn: list[float] = field(default_factory=list)  # where each picture or drawing ends
 
     def body_lines(self, body: float) -> list[Line]:
         return [line for line in self.lines if abs(line.size - body) < 0.3]
@@ -64,7 +65,7 @@ def read_pages(path: Path) -> list[Page]:
                 lines.append(Line(found["top"], found["bottom"], size, found["text"], raised))
             drawn = [o["bottom"] for o in page.images + page.rects + page.curves]
             # The note area's rule is no drawing of the text's; it lies above small lines only.
-            pages.append(Page(index, float(page.height), lines, max(drawn, default=0.0)))
+            pages.append(Page(index, float(page.height), lines, max(drawn, default=0.0), drawn))
     return pages
 
 
@@ -140,6 +141,8 @@ def measure(path: Path) -> Quality:
     block_bottom = bottoms.most_common(1)[0][0] if bottoms else 0  # a full page's last line
     for page in text_pages:
         lines = page.body_lines(body)
+        if not page.lines[-1].text.strip().isdigit():
+            continue  # no arabic folio at its foot: front matter (a dedication is meant to be short)
         if ends_section(page.index):
             if page.index - 1 not in display and len(lines) <= 3 and pages[page.index - 1].lines:
                 runts.append(page.index + 1)
@@ -150,7 +153,10 @@ def measure(path: Path) -> Quality:
         notes_top = min((line.top for line in page.lines if NOTE.match(line.text) and line.size < 0.92 * body),
                         default=None)
         bottom = block_bottom if notes_top is None else notes_top - body
-        reached = max(content) if notes_top is None else max(line.bottom for line in lines)
+        # Above the notes: every line and picture (a table's smaller rows too), not the notes' rule.
+        reached = max(content) if notes_top is None else max(
+            [line.bottom for line in page.lines if line.bottom < notes_top] +
+            [drawn for drawn in page.drawn if drawn < notes_top - body / 2])
         if bottom > block_top and (reached - block_top) / (bottom - block_top) < 0.85:
             short.append(page.index + 1)
     return Quality(blank, total, hyphenated, ladders, elsewhere, len(set_on), runts, short, lone_captions)

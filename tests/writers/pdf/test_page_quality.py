@@ -1,7 +1,7 @@
 """Issue 15: pages a book designer signs off without proofing every page, read back from the
 sample book's screen PDF and its KDP interior (tests/support/page_quality.py): no blank page
 on a screen, few hyphens and no ladders, every footnote on its call's page and set once, no
-chapter ending with three lines or fewer on a page of its own."""
+chapter ending with three lines or fewer on a page of its own, no page left short."""
 
 from __future__ import annotations
 
@@ -41,6 +41,12 @@ def test_every_footnote_sits_on_its_call_page_once(measured, edition):
 @pytest.mark.parametrize("edition", ["pdf", "print-kdp"])
 def test_no_chapter_ends_with_a_runt(measured, edition):
     assert measured[edition].runts == []
+
+
+def test_no_page_is_left_short(measured):
+    # A figure or listing that did not fit moved on with the text after it filling the page;
+    # a scene break may open a page (its ornament shows it there).
+    assert measured["pdf"].short == [], "pages filled less than 85 % that end no chapter"
 
 
 @pytest.mark.parametrize("edition", ["pdf", "print-kdp"])

@@ -14,8 +14,13 @@ from bookwright.model import PageOptions
 
 def typesetting_css(page: PageOptions) -> str:
     rules = [
-        # A section break (*** or --- between paragraphs) never ends or starts a page alone.
-        "hr { break-before: avoid; break-after: avoid; }",
+        # A scene break (*** between paragraphs) never ends a page, away from the text it
+        # opens. It may open one: it always prints its ornament, so the break still shows
+        # there, and forbidding that too left pages short (the lines before it went over).
+        "hr { break-after: avoid; }",
+        # A note that does not fit under its call takes the call's line to the next page
+        # (with the lines `widows` asks for) rather than going over alone.
+        ".footnote { footnote-policy: line; }",
         # A note's number never starts a line of its own: a word joiner ties it to the word before.
         '.footnote::footnote-call { content: "\\2060" attr(data-note); }',
         # The copyright notice sits low on its page; a fixed drop would push it off a small

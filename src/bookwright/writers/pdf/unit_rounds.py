@@ -17,9 +17,10 @@ happened, and laid out again, a few rounds at most:
   leave the note its room; when the call is in the page's last lines, its line goes over
   with the note (`widows`, the lines from the call's to its paragraph's end);
 - a figure, table or listing that did not fit at the foot of a page, leaving it short,
-  moves after the paragraph that follows it: that text fills the page and the figure
+  moves after the paragraphs that follow it: that text fills the page and the figure
   opens the next one. It never passes another figure (their numbers stay in order) nor
-  leaves its section, and moves by one paragraph a round.
+  leaves its section. It moves once the lines above it have settled (a change above moves
+  every page turn after it), past as many paragraphs as the short page has room for.
 
 Every change is made to the unit's own element tree in the worker, and only from what the
 unit's layout shows, so the result is a function of the task alone: the layout cache keyed
@@ -250,8 +251,10 @@ def adjust(pages: list[PageRead], tree: UnitTree) -> bool:
                     tree.add_style(block, "break-before: avoid")
                     changed = True
 
-    # A page left short by the figure that opens the next one.
-    for number, page in enumerate(pages[:-1]):
+    # A page left short by the figure that opens the next one. Only once the lines have
+    # settled: a change above moves every page after it, and the float would move on a
+    # page turn that is about to be elsewhere.
+    for number, page in enumerate(pages[:-1] if not changed else []):
         following = pages[number + 1].first_block
         if following is None or following.tag not in FLOATS or not page.lines:
             continue
@@ -259,29 +262,32 @@ def adjust(pages: list[PageRead], tree: UnitTree) -> bool:
         if height <= 0 or (page.lines[-1].bottom - page.top) / height >= SHORT_FILL:
             continue
         room = page.bottom - page.lines[-1].bottom
-        changed |= _move_down(tree, following, parents, blocks, number + 1, room)
+        changed |= _move_down(tree, following, parents, blocks, room)
     return changed
 
 
 # What a float may move past: running text and headings, never another float.
 PASSABLE = ("p", "h2", "h3", "h4", "h5", "h6", "ul", "ol", "dl", "blockquote", "pre")
+HEADINGS = PASSABLE[1:6]
 
 
-def _height(element, blocks: dict, page: int) -> float | None:
-    """How tall `element` is on page `page`, from its lines and those of the blocks in it."""
-    lines = [line for block, own in blocks.items() for line in own
-             if line.page == page and (block is element or _inside(block, element))]
+def _height(element, blocks: dict) -> float | None:
+    """How tall `element` is, from its lines and those of the blocks in it, on whichever
+    pages they fell (so that a float can pass, in one round, every paragraph that fits)."""
+    lines = [line for block, own in blocks.items() for line in own if block is element or _inside(block, element)]
     if not lines:
         return None
-    return max(line.bottom for line in lines) - min(line.top for line in lines)
+    pages = {line.page for line in lines}
+    return sum(max(line.bottom for line in lines if line.page == page) - min(line.top for line in lines if line.page == page)
+               for page in pages)
 
 
 def _inside(block, element) -> bool:
     return any(block is descendant for descendant in element.iter())
 
 
-def _move_down(tree: UnitTree, element, parents: dict, blocks: dict, page: int, room: float) -> bool:
-    """Moves the float `element`, which opens page `page`, after the blocks that follow it
+def _move_down(tree: UnitTree, element, parents: dict, blocks: dict, room: float) -> bool:
+    """Moves the float `element`, which opens a page, after the blocks that follow it
     and fit in `room` (at least one: a paragraph too long to fit then runs over the page
     turn and the float follows it). True if it moved."""
     parent = parents.get(element)
@@ -294,17 +300,18 @@ def _move_down(tree: UnitTree, element, parents: dict, blocks: dict, page: int, 
     for sibling in siblings[index + 1:]:
         if sibling.tag not in PASSABLE:
             break
-        height = _height(sibling, blocks, page)
-        if after is not None and (height is None or used + height > room):
+        height = _height(sibling, blocks)
+        # A heading is passed with its first paragraph, whether that fits or runs over.
+        if after is not None and after.tag not in HEADINGS and (height is None or used + height > room):
             break
         after = sibling
         used += height or room
     if after is None:
         return False
     # A heading never ends up right above the float it moved past.
-    while after.tag in PASSABLE[1:6] and after is not siblings[index + 1]:
+    while after.tag in HEADINGS and after is not siblings[index + 1]:
         after = siblings[siblings.index(after) - 1]
-    if after.tag in PASSABLE[1:6]:
+    if after.tag in HEADINGS:
         return False
     tree.move_after(element, after)
     return True
