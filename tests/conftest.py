@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import multiprocessing
+
 import pytest
 
 from bookwright.writers.epub import gate
@@ -33,6 +35,15 @@ def gate_tools():
 def shared_builds(tmp_path_factory) -> SharedBuilds:
     """Fixture books built once per session: `shared_builds("xref-book")` (support.SharedBuilds)."""
     return SharedBuilds(tmp_path_factory.mktemp("shared-builds"))
+
+
+def pytest_sessionfinish(session, exitstatus):
+    # A layout pool the tests broke on purpose (tests/build/test_layout_cache.py kills its
+    # workers) may leave a worker its manager could not reap; multiprocessing would wait
+    # for it at exit for ever, after every test had passed.
+    for child in multiprocessing.active_children():
+        child.kill()
+        child.join(5)
 
 
 def pytest_addoption(parser):

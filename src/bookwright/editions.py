@@ -48,6 +48,15 @@ class Edition:
         module, _, name = self.writer.partition(":")
         return getattr(importlib.import_module(module), name)(self).write(book, target, context) or ""
 
+    def needs(self, book) -> tuple[str, ...]:
+        """The editions whose files this one is made from, when the build makes them too:
+        a cover's interior, or what the writer's `needs(book)` names (the web edition's downloads)."""
+        if self.wraps:
+            return (self.wraps,)
+        module, _, name = self.writer.partition(":")
+        needs = getattr(getattr(importlib.import_module(module), name), "needs", None)
+        return tuple(needs(book)) if needs else ()
+
     def worker_start(self, book, cache_folder: Path | None):
         """(initializer, argument) every worker process of the build starts with."""
         module, _, name = self.workers.partition(":")
@@ -66,7 +75,7 @@ EDITIONS: dict[str, Edition] = {
         *(Edition(f"print-{profile}-cover", f"{{slug}}-{profile}-cover.pdf",
                   "bookwright.writers.pdf.print.cover:CoverEdition", default=False, profile=profile,
                   wraps=f"print-{profile}") for profile in COVER_PROFILES),
-        # The web edition offers the other editions of the same run for download, so it is written last.
+        # The web edition offers other editions of the same run for download (WebEdition.needs).
         Edition("web", "site", "bookwright.writers.web:WebEdition", folder=True),
     )
 }

@@ -5,10 +5,12 @@ With a worker pool (`--jobs` above 1), every paged edition is written in a threa
 own: each hands its units to the one pool and waits, so the pool always has the units of
 every edition to lay out (the longest first within each round), and each joins its file
 while the others' units are still being laid out. The EPUB starts as soon as the page
-layout its page list follows is known, before that edition's file is joined; the web
-edition, which offers the other files for download, starts when they are written.
-Without a pool everything happens in this thread, one edition after another, in the
-same order and with the same result.
+layout its page list follows is known, before that edition's file is joined. An edition
+made from other files of the build (`Edition.needs`: a print cover counts its interior's
+pages, the web edition offers files for download) starts in a thread of its own as soon
+as those are written, while the rest are still being written. Without a pool everything
+happens in this thread, one edition after another, in the same order and with the same
+result.
 
 Whatever runs when, the outcome is in build order: each edition reports into a
 collector of its own, merged into the build's in build order; the editions written are
@@ -47,30 +49,53 @@ def write_editions(book: ResolvedBook, out: Path, editions: list[Edition], conte
     """Writes `editions` (in build order: paged first, folders last); `announce` hears of
     each one written, in that order. An edition that fails raises once the editions before
     it are announced."""
-    side_by_side = context.pool is not None
-    paged = [e for e in editions if e.paged] if side_by_side else []
+    if context.pool is None:
+        _write_one_by_one(book, out, editions, context, announce)
+        return
+    names = {edition.name for edition in editions}
+    needs = {edition.name: [name for name in edition.needs(book) if name in names] for edition in editions}
+    paged = [e for e in editions if e.paged]
+    following = [e for e in editions if needs[e.name]]
     context.awaited = {edition.name: threading.Event() for edition in paged}
     results: dict[str, Future] = {}
-    threads = ThreadPoolExecutor(max_workers=len(paged), thread_name_prefix="edition") if paged else None
-    try:
+    here = [e for e in editions if not e.paged and not needs[e.name]]  # the EPUB: written in this thread
+    results.update({edition.name: Future() for edition in here})
+    with ThreadPoolExecutor(max_workers=len(paged) + len(following), thread_name_prefix="edition") as threads:
         for edition in paged:
             results[edition.name] = threads.submit(write_edition, book, out, edition, context)
-        for index, edition in enumerate(editions):
-            if edition.folder or edition.wraps:
-                # It copies the files written before it (the web edition), or counts the pages
-                # of one of them (a print cover): they must be there.
-                _announce_upto(editions[:index], results, context, announce)
-            if edition.name not in results:
-                done: Future = Future()
-                try:
-                    done.set_result(write_edition(book, out, edition, context))
-                except BaseException as exc:  # noqa: BLE001 - raised in build order below
-                    done.set_exception(exc)
-                results[edition.name] = done
+        for edition in following:  # after what they need: each waits for futures made before it
+            results[edition.name] = threads.submit(_write_after, book, out, edition, context,
+                                                   [results[name] for name in needs[edition.name]])
+        for edition in here:
+            try:
+                results[edition.name].set_result(write_edition(book, out, edition, context))
+            except BaseException as exc:  # noqa: BLE001 - raised in build order below
+                results[edition.name].set_exception(exc)
         _announce_upto(editions, results, context, announce)
-    finally:
-        if threads is not None:
-            threads.shutdown(wait=True)
+
+
+def _write_one_by_one(book: ResolvedBook, out: Path, editions: list[Edition], context: BuildContext,
+                      announce: Callable[[Outcome], None]) -> None:
+    results: dict[str, Future] = {}
+    for index, edition in enumerate(editions):
+        if edition.needs(book):
+            _announce_upto(editions[:index], results, context, announce)  # what it needs is in context.written
+        done: Future = Future()
+        try:
+            done.set_result(write_edition(book, out, edition, context))
+        except BaseException as exc:  # noqa: BLE001 - raised in build order below
+            done.set_exception(exc)
+        results[edition.name] = done
+    _announce_upto(editions, results, context, announce)
+
+
+def _write_after(book: ResolvedBook, out: Path, edition: Edition, context: BuildContext,
+                 needed: list[Future]) -> Outcome:
+    """Writes `edition` once the editions it needs are written (raising what one of them
+    raised), told of those as written: the build's record is kept in build order, later."""
+    outcomes: list[Outcome] = [future.result() for future in needed]
+    written = [Written(o.edition.name, o.path) for o in outcomes if o.note is not None]
+    return write_edition(book, out, edition, dataclasses.replace(context, written=written))
 
 
 def write_edition(book: ResolvedBook, out: Path, edition: Edition, context: BuildContext) -> Outcome:

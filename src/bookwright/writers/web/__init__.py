@@ -22,6 +22,11 @@ class WebEdition:
     def __init__(self, edition: Edition):
         self.edition = edition
 
+    @staticmethod
+    def needs(book: ResolvedBook) -> tuple[str, ...]:
+        """The editions the site offers: it is written once the build has written them."""
+        return book.config.web.offered
+
     def write(self, book: ResolvedBook, target: Path, context: BuildContext) -> str:
         downloads, notes = offered_downloads(book, context, target.parent)
         report = WebSite(book, downloads, context.diagnostics, context.cache_folder).write(target)
