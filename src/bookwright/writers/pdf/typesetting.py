@@ -18,6 +18,10 @@ def typesetting_css(page: PageOptions) -> str:
         # opens. It may open one: it always prints its ornament, so the break still shows
         # there, and forbidding that too left pages short (the lines before it went over).
         "hr { break-after: avoid; }",
+        # A listing too long for a page breaks inside its code, its caption above the first lines.
+        "figure > figcaption:first-child { break-after: avoid; }",
+        # A display equation is never split from its number (nor its anchor from its text).
+        ".equation { break-inside: avoid; }",
         # A note that does not fit under its call takes the call's line to the next page
         # (with the lines `widows` asks for) rather than going over alone.
         ".footnote { footnote-policy: line; }",

@@ -262,6 +262,9 @@ def adjust(pages: list[PageRead], tree: UnitTree) -> bool:
         if height <= 0 or (page.lines[-1].bottom - page.top) / height >= SHORT_FILL:
             continue
         room = page.bottom - page.lines[-1].bottom
+        tall = _height(following, blocks)
+        if tall is not None and tall >= height:
+            continue  # a float taller than a page breaks wherever it goes: moving it fills nothing
         changed |= _move_down(tree, following, parents, blocks, room)
     return changed
 
