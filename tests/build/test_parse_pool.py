@@ -6,6 +6,7 @@ from __future__ import annotations
 import dataclasses
 import os
 import sys
+import threading
 import time
 
 import pytest
@@ -118,5 +119,23 @@ def test_a_long_book_uses_the_other_cpus(monkeypatch):
     book, _ = chapters_of("xref-book")
     monkeypatch.setattr(parse_pool, "usable_cpus", lambda: 4)
     monkeypatch.setattr(parse_pool, "PARALLEL_MIN_CHARS", 0)
+    # As in a build's own process, where no other thread runs yet (an earlier test's broken
+    # layout pool may still be reaping its workers in a thread of this one).
+    monkeypatch.setattr(parse_pool.threading, "active_count", lambda: 1)
     assert len(book.chapters) >= 4
     assert parse_pool.worker_count(book.chapters) == 3  # this process is the fourth
+
+
+def test_no_fork_while_another_thread_runs(monkeypatch):
+    # `serve` watches and serves in threads: a forked parser could inherit a lock one holds.
+    book, _ = chapters_of("xref-book")
+    monkeypatch.setattr(parse_pool, "usable_cpus", lambda: 4)
+    monkeypatch.setattr(parse_pool, "PARALLEL_MIN_CHARS", 0)
+    release = threading.Event()
+    other = threading.Thread(target=release.wait)
+    other.start()
+    try:
+        assert parse_pool.worker_count(book.chapters) == 0
+    finally:
+        release.set()
+        other.join()
