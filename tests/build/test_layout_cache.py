@@ -101,6 +101,28 @@ def test_one_worker_and_two_write_the_same_bytes(tmp_path):
     assert built(book, tmp_path / "one", jobs=1) == built(book, tmp_path / "two", jobs=2)
 
 
+def test_covers_and_the_site_written_beside_the_rest_are_the_ones_written_after_it(tmp_path):
+    # With a pool, a cover starts once its interior is written and the site once the files
+    # it offers are, while the other editions are still being written (concurrent_writes.py).
+    book = copy_book("units-book", tmp_path)
+    editions = EDITIONS + ("print-kdp-cover", "print-ingram-cover", "web")
+
+    def files(jobs: int) -> dict[str, bytes]:
+        result = build(book, tmp_path / f"jobs{jobs}", editions, jobs=jobs)
+        assert not result.diagnostics.errors, diagnostics_text(result)
+        assert [o.format for o in result.outputs] == ["pdf", "print-kdp", "print-ingram", "epub", "print-kdp-cover",
+                                                      "print-ingram-cover", "web"]  # announced in build order
+        found = {}
+        for output in result.outputs:
+            paths = sorted(output.path.rglob("*")) if output.path.is_dir() else [output.path]
+            found.update({str(p.relative_to(output.path.parent)): p.read_bytes() for p in paths if p.is_file()})
+        return found
+
+    one, two = files(1), files(2)
+    assert any(name.startswith("site/") and name.endswith(".pdf") for name in two)  # the site offers the PDF
+    assert one == two
+
+
 def test_a_damaged_cache_entry_is_laid_out_again(tmp_path, counted):
     book = copy_book("units-book", tmp_path)
     cold = built(book, tmp_path / "dist", jobs=1)

@@ -55,11 +55,10 @@ def write_editions(book: ResolvedBook, out: Path, editions: list[Edition], conte
     names = {edition.name for edition in editions}
     needs = {edition.name: [name for name in edition.needs(book) if name in names] for edition in editions}
     paged = [e for e in editions if e.paged]
-    following = [e for e in editions if needs[e.name]]
+    following = [e for e in editions if needs[e.name] and not e.paged]
     context.awaited = {edition.name: threading.Event() for edition in paged}
-    results: dict[str, Future] = {}
     here = [e for e in editions if not e.paged and not needs[e.name]]  # the EPUB: written in this thread
-    results.update({edition.name: Future() for edition in here})
+    results: dict[str, Future] = {edition.name: Future() for edition in here}
     with ThreadPoolExecutor(max_workers=len(paged) + len(following), thread_name_prefix="edition") as threads:
         for edition in paged:
             results[edition.name] = threads.submit(write_edition, book, out, edition, context)
@@ -67,10 +66,7 @@ def write_editions(book: ResolvedBook, out: Path, editions: list[Edition], conte
             results[edition.name] = threads.submit(_write_after, book, out, edition, context,
                                                    [results[name] for name in needs[edition.name]])
         for edition in here:
-            try:
-                results[edition.name].set_result(write_edition(book, out, edition, context))
-            except BaseException as exc:  # noqa: BLE001 - raised in build order below
-                results[edition.name].set_exception(exc)
+            _write_here(book, out, edition, context, results[edition.name])
         _announce_upto(editions, results, context, announce)
 
 
@@ -80,13 +76,18 @@ def _write_one_by_one(book: ResolvedBook, out: Path, editions: list[Edition], co
     for index, edition in enumerate(editions):
         if edition.needs(book):
             _announce_upto(editions[:index], results, context, announce)  # what it needs is in context.written
-        done: Future = Future()
-        try:
-            done.set_result(write_edition(book, out, edition, context))
-        except BaseException as exc:  # noqa: BLE001 - raised in build order below
-            done.set_exception(exc)
-        results[edition.name] = done
+        results[edition.name] = _write_here(book, out, edition, context, Future())
     _announce_upto(editions, results, context, announce)
+
+
+def _write_here(book: ResolvedBook, out: Path, edition: Edition, context: BuildContext, done: Future) -> Future:
+    """Writes `edition` in this thread; `done` holds its outcome, or what it raised, for the
+    announcements in build order."""
+    try:
+        done.set_result(write_edition(book, out, edition, context))
+    except BaseException as exc:  # noqa: BLE001 - raised in build order
+        done.set_exception(exc)
+    return done
 
 
 def _write_after(book: ResolvedBook, out: Path, edition: Edition, context: BuildContext,
