@@ -35,8 +35,12 @@ class Page:
     index: int
     height: float
     lines: list[Line]
-    drawn_bottom: float  # the lowest picture or drawing on the page (0: none)
-    drawn: list[float] = field(default_factory=list)  # where each picture or drawing ends
+    drawn: list[float]  # where each picture or drawing on the page ends
+
+    @property
+    def drawn_bottom(self) -> float:
+        """The lowest picture or drawing on the page (0: none)."""
+        return max(self.drawn, default=0.0)
 
     def body_lines(self, body: float) -> list[Line]:
         return [line for line in self.lines if abs(line.size - body) < 0.3]
@@ -65,7 +69,7 @@ def read_pages(path: Path) -> list[Page]:
                 lines.append(Line(found["top"], found["bottom"], size, found["text"], raised))
             drawn = [o["bottom"] for o in page.images + page.rects + page.curves]
             # The note area's rule is no drawing of the text's; it lies above small lines only.
-            pages.append(Page(index, float(page.height), lines, max(drawn, default=0.0), drawn))
+            pages.append(Page(index, float(page.height), lines, drawn))
     return pages
 
 
@@ -141,12 +145,12 @@ def measure(path: Path) -> Quality:
     block_bottom = bottoms.most_common(1)[0][0] if bottoms else 0  # a full page's last line
     for page in text_pages:
         lines = page.body_lines(body)
-        if not page.lines[-1].text.strip().isdigit():
-            continue  # no arabic folio at its foot: front matter (a dedication is meant to be short)
         if ends_section(page.index):
             if page.index - 1 not in display and len(lines) <= 3 and pages[page.index - 1].lines:
                 runts.append(page.index + 1)
             continue
+        if not page.lines[-1].text.strip().isdigit():
+            continue  # no arabic folio at its foot: front matter (a dedication is meant to be short)
         # The page's text reaches down to its last line above the folio, notes and drawings included.
         content = [line.bottom for line in page.lines if line.bottom < block_bottom + 0.5 * body
                    or NOTE.match(line.text)] + [page.drawn_bottom]
