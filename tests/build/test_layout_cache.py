@@ -9,6 +9,7 @@ worker killed mid-build, costs time and never a wrong page."""
 
 from __future__ import annotations
 
+import multiprocessing.forkserver
 import os
 import shutil
 import signal
@@ -179,6 +180,25 @@ def test_a_killed_worker_costs_time_not_a_page(tmp_path, monkeypatch):
     monkeypatch.setattr(layout_pool.WorkerPool, "map", map_and_kill_one)
     assert built(book, tmp_path / "killed", jobs=2) == cold
     assert killed
+
+
+def test_a_worker_that_cannot_be_started_costs_time_not_a_page(tmp_path, monkeypatch):
+    # What CI saw once: a worker killed while its pool broke took the fork server with it,
+    # and starting the next worker was refused a connection.
+    book = copy_book("units-book", tmp_path)
+    cold = built(book, tmp_path / "cold", jobs=1)
+    refused = []
+    real_connect = multiprocessing.forkserver.connect_to_new_process
+
+    def refuse_once(fds):
+        if not refused:
+            refused.append(fds)
+            raise ConnectionRefusedError(111, "Connection refused")
+        return real_connect(fds)
+
+    monkeypatch.setattr(multiprocessing.forkserver, "connect_to_new_process", refuse_once)
+    assert built(book, tmp_path / "refused", jobs=2) == cold
+    assert refused
 
 
 def test_workers_that_keep_dying_fail_the_build_cleanly(tmp_path, monkeypatch):

@@ -10,9 +10,9 @@ process never loads it, and no worker inherits a lock a thread of the build (or 
 guard its own code with `if __name__ == "__main__":`. Where there is no fork server
 (Windows), workers are spawned.
 
-A worker that dies (killed, out of memory) breaks the pool: the tasks it left unfinished
-are laid out again by new workers, once; if that fails too, the build stops with
-`WorkersLost`, and no edition of it is published. A task that fails with an exception
+A worker that dies (killed, out of memory) or cannot be started breaks the pool: the tasks
+left unfinished are laid out again by new workers, once; if that fails too, the build stops
+with `WorkersLost`, and no edition of it is published. A task that fails with an exception
 fails the build with that exception, as it would in the build's own process.
 """
 
@@ -47,6 +47,16 @@ def warm_up() -> None:
         multiprocessing.forkserver.ensure_running()
 
 
+def _submit(executor: ProcessPoolExecutor, function, *args):
+    try:
+        return executor.submit(function, *args)
+    except OSError as error:
+        # Starting a worker failed because the fork server is gone: a worker killed while its pool
+        # broke can take the server with it (its connection closes before it sends anything).
+        # The pool is as broken as if the worker had died; the next one starts a new server.
+        raise BrokenProcessPool(f"could not start a layout worker: {error}") from error
+
+
 class WorkerPool:
     """Safe to share between the threads that write the build's editions."""
 
@@ -61,7 +71,7 @@ class WorkerPool:
         every edition finds them ready."""
         executor = self._executor(initializer, initargs, None)
         try:
-            executor.submit(os.getpid).result()
+            _submit(executor, os.getpid).result()
         except BrokenProcessPool:
             pass  # a worker died already: the first map starts new ones
 
@@ -93,7 +103,7 @@ class WorkerPool:
             try:
                 for i in range(len(items)):
                     if not done[i]:
-                        futures[executor.submit(function, items[i])] = i
+                        futures[_submit(executor, function, items[i])] = i
                 for future, i in futures.items():
                     results[i], done[i] = future.result(), True
                 return results
