@@ -7,8 +7,9 @@ every edition to lay out (the longest first within each round), and each joins i
 while the others' units are still being laid out. The EPUB starts as soon as the page
 layout its page list follows is known, before that edition's file is joined. An edition
 made from other files of the build (`Edition.needs`: a print cover counts its interior's
-pages, the web edition offers files for download) starts in a thread of its own as soon
-as those are written, while the rest are still being written. Without a pool everything
+pages, the web edition offers files for download) starts at once in a thread of its own
+and waits for those files when it comes to them (the site makes its pages and cuts its
+fonts first), while the rest are still being written. Without a pool everything
 happens in this thread, one edition after another, in the same order and with the same
 result.
 
@@ -92,11 +93,15 @@ def _write_here(book: ResolvedBook, out: Path, edition: Edition, context: BuildC
 
 def _write_after(book: ResolvedBook, out: Path, edition: Edition, context: BuildContext,
                  needed: list[Future]) -> Outcome:
-    """Writes `edition` once the editions it needs are written (raising what one of them
-    raised), told of those as written: the build's record is kept in build order, later."""
-    outcomes: list[Outcome] = [future.result() for future in needed]
-    written = [Written(o.edition.name, o.path) for o in outcomes if o.note is not None]
-    return write_edition(book, out, edition, dataclasses.replace(context, written=written))
+    """Writes `edition`, which waits for the editions it needs when it comes to them
+    (raising what one of them raised) and is told of those as written: the build's record is
+    kept in build order, later."""
+
+    def await_needed() -> list[Written]:
+        outcomes: list[Outcome] = [future.result() for future in needed]
+        return [Written(o.edition.name, o.path) for o in outcomes if o.note is not None]
+
+    return write_edition(book, out, edition, dataclasses.replace(context, written=[], await_needed=await_needed))
 
 
 def write_edition(book: ResolvedBook, out: Path, edition: Edition, context: BuildContext) -> Outcome:

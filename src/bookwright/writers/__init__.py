@@ -20,6 +20,7 @@ EPUB's page list (`pagelist.py`) and the files already written for the web's dow
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -55,6 +56,10 @@ class BuildContext:
     cache_folder: Path | None = None
     tool: str = ""  # bookwright's identity (its version, files and dependencies): part of every cache key
     written: list[Written] = field(default_factory=list)  # the editions written so far, in order
+    # An edition made from others of the build (`Edition.needs`) that starts while they are
+    # still being written: this waits for them and returns them written (None: they are in
+    # `written` already). What the edition can do without them, it does before asking.
+    await_needed: Callable[[], list[Written]] | None = None
     # The output folder: where the web edition finds the editions an earlier build left
     # (None: beside the edition being written).
     out: Path | None = None
@@ -68,6 +73,14 @@ class BuildContext:
     # The EPUB gate's tools, kept running by `bookwright serve` (writers/epub/gate.Checkers).
     # None: the gate starts its own for the EPUB and stops them after it.
     gate_checkers: object | None = None
+
+    def needed_written(self) -> list[Written]:
+        """The editions written so far, those this edition needs among them (waiting for them)."""
+        return self.await_needed() if self.await_needed is not None else self.written
+
+    def page_layout_pending(self) -> bool:
+        """The page layout the EPUB follows is still being made (`page_layout` would wait)."""
+        return any(not event.is_set() for event in self.awaited.values())
 
     def layout_probe(self, edition: str) -> LayoutProbe:
         """The probe a paged edition marks its pages with; recorded when the build's EPUB will follow it."""

@@ -8,6 +8,7 @@ again without it); a gate that found errors rejects the edition, and the previou
 
 from __future__ import annotations
 
+import io
 import tempfile
 from pathlib import Path
 
@@ -24,11 +25,17 @@ class EpubEdition:
         self.edition = edition
 
     def write(self, book: ResolvedBook, target: Path, context: BuildContext) -> str:
-        pages = context.page_layout()
         # Tools kept running (the live preview) are the ones the claim is made for.
         checkers = context.gate_checkers
         tools = (checkers.tools if checkers is not None else gate.find_tools()) if context.gate else None
         claim = bool(tools and tools.complete)
+        if context.page_layout_pending():
+            # While the page list's layout is made, the package is made without it: that cuts
+            # the fonts to what its documents show, the same characters as with the page list
+            # (page numbers are digits, which every subset keeps); font_subset.py keeps the
+            # subsets for the package written below, which is what it would be without this.
+            EpubPackage(book, pages=None, claim=claim, cache=context.cache_folder).write(io.BytesIO())
+        pages = context.page_layout()
         package = EpubPackage(book, pages=pages, claim=claim, cache=context.cache_folder)
         package.write(target)
         notes = [f"page list of {len(pages.pages)} pages from the {pages.source} edition"] if pages else []

@@ -174,6 +174,7 @@ def adjust(pages: list[PageRead], tree: UnitTree) -> bool:
     """Changes the unit's element tree where its pages show a flaw; True if anything changed."""
     parents = {child: parent for parent in tree.root.iter() for child in parent}
     changed = False
+    made_before = len(tree.changes)
     blocks: dict[object, list[Line]] = {}
     for page in pages:
         for line in page.lines:
@@ -251,10 +252,13 @@ def adjust(pages: list[PageRead], tree: UnitTree) -> bool:
                     tree.add_style(block, "break-before: avoid")
                     changed = True
 
-    # A page left short by the figure that opens the next one. Only once the lines have
-    # settled: a change above moves every page after it, and the float would move on a
-    # page turn that is about to be elsewhere.
-    for number, page in enumerate(pages[:-1] if not changed else []):
+    # A page left short by the figure that opens the next one. Only where the lines have
+    # settled: a change moves every page turn after it, and a float moved on a page turn that
+    # is about to be elsewhere would move too far. Changes further on wait for the next round.
+    settled = _first_page_changed(tree, tree.changes[made_before:], blocks, len(pages))
+    for number, page in enumerate(pages[:-1]):
+        if number + 1 >= settled:
+            break  # the short page, or the float's, may still move
         following = pages[number + 1].first_block
         if following is None or following.tag not in FLOATS or not page.lines:
             continue
@@ -267,6 +271,22 @@ def adjust(pages: list[PageRead], tree: UnitTree) -> bool:
             continue  # a float taller than a page breaks wherever it goes: moving it fills nothing
         changed |= _move_down(tree, following, parents, blocks, room)
     return changed
+
+
+def _first_page_changed(tree: UnitTree, changes: list[list], blocks: dict, count: int) -> int:
+    """The first page `changes` may lay out differently: the page of the first line of an
+    element whose lines break or turn the page anew, the page before it for one that may no
+    longer open a page; `count` when there are none."""
+    if not changes:
+        return count
+    elements = list(tree.root.iter())
+    first = count
+    for _, position, declaration, _ in changes:
+        element = elements[position]
+        lines = [line.page for block, own in blocks.items() if block is element or _inside(block, element)
+                 for line in own]
+        first = min(first, (min(lines) - ("break-before" in declaration)) if lines else 0)
+    return max(first, 0)
 
 
 # What a float may move past: running text and headings, never another float.

@@ -28,15 +28,18 @@ class WebEdition:
         return book.config.web.offered
 
     def write(self, book: ResolvedBook, target: Path, context: BuildContext) -> str:
+        site = WebSite(book, context.diagnostics, context.cache_folder)
+        if context.await_needed is not None:
+            site.cut_fonts_ahead(list(book.config.web.offered))  # the longest part, while the editions are written
         downloads, notes = offered_downloads(book, context, target.parent)
-        report = WebSite(book, downloads, context.diagnostics, context.cache_folder).write(target)
+        report = site.write(target, downloads)
         return "; ".join([f"{report.pages} pages, search index {human_size(report.search_bytes)}"] + notes)
 
 
 def offered_downloads(book: ResolvedBook, context: BuildContext, out: Path) -> tuple[list[Download], list[str]]:
     """The files the site offers, in `[web] downloads` order, and what the build line says
     about the ones an earlier build made."""
-    written = {w.edition: w.path for w in context.written}
+    written = {w.edition: w.path for w in context.needed_written()}
     web = book.config.web
     downloads, earlier, missing = [], [], []
     for name in web.offered:

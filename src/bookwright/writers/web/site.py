@@ -23,6 +23,7 @@ from urllib.parse import quote
 
 from lxml import html
 
+from bookwright.editions import EDITIONS
 from bookwright.writers.cover import typographic_cover
 from bookwright.model import Note, ResolvedBook, ResolvedChapter, TocEntry
 from bookwright.paths import theme_dir
@@ -59,6 +60,10 @@ class Download:
     format: str
     path: Path  # the built file, outside the site; copied in
     earlier: bool = False  # left in the output folder by an earlier build, not made by this one
+    size: int | None = None  # its size in bytes, when it is not (yet) at `path`
+
+    def byte_size(self) -> int:
+        return self.size if self.size is not None else self.path.stat().st_size
 
 
 @dataclass
@@ -68,12 +73,11 @@ class SiteReport:
 
 
 class WebSite:
-    def __init__(self, book: ResolvedBook, downloads: list[Download] = (), diags: Diagnostics | None = None,
-                 cache: Path | None = None):
+    def __init__(self, book: ResolvedBook, diags: Diagnostics | None = None, cache: Path | None = None):
         """`cache`: the build's cache folder (the font subsets are kept there)."""
         self.book = book
         self.moment = book.moment
-        self.downloads = [d for d in downloads if d.path.is_file()]
+        self.downloads: list[Download] = []
         m = book.metadata
         self.words = words_for(m.language, book.config.words)
         self.published = published_chapters(book)
@@ -95,13 +99,39 @@ class WebSite:
 
     # --- the site ---------------------------------------------------------------------
 
-    def write(self, folder: Path) -> SiteReport:
+    def cut_fonts_ahead(self, offered: list[str]) -> None:
+        """Cuts the fonts for the pages while the editions they offer (`offered`) are still
+        being written. The pages `write` makes once they are show the same characters (a
+        size is digits and letters every subset keeps): `write` finds these subsets made
+        (font_subset.py keeps them), and writes what it would have without this."""
+        slug = self.book.metadata.slug
+        self.downloads = [Download(name, EDITIONS[name].output_path(Path(), slug), size=0) for name in offered]
+        pages, _ = self.all_pages()
+        self.fonts.subsets([html.document_fromstring(page) for _, page in pages], self.css(), also=self.script())
+
+    def all_pages(self) -> tuple[list[tuple[str, str]], list[SearchSection]]:
+        """Each page's file name and HTML (the chapters', then the home page), and the sections searched."""
+        sections: list[SearchSection] = []
+        pages: list[tuple[str, str]] = []
+        for number, chapter in enumerate(self.published):
+            page, chapter_sections_ = self.chapter_page(chapter, number)
+            pages.append((self.pages[chapter.key], page))
+            sections.extend(chapter_sections_)
+        pages.append(("index.html", self.index_page()))
+        return pages, sections
+
+    @staticmethod
+    def script() -> str:
+        return (theme_dir() / "web.js").read_text(encoding="utf-8")
+
+    def write(self, folder: Path, downloads: list[Download]) -> SiteReport:
+        self.downloads = [d for d in downloads if d.path.is_file()]
         assets = folder / "assets"
         assets.mkdir(parents=True)
         css = self.css()
         (assets / "book.css").write_text(css, encoding="utf-8")
         shutil.copyfile(theme_dir() / "web.js", assets / "book.js")
-        script = (theme_dir() / "web.js").read_text(encoding="utf-8")
+        script = self.script()
         for path in author_resources(self.book, "web"):
             target = assets / "author" / path.relative_to(self.book.root)
             target.parent.mkdir(parents=True, exist_ok=True)
@@ -122,16 +152,10 @@ class WebSite:
         for download in self.downloads:
             shutil.copyfile(download.path, folder / download.path.name)
 
-        sections: list[SearchSection] = []
-        pages: list[str] = []
-        for number, chapter in enumerate(self.published):
-            page, chapter_sections_ = self.chapter_page(chapter, number)
-            (folder / self.pages[chapter.key]).write_text(page, encoding="utf-8")
-            sections.extend(chapter_sections_)
-            pages.append(page)
-        pages.append(self.index_page())
-        (folder / "index.html").write_text(pages[-1], encoding="utf-8")
-        self.write_fonts(folder / "fonts", pages, css, script)
+        pages, sections = self.all_pages()
+        for name, page in pages:
+            (folder / name).write_text(page, encoding="utf-8")
+        self.write_fonts(folder / "fonts", [page for _, page in pages], css, script)
         # Only what the site publishes is searched: a sample's index holds no withheld text.
         labels = [[self.pages[c.key], self.chapter_label(c)] for c in self.published]
         search = index_script(labels, sections).encode("utf-8")
@@ -168,7 +192,7 @@ class WebSite:
         m = self.book.metadata
         if m.cover:
             return self.book.image_bytes(m.cover)
-        return generated_cover(self.book)
+        return typographic_cover(self.book)
 
     def sitemap(self) -> str:
         day = self.moment.date().isoformat()
@@ -444,7 +468,7 @@ class WebSite:
             type_attr = f' type="{media_type}"' if media_type else ""
             items.append(
                 f'<li><a href="{escape_attr(quote(download.path.name))}"{type_attr} download>'
-                f"{escape_text(name)}, {human_size(download.path.stat().st_size)}</a>"
+                f"{escape_text(name)}, {human_size(download.byte_size())}</a>"
                 + (f' <span class="download-about">{escape_text(about)}</span>' if about else "")
                 + "</li>")
         heading_id = f"{css_class}-title"
@@ -518,16 +542,3 @@ def image_size(data: bytes) -> tuple[int, int]:
 
     with Image.open(io.BytesIO(data)) as image:
         return image.size
-
-
-_COVERS: dict[str, bytes] = {}
-
-
-def generated_cover(book: ResolvedBook) -> bytes:
-    # Drawing the cover takes half a second and the live preview rebuilds on every save;
-    # what it is drawn from (the metadata, the cover's colours, the trim, the faces) is the key.
-    key = repr((book.metadata, book.config.cover, book.config.page, book.config.style.faces))
-    if key not in _COVERS:
-        _COVERS.clear()
-        _COVERS[key] = typographic_cover(book)
-    return _COVERS[key]

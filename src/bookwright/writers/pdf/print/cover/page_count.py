@@ -34,7 +34,7 @@ def interior_pages(book: ResolvedBook, cover: Edition, folder: Path, context: Bu
     """(page count, where it came from) for the interior `cover` wraps; `folder` is the
     output folder. Where it came from is "" for the interior of this build."""
     interior = EDITIONS[cover.wraps]
-    for written in reversed(context.written):
+    for written in reversed(context.needed_written()):
         if written.edition == interior.name and (pages := counted(written.path)) is not None:
             return pages, ""
     built = interior.output_path(folder, book.metadata.slug)
