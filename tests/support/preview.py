@@ -119,7 +119,11 @@ def descendants(pid: int) -> dict[int, str]:
     pending = [pid]
     while pending:
         parent = pending.pop()
-        for children in Path(f"/proc/{parent}/task").glob("*/children"):
+        try:
+            listings = list(Path(f"/proc/{parent}/task").glob("*/children"))
+        except OSError:
+            continue  # it ended while its threads were listed (CI saw this once)
+        for children in listings:
             try:
                 pids = [int(p) for p in children.read_text().split()]
             except OSError:
