@@ -8,7 +8,7 @@ from __future__ import annotations
 import json
 import xml.etree.ElementTree as ET
 
-from bookwright.writers.pdf.unit_rounds import UnitTree
+from bookwright.writers.pdf.unit_rounds import Line, PageRead, UnitTree, adjust
 
 UNIT = ("<html><body><section><p>One.</p><figure><img/></figure><p>Two.</p><p>Three.</p>"
         "</section></body></html>")
@@ -39,3 +39,60 @@ def test_a_change_to_an_element_that_is_no_longer_there_is_skipped():
     other = tree_of(UNIT.replace("<figure><img/></figure>", "<p>Instead.</p>"))
     other.replay(first.changes)
     assert b"style" not in ET.tostring(other.root)
+
+
+# What a round decides, from pages as they were read back (unit_rounds.read_pages).
+
+def lines_of(block, page: int, bottoms: list[float], hyphenated: int = 0, calls=()) -> list[Line]:
+    """`block`'s lines on `page`, each 20 units tall, ending at `bottoms`; the first
+    `hyphenated` end in a hyphen; the first calls the notes `calls`."""
+    return [Line(page, block, bottom - 20, bottom, i < hyphenated, list(calls) if i == 0 else [])
+            for i, bottom in enumerate(bottoms)]
+
+
+def rows(start: float, count: int) -> list[float]:
+    return [start + 20 * i for i in range(count)]
+
+
+def test_a_note_that_fits_once_the_pages_last_lines_go_over_keeps_its_call_on_the_page():
+    # The call is on the page's third line from the foot; its note (40 high, and the note
+    # area's rule and space, 15) fits under it once the last two lines go over. An estimate of
+    # a whole line for the note area sent the call's line over instead, and every line under
+    # it: the page was left short (the generated book's p. 57).
+    tree = tree_of("<html><body><section><p>Before.</p><p>Call<span>Note.</span> here.</p><p>After.</p>"
+                   "</section></body></html>")
+    before, calling, after = list(tree.root.find("body/section"))
+    note = calling.find("span")
+    page = PageRead(lines_of(before, 0, rows(20, 31)) + lines_of(calling, 0, [640, 660], calls=[note])
+                    + lines_of(after, 0, [680]), {}, before, 700, 0)
+    following = PageRead(lines_of(after, 1, rows(20, 6)), {note: 40}, after, 645, 0, note_area=15)
+    assert adjust([page, following], tree)
+    assert after.get("style") == "widows: 8"  # its 6 lines there and the 2 that go over
+    assert calling.get("style") is None
+
+
+def test_a_unit_with_too_many_hyphens_sets_its_most_hyphenated_paragraphs_without():
+    tree = tree_of("<html><body><section><p>One.</p><p>Two.</p><p>Three.</p></section></body></html>")
+    one, two, three = list(tree.root.find("body/section"))
+    # 60 lines, 4 hyphenated (6.7 %): 2 may stay (4 % of 60, rounded down).
+    page = PageRead(lines_of(one, 0, rows(20, 20), hyphenated=1) + lines_of(two, 0, rows(420, 20), hyphenated=2)
+                    + lines_of(three, 0, rows(820, 20), hyphenated=1), {}, one, 1300, 0)
+    assert adjust([page], tree)
+    assert two.get("style") == "hyphens: manual"
+    assert one.get("style") is None and three.get("style") is None
+
+
+def test_a_float_moves_in_the_round_that_changes_pages_after_it():
+    # Page 0 is short because the figure opening page 1 did not fit; a paragraph on page 2
+    # hyphenates its next-to-last line. Neither change moves the other's page turn, so both
+    # are made in one round (one layout less).
+    tree = tree_of("<html><body><section><p>First.</p><figure><img/></figure><p>Filler.</p><p>Later.</p>"
+                   "</section></body></html>")
+    first, figure, filler, later = list(tree.root.find("body/section"))
+    short = PageRead(lines_of(first, 0, rows(20, 10)), {}, first, 700, 0)
+    opening = PageRead(lines_of(filler, 1, rows(320, 5)), {}, figure, 700, 0)
+    then = PageRead(lines_of(later, 2, rows(20, 30)), {}, later, 700, 0)
+    then.lines[-2].hyphenated = True
+    assert adjust([short, opening, then, PageRead([], {}, None, 700, 0)], tree)
+    assert later.get("style") == "hyphens: manual"
+    assert [el.tag for el in tree.root.find("body/section")] == ["p", "p", "figure", "p"]

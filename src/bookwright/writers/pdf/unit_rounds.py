@@ -9,7 +9,8 @@ read back here, and where one of these shows, the unit's markup is changed where
 happened, and laid out again, a few rounds at most:
 
 - a paragraph that hyphenates across a page turn or in its next-to-last line is not
-  hyphenated (`hyphens: manual`): its lines break again without that hyphen;
+  hyphenated (`hyphens: manual`): its lines break again without that hyphen; so are the
+  paragraphs with the most hyphens in a unit with more than 4 % of its lines hyphenated;
 - the paragraph running onto a chapter's last page, when that page would hold three lines
   or fewer, leaves more of its lines to it (`widows`), so the last page has four;
 - a footnote set on a later page than its call: when there are lines enough under the
@@ -29,12 +30,13 @@ by the task (layout_cache.py) stays sound, and a cached build gives the bytes a 
 
 from __future__ import annotations
 
-import math
+import re
 from dataclasses import dataclass, field
 
 MAX_ROUNDS = 5  # rounds after the first layout; a round changes only what the last one showed
 RUNT_LINES = 3  # a last page with this many lines or fewer is a runt
 SHORT_FILL = 0.85  # a page filled less than this is short
+HYPHENATED_SHARE = 0.04  # of a unit's lines, at most this many end in a hyphen (a designer allows 5 %)
 HYPHEN = "\u2010"  # what WeasyPrint ends a hyphenated line with (hyphenate-character)
 FLOATS = ("figure", "table")  # what moves to the next page whole
 
@@ -56,6 +58,7 @@ class PageRead:
     first_block: object | None  # the element of the first block the page's flow opens with
     bottom: float  # where the page's flow may reach (above its note area)
     top: float
+    note_area: float = 0.0  # what the note area takes beside its notes (its rule, padding and margin)
 
 
 def read_pages(laid_pages: list) -> list[PageRead]:
@@ -99,10 +102,12 @@ def read_pages(laid_pages: list) -> list[PageRead]:
         notes: dict = {}
         area = page_box.children[1] if len(page_box.children) > 1 else None
         bottom = page_box.content_box_y() + page_box.height
+        around = 0.0
         if isinstance(area, boxes.FootnoteAreaBox) and area.children:
             bottom = area.position_y
             notes = {child.element: child.margin_height() for child in area.children if child.element is not None}
-        pages.append(PageRead(lines, notes, first_block[0], bottom, page_box.content_box_y()))
+            around = area.margin_height() - sum(child.margin_height() for child in area.children)
+        pages.append(PageRead(lines, notes, first_block[0], bottom, page_box.content_box_y(), around))
     return pages
 
 
@@ -162,11 +167,11 @@ class UnitTree:
 
 
 def _set_widows(tree: UnitTree, element, count: int) -> bool:
-    """Asks for at least `count` lines of `element` after a page break; False if it asked already."""
-    wanted = f"widows: {count}"
-    if wanted in (element.get("style") or ""):
+    """Asks for at least `count` lines of `element` after a page break; False if it asked for
+    as many already (a later, smaller ask would undo a larger one: the last declaration wins)."""
+    if any(int(asked) >= count for asked in re.findall(r"widows: (\d+)", element.get("style") or "")):
         return False
-    tree.add_style(element, wanted)
+    tree.add_style(element, f"widows: {count}")
     return True
 
 
@@ -195,8 +200,26 @@ def adjust(pages: list[PageRead], tree: UnitTree) -> bool:
         if len(lines) >= 2 and lines[-2].hyphenated:
             changed |= no_hyphens(element)
 
+    # Too many hyphens in the unit: the paragraphs with the most are set without, until it
+    # has few enough (their lines break at spaces only, a little looser).
+    hyphens = {element: sum(line.hyphenated for line in own) for element, own in blocks.items()
+               if "hyphens: manual" not in (element.get("style") or "")}
+    excess = sum(hyphens.values()) - int(HYPHENATED_SHARE * sum(len(own) for own in blocks.values()))
+    for element in sorted(hyphens, key=lambda e: -hyphens[e]):  # the most first, then in reading order
+        if excess <= 0 or not hyphens[element]:
+            break
+        changed |= no_hyphens(element)
+        excess -= hyphens[element]
+
+    # What follows counts lines where they fell: only on pages that the changes made so far
+    # leave as they are (a change moves every page turn after it). The rest waits a round.
+    def settled() -> int:
+        return _first_page_changed(tree, tree.changes[made_before:], blocks, len(pages))
+
     # A footnote set after its call's page: the call's line goes over with it.
     for number, page in enumerate(pages):
+        if number >= settled():
+            break
         for index, line in enumerate(page.lines):
             for call in line.calls:
                 if call in page.notes or line.block is None:
@@ -204,9 +227,10 @@ def adjust(pages: list[PageRead], tree: UnitTree) -> bool:
                 later = next((p for p in pages[number + 1:] if call in p.notes), None)
                 if later is None:
                     continue  # set nowhere (lost_notes.py reports it) or before: leave it
-                # The note needs its height and the note area's rule and space (about a line).
-                leading = line.bottom - line.top
-                needed = math.ceil((later.notes[call] + leading) / leading) if leading > 0 else 1
+                # The note needs its height, and the note area's rule and space on a page with
+                # no note yet: the lines that end below that go over.
+                room = later.notes[call] + (0.0 if page.notes else later.note_area)
+                needed = max(1, sum(1 for other in page.lines if other.bottom > page.bottom - room + 0.01))
                 below = page.lines[index + 1:]
                 last = page.lines[-1]
                 if len(below) >= needed and last.block is not None:
@@ -234,7 +258,7 @@ def adjust(pages: list[PageRead], tree: UnitTree) -> bool:
                     changed |= moved
 
     # A chapter's last page with a few lines alone.
-    if len(pages) >= 2:
+    if len(pages) >= 2 and settled() >= len(pages) - 1:
         last = pages[-1]
         lines = last.lines
         if 0 < len(lines) <= RUNT_LINES and pages[-2].lines:
@@ -255,9 +279,8 @@ def adjust(pages: list[PageRead], tree: UnitTree) -> bool:
     # A page left short by the figure that opens the next one. Only where the lines have
     # settled: a change moves every page turn after it, and a float moved on a page turn that
     # is about to be elsewhere would move too far. Changes further on wait for the next round.
-    settled = _first_page_changed(tree, tree.changes[made_before:], blocks, len(pages))
     for number, page in enumerate(pages[:-1]):
-        if number + 1 >= settled:
+        if number + 1 >= settled():
             break  # the short page, or the float's, may still move
         following = pages[number + 1].first_block
         if following is None or following.tag not in FLOATS or not page.lines:
@@ -276,16 +299,17 @@ def adjust(pages: list[PageRead], tree: UnitTree) -> bool:
 def _first_page_changed(tree: UnitTree, changes: list[list], blocks: dict, count: int) -> int:
     """The first page `changes` may lay out differently: the page of the first line of an
     element whose lines break or turn the page anew, the page before it for one that may no
-    longer open a page; `count` when there are none."""
+    longer open a page or a float moved down; `count` when there are none."""
     if not changes:
         return count
     elements = list(tree.root.iter())
     first = count
-    for _, position, declaration, _ in changes:
+    for kind, position, value, _ in changes:
         element = elements[position]
         lines = [line.page for block, own in blocks.items() if block is element or _inside(block, element)
                  for line in own]
-        first = min(first, (min(lines) - ("break-before" in declaration)) if lines else 0)
+        before = kind == "move" or "break-before" in value  # a float moved fills the page before its own
+        first = min(first, (min(lines) - before) if lines else 0)
     return max(first, 0)
 
 
