@@ -8,7 +8,7 @@ from __future__ import annotations
 import json
 import xml.etree.ElementTree as ET
 
-from bookwright.writers.pdf.unit_rounds import Line, PageRead, UnitTree, adjust
+from bookwright.writers.pdf.unit_rounds import Line, PageRead, UnitTree, adjust, keep_paragraph_ends
 
 UNIT = ("<html><body><section><p>One.</p><figure><img/></figure><p>Two.</p><p>Three.</p>"
         "</section></body></html>")
@@ -96,3 +96,20 @@ def test_a_float_moves_in_the_round_that_changes_pages_after_it():
     assert adjust([short, opening, then, PageRead([], {}, None, 700, 0)], tree)
     assert later.get("style") == "hyphens: manual"
     assert [el.tag for el in tree.root.find("body/section")] == ["p", "p", "figure", "p"]
+
+
+def test_a_paragraphs_end_is_set_without_hyphens_before_the_first_layout():
+    # Its last line and the end of the one before: a word broken over the last line is the
+    # flaw the rounds took out most often. A link there is kept whole (split, it would be two
+    # links); a note's text, set at the foot of the page, is neither counted nor changed.
+    tree = tree_of('<html><body><p>Words at the start of it, <a href="#x">a link</a> and text to the end of '
+                   'the paragraph, long enough<span class="footnote">The note.</span>.</p><p>Short.</p></body></html>')
+    assert keep_paragraph_ends(tree.root)
+    long, short = tree.root.find("body")
+    kept = "".join("".join(e.itertext()) for e in long.iter()
+                   if "hyphens: manual" in (e.get("style") or "") and e.tag == "span")
+    assert kept == "it,  and text to the end of the paragraph, long enough."  # 60 characters, and the word
+    assert long.find("a").get("style") == "hyphens: manual"
+    assert long.find("span[@class='footnote']").get("style") is None
+    assert long.text == "Words at the start of "
+    assert ET.tostring(short) == b'<p><span style="hyphens: manual">Short.</span></p>'

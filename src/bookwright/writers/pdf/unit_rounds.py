@@ -166,6 +166,59 @@ class UnitTree:
         return list(parent) if parent is not None else []
 
 
+END_KEPT = 60  # characters at a paragraph's end set without hyphens: its last line and the next-to-last's end
+
+
+def keep_paragraph_ends(root) -> bool:
+    """Sets the last characters of every paragraph without hyphenation, before the first
+    layout; True if it changed the tree. A hyphen in a paragraph's next-to-last line (its
+    last word broken over the last line) is the flaw rounds took out most often, and it comes
+    from the paragraph's own lines, wherever the page turns."""
+    changed = False
+    for paragraph in root.iter("p"):
+        changed |= _keep_end(paragraph, END_KEPT)
+    return changed
+
+
+def _is_note(element) -> bool:
+    return "footnote" in (element.get("class") or "").split()
+
+
+def _keep_end(paragraph, count: int) -> bool:
+    # The paragraph's content from its end: the text between its inline elements, split
+    # where the count runs out (at a space), and the elements whole (a link split in two
+    # would be two links); a note's text is set at the foot of the page, not in these lines.
+    changed = False
+    for child in reversed([None, *paragraph]):
+        text = paragraph.text if child is None else child.tail
+        if text:
+            cut = max(0, len(text) - count)
+            if cut:
+                space = text.rfind(" ", 0, cut + 1)  # a word is kept whole on one side
+                cut = space + 1 if space >= 0 else len(text)
+            if cut < len(text):
+                span = paragraph.makeelement("span", {"style": "hyphens: manual"})
+                span.text = text[cut:]
+                if child is None:
+                    paragraph.text = text[:cut]
+                    paragraph.insert(0, span)
+                else:
+                    child.tail = text[:cut]
+                    paragraph.insert(list(paragraph).index(child) + 1, span)
+                changed = True
+            count -= len(text) - cut
+            if count <= 0 or cut:
+                break
+        if child is not None and not _is_note(child) and (shown := "".join(child.itertext())):
+            style = (child.get("style") or "").strip().rstrip(";")
+            child.set("style", f"{style}; hyphens: manual" if style else "hyphens: manual")
+            changed = True
+            count -= len(shown)
+            if count <= 0:
+                break
+    return changed
+
+
 def _set_widows(tree: UnitTree, element, count: int) -> bool:
     """Asks for at least `count` lines of `element` after a page break; False if it asked for
     as many already (a later, smaller ask would undo a larger one: the last declaration wins)."""
