@@ -20,8 +20,14 @@ happened, and laid out again, a few rounds at most:
 - a figure, table or listing that did not fit at the foot of a page, leaving it short,
   moves after the paragraphs that follow it: that text fills the page and the figure
   opens the next one. It never passes another figure (their numbers stay in order) nor
-  leaves its section. It moves once the lines above it have settled (a change above moves
-  every page turn after it), past as many paragraphs as the short page has room for.
+  leaves its section, and moves past as many paragraphs as the short page has room for.
+
+The last three count lines where they fell, so they are made only on pages that the
+round's earlier changes leave as they are (a change moves every page turn after it); the
+rest wait for the next round. One change is made before the first layout, because it
+depends on a paragraph's own lines and not on the page: its last characters are set
+without hyphens (`keep_paragraph_ends`), so that its last word is not broken over its last
+line, the flaw the rounds found most often.
 
 Every change is made to the unit's own element tree in the worker, and only from what the
 unit's layout shows, so the result is a function of the task alone: the layout cache keyed
