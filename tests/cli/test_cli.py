@@ -211,3 +211,18 @@ def test_console_script_and_module_exit_codes(tmp_path):
     usage = subprocess.run([sys.executable, "-m", "bookwright", "build", "--format", "docx", str(book)],
                            capture_output=True, text=True, cwd=ROOT)
     assert usage.returncode == 2
+
+
+def test_a_build_with_editions_side_by_side_prints_its_lines_and_nothing_else(tmp_path):
+    # The EPUB and the site cut their fonts in threads of their own while the PDFs are laid
+    # out; the font subsetter's own notes ("FFTM NOT subset") once reached the terminal when
+    # the two cut at the same time.
+    book = copy_book(BOOKS / "units-book", tmp_path)
+    run = subprocess.run([sys.executable, "-m", "bookwright", "build", str(book), "--out", str(tmp_path / "dist"),
+                          "--no-gate", "--jobs", "2"], capture_output=True, text=True, cwd=tmp_path)
+    assert run.returncode == 0, run.stdout + run.stderr
+    editions = ("pdf", "print-kdp", "print-ingram", "epub", "print-kdp-cover", "print-ingram-cover", "web")
+    lines = [line for line in run.stdout.splitlines() if line.strip()]
+    assert sorted(line.split()[0] for line in lines) == sorted(editions), run.stdout
+    for line in run.stderr.splitlines():  # the book's diagnostics, and nothing of a library's
+        assert re.match(r"(\S+:\d+:\d+: (error|warning): |  hint: |\d+ error\(s\), \d+ warning\(s\)$)", line), line

@@ -26,6 +26,7 @@ import io
 import logging
 import os
 import re
+import threading
 import unicodedata
 from collections.abc import Iterable
 from pathlib import Path
@@ -244,6 +245,9 @@ def _cached(folder: Path, key: str, make) -> bytes:
     return data
 
 
+_CUTTING = threading.Lock()
+
+
 @functools.lru_cache(maxsize=64)
 def _subset(path: Path, mtime_ns: int, characters: str, features: tuple[str, ...], family: str,
             reserved: tuple[str, ...], renamed: str) -> bytes:
@@ -257,22 +261,25 @@ def _subset(path: Path, mtime_ns: int, characters: str, features: tuple[str, ...
     options.layout_features = sorted(set(options.layout_features) | set(features))
     options.notdef_outline = True  # a character no face has shows as a box, not as nothing
     options.recalc_timestamp = False  # head.modified stays the font's own: reproducible
-    quiet = subset.log.level
-    subset.log.setLevel(logging.ERROR)  # "FFTM NOT subset; dropped": the subsetter's notes, not the author's business
-    try:
-        # lazy: only the lookups the kept features reach are decompiled (the same bytes, half the
-        # time); the bounding boxes stay the whole face's, which hold every glyph kept (measuring
-        # each kept outline again was a third of the time, for a box a few units smaller)
-        with TTFont(str(path), recalcTimestamp=False, recalcBBoxes=False, lazy=True) as font:
-            subsetter = subset.Subsetter(options)
-            subsetter.populate(unicodes=[ord(ch) for ch in characters])
-            subsetter.subset(font)
-            if renamed != family:
-                _rename(font, reserved)
-            out = io.BytesIO()
-            subset.save_font(font, out, options)
-    finally:
-        subset.log.setLevel(quiet)
+    # One cut at a time: the subsetter's log level is the process's, and the EPUB and the
+    # site cut theirs in threads of their own (a cut is Python: they would not run side by side).
+    with _CUTTING:
+        quiet = subset.log.level
+        subset.log.setLevel(logging.ERROR)  # "FFTM NOT subset; dropped": the subsetter's notes, not the author's business
+        try:
+            # lazy: only the lookups the kept features reach are decompiled (the same bytes, half
+            # the time); the bounding boxes stay the whole face's, which hold every glyph kept
+            # (measuring each kept outline again was a third of the time, for a box a few units smaller)
+            with TTFont(str(path), recalcTimestamp=False, recalcBBoxes=False, lazy=True) as font:
+                subsetter = subset.Subsetter(options)
+                subsetter.populate(unicodes=[ord(ch) for ch in characters])
+                subsetter.subset(font)
+                if renamed != family:
+                    _rename(font, reserved)
+                out = io.BytesIO()
+                subset.save_font(font, out, options)
+        finally:
+            subset.log.setLevel(quiet)
     return out.getvalue()
 
 
