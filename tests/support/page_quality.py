@@ -164,3 +164,47 @@ def measure(path: Path) -> Quality:
         if bottom > block_top and (reached - block_top) / (bottom - block_top) < 0.85:
             short.append(page.index + 1)
     return Quality(blank, total, hyphenated, ladders, elsewhere, len(set_on), runts, short, lone_captions)
+
+
+FLOAT_CAPTION = re.compile(r"^(Figure|Table|Listing) ([0-9A-Z]+\.\d+): ")
+FLOAT_MENTION = re.compile(r"(Figure|Table|Listing)[ \u00a0]([0-9A-Z]+\.\d+)\b")
+CHAPTER_BOOKMARK = re.compile(r"^([0-9]+|[A-Z])\. ")  # "6. Measuring What Matters", "A. A Toolkit"
+
+
+def float_places(path: Path) -> dict[str, tuple[int | None, int]]:
+    """Each figure, table and listing → (the page its own chapter first mentions it on, or
+    None; the page its caption is on), pages counted from 1. A chapter runs from its
+    bookmark to the next bookmark at its level or above; a mention is its name in running
+    text ("Table 2.1", never a caption line)."""
+    import pdfplumber
+    import pypdf
+
+    reader = pypdf.PdfReader(str(path))
+    marks: list[tuple[int, int, str]] = []  # (page, depth, title)
+
+    def walk(items, depth):
+        for item in items:
+            if isinstance(item, list):
+                walk(item, depth + 1)
+            else:
+                marks.append((reader.get_destination_page_number(item) + 1, depth, item.title))
+
+    walk(reader.outline, 0)
+    with pdfplumber.open(str(path)) as pdf:
+        texts = [page.extract_text() or "" for page in pdf.pages]
+    chapters: dict[str, range] = {}
+    for index, (start, depth, title) in enumerate(marks):
+        if match := CHAPTER_BOOKMARK.match(title):
+            end = next((page for page, other, _ in marks[index + 1:] if other <= depth), len(texts) + 1)
+            chapters[match.group(1)] = range(start, end)
+    places: dict[str, tuple[int | None, int]] = {}
+    for number, text in enumerate(texts, 1):
+        for line in text.splitlines():
+            if (caption := FLOAT_CAPTION.match(line)) and caption.group(2) not in places:
+                label = caption.group(2)
+                pages = chapters.get(label.split(".")[0], range(0))
+                mentioned = next((page for page in pages if any(
+                    m.group(2) == label for text_line in texts[page - 1].splitlines()
+                    if not FLOAT_CAPTION.match(text_line) for m in FLOAT_MENTION.finditer(text_line))), None)
+                places[label] = (mentioned, number)
+    return places

@@ -8,7 +8,7 @@ from __future__ import annotations
 import pytest
 
 from support import SAMPLE, build_book
-from support.page_quality import measure
+from support.page_quality import float_places, measure
 
 
 @pytest.fixture(scope="module")
@@ -52,3 +52,13 @@ def test_no_page_is_left_short(measured):
 @pytest.mark.parametrize("edition", ["pdf", "print-kdp"])
 def test_a_caption_stays_with_its_table(measured, edition):
     assert measured[edition].lone_captions == []
+
+
+def test_a_float_is_never_further_than_the_page_after_its_first_mention(sample_outputs):
+    # Its own chapter's first mention: a float never leaves its chapter, so one that another
+    # chapter mentions first (Listing A.1, from chapter 6) is held to its own.
+    places = float_places(sample_outputs["pdf"])
+    mentioned = {label: pages for label, pages in places.items() if pages[0] is not None}
+    assert len(mentioned) >= 4, places
+    assert {label: pages for label, pages in mentioned.items() if pages[1] > pages[0] + 1} == {}, \
+        "(first mention, caption) pages"
