@@ -139,8 +139,7 @@ class UnitTree:
 
     def add_style(self, element, declaration: str) -> None:
         self.changes.append(["style", self._position(element), declaration, element.tag])
-        style = (element.get("style") or "").strip().rstrip(";")
-        element.set("style", f"{style}; {declaration}" if style else declaration)
+        _declare(element, declaration)
 
     def move_after(self, element, after) -> None:
         """Moves `element` to just after its sibling `after`, the text between staying put."""
@@ -170,6 +169,12 @@ class UnitTree:
     def _siblings(self, element) -> list:
         parent = next((p for p in self.root.iter() if any(child is element for child in p)), None)
         return list(parent) if parent is not None else []
+
+
+def _declare(element, declaration: str) -> None:
+    """Adds `declaration` to the element's own style, after what it has (so it wins)."""
+    style = (element.get("style") or "").strip().rstrip(";")
+    element.set("style", f"{style}; {declaration}" if style else declaration)
 
 
 END_KEPT = 60  # characters at a paragraph's end set without hyphens: its last line and the next-to-last's end
@@ -216,8 +221,7 @@ def _keep_end(paragraph, count: int) -> bool:
             if count <= 0 or cut:
                 break
         if child is not None and not _is_note(child) and (shown := "".join(child.itertext())):
-            style = (child.get("style") or "").strip().rstrip(";")
-            child.set("style", f"{style}; hyphens: manual" if style else "hyphens: manual")
+            _declare(child, "hyphens: manual")
             changed = True
             count -= len(shown)
             if count <= 0:

@@ -106,8 +106,9 @@ class WebSite:
         (font_subset.py keeps them), and writes what it would have without this."""
         slug = self.book.metadata.slug
         self.downloads = [Download(name, EDITIONS[name].output_path(Path(), slug), size=0) for name in offered]
-        pages, _ = self.all_pages()
-        self.fonts.subsets([html.document_fromstring(page) for _, page in pages], self.css(), also=self.script())
+        if self.fonts.fonts:
+            pages, _ = self.all_pages()
+            self.cut_fonts([page for _, page in pages], self.css(), self.script())
 
     def all_pages(self) -> tuple[list[tuple[str, str]], list[SearchSection]]:
         """Each page's file name and HTML (the chapters', then the home page), and the sections searched."""
@@ -170,11 +171,14 @@ class WebSite:
         if not self.fonts.fonts:
             return
         fonts.mkdir()
-        roots = [html.document_fromstring(page) for page in pages]
-        for font, data in self.fonts.subsets(roots, css, also=script):
+        for font, data in self.cut_fonts(pages, css, script):
             (fonts / font.name).write_bytes(data)
         for name, licence in self.fonts.licences().items():
             shutil.copyfile(licence, fonts / name)
+
+    def cut_fonts(self, pages: list[str], css: str, script: str) -> list:
+        """Each carried face cut to what the pages, the stylesheet and the script show."""
+        return self.fonts.subsets([html.document_fromstring(page) for page in pages], css, also=script)
 
     def css(self) -> str:
         dark_code = code_css("github-dark")
