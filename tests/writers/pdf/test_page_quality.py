@@ -8,15 +8,20 @@ from __future__ import annotations
 import pytest
 
 from support import SAMPLE, build_book
-from support.page_quality import float_places, measure
+from support.page_quality import float_places, measure, table_pages
 
 
 @pytest.fixture(scope="module")
-def measured(sample_outputs, tmp_path_factory):
+def measured_paths(sample_outputs, tmp_path_factory):
     result = build_book(SAMPLE, tmp_path_factory.mktemp("quality-kdp"), formats=("print-kdp",))
     assert not result.diagnostics.errors
     kdp = next(o.path for o in result.outputs if o.format == "print-kdp")
-    return {"pdf": measure(sample_outputs["pdf"]), "print-kdp": measure(kdp)}
+    return {"pdf": sample_outputs["pdf"], "print-kdp": kdp}
+
+
+@pytest.fixture(scope="module")
+def measured(measured_paths):
+    return {edition: measure(path) for edition, path in measured_paths.items()}
 
 
 def test_the_screen_pdf_has_no_blank_page(measured):
@@ -62,3 +67,15 @@ def test_a_float_is_never_further_than_the_page_after_its_first_mention(sample_o
     assert len(mentioned) >= 4, places
     assert {label: pages for label, pages in mentioned.items() if pages[1] > pages[0] + 1} == {}, \
         "(first mention, caption) pages"
+
+
+@pytest.mark.parametrize("edition", ["pdf", "print-kdp"])
+def test_a_table_run_onto_the_next_page_is_named_there_over_its_header_row(measured_paths, edition):
+    # Its header row repeated, under "Table 4.1 (continued)", as a reader turning the page
+    # needs to know what the columns are and which table they belong to.
+    placed = table_pages(measured_paths[edition])
+    assert len(placed) == 3, placed  # every table of the sample was found with its header row
+    continued = {label: pages[1:] for label, pages in placed.items() if len(pages) > 1}
+    assert continued, "no table of the sample runs over a page turn: the test proves nothing"
+    for label, pages in continued.items():
+        assert [above for _, above in pages] == [f"Table {label} (continued)"] * len(pages), pages

@@ -8,7 +8,7 @@ from __future__ import annotations
 import json
 import xml.etree.ElementTree as ET
 
-from bookwright.writers.pdf.unit_rounds import Line, PageRead, UnitTree, adjust, keep_paragraph_ends
+from bookwright.writers.pdf.unit_rounds import Line, PageRead, TablePart, UnitTree, adjust, keep_paragraph_ends
 
 UNIT = ("<html><body><section><p>One.</p><figure><img/></figure><p>Two.</p><p>Three.</p>"
         "</section></body></html>")
@@ -113,3 +113,46 @@ def test_a_paragraphs_end_is_set_without_hyphens_before_the_first_layout():
     assert long.find("span[@class='footnote']").get("style") is None
     assert long.text == "Words at the start of "
     assert ET.tostring(short) == b'<p><span style="hyphens: manual">Short.</span></p>'
+
+
+TABLE = ('<html><body><section><p>Before.</p><table{numbered}><caption><span class="caption-number">Table 4.1</span>: '
+         'Meetings</caption><thead><tr><th id="head">Meeting</th><th>Verdict</th></tr></thead><tbody>'
+         '<tr><td>One</td><td>Keep</td></tr><tr><td>Two</td><td>End</td></tr><tr><td>Three</td><td>Change</td></tr>'
+         '</tbody></table><p>After.</p></section></body></html>')
+
+
+def split_pages(tree: UnitTree) -> list[PageRead]:
+    """The table's first two rows on page 0, its third opening page 1."""
+    section = tree.root.find("body/section")
+    before, table, after = list(section)
+    one, _, three = table.find("tbody")
+    return [PageRead(lines_of(before, 0, rows(20, 25)) + lines_of(table, 0, rows(540, 6)), {}, before, 700, 0,
+                     tables=[TablePart(table, one, 300.0, [120.0, 180.0])]),
+            PageRead(lines_of(table, 1, rows(20, 3)) + lines_of(after, 1, rows(80, 10)), {}, table, 700, 0,
+                     tables=[TablePart(table, three, 300.0, [120.0, 180.0])])]
+
+
+def test_a_table_run_over_a_page_turn_carries_on_under_its_number_and_header_row():
+    tree = tree_of(TABLE.format(numbered=' data-continued="continued"'))
+    assert adjust(split_pages(tree), tree)
+    first, rest = tree.root.find("body/section").findall("table")
+    assert [row.find("td").text for row in first.find("tbody")] == ["One", "Two"]
+    assert [row.find("td").text for row in rest.find("tbody")] == ["Three"]
+    assert "".join(rest.find("caption").itertext()) == "Table 4.1 (continued)"
+    assert [th.text for th in rest.iter("th")] == ["Meeting", "Verdict"]
+    assert [th.get("id") for th in rest.iter("th")] == [None, None]  # each anchor once
+    assert "break-before: page" in rest.get("style")
+    # Both parts keep the whole table's columns: a part left to itself fits its own rows.
+    for part in (first, rest):
+        assert "table-layout: fixed; width: 300.000px" in part.get("style")
+        assert [col.get("style") for col in part.iter("col")] == ["width: 120.000px", "width: 180.000px"]
+
+    again = tree_of(TABLE.format(numbered=' data-continued="continued"'))
+    again.replay(json.loads(json.dumps(tree.changes)))
+    assert ET.tostring(again.root) == ET.tostring(tree.root)
+
+
+def test_an_unnumbered_table_is_left_to_repeat_its_header_row_alone():
+    tree = tree_of(TABLE.format(numbered=""))
+    adjust(split_pages(tree), tree)
+    assert len(tree.root.find("body/section").findall("table")) == 1

@@ -76,6 +76,9 @@ class PdfDocument:
         for table in body.xpath(".//table[@id][caption]"):
             # WeasyPrint anchors a table below its caption; a link should show the caption too.
             table.find("caption").set("id", table.attrib.pop("id"))
+        for table in body.xpath(".//table[caption/span[@class='caption-number']]"):
+            # A table split over pages is "Table 6.1 (continued)" on the next (pdf/unit_rounds.py).
+            table.set("data-continued", self.words["continued"])
         for ref in body.xpath(".//a[@data-page-words]"):
             if ref.get("data-chapter") in self.front:
                 ref.set("class", ref.get("class", "") + " front-target")

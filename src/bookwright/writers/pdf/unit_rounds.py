@@ -36,6 +36,7 @@ by the task (layout_cache.py) stays sound, and a cached build gives the bytes a 
 
 from __future__ import annotations
 
+import copy
 import re
 from dataclasses import dataclass, field
 
@@ -58,6 +59,14 @@ class Line:
 
 
 @dataclass
+class TablePart:
+    table: object  # the table element
+    first_row: object  # the element of the first body row on this page
+    width: float  # as laid out (CSS px), and each column's
+    columns: list[float]
+
+
+@dataclass
 class PageRead:
     lines: list[Line]
     notes: dict  # footnote elements set in the page's note area → the height each takes
@@ -65,6 +74,7 @@ class PageRead:
     bottom: float  # where the page's flow may reach (above its note area)
     top: float
     note_area: float = 0.0  # what the note area takes beside its notes (its rule, padding and margin)
+    tables: list[TablePart] = field(default_factory=list)  # each table on the page, or the part of it here
 
 
 def read_pages(laid_pages: list) -> list[PageRead]:
@@ -76,6 +86,7 @@ def read_pages(laid_pages: list) -> list[PageRead]:
         page_box = page._page_box
         root = page_box.children[0]
         lines: list[Line] = []
+        tables: list = []
         first_block = [None]
 
         def visit(box, block):
@@ -97,6 +108,11 @@ def read_pages(laid_pages: list) -> list[PageRead]:
                 return
             element = box.element
             tag = box.element_tag or ""
+            if isinstance(box, boxes.TableBox) and element is not None:
+                rows = [row for group in box.children if not (group.is_header or group.is_footer)
+                        for row in group.children]
+                if rows:
+                    tables.append(TablePart(element, rows[0].element, box.width, list(box.column_widths)))
             if isinstance(box, boxes.BlockBox) and element is not None and "::" not in tag:
                 if tag not in ("html", "body", "section", "div", "article", "nav") and first_block[0] is None:
                     first_block[0] = element
@@ -113,7 +129,7 @@ def read_pages(laid_pages: list) -> list[PageRead]:
             bottom = area.position_y
             notes = {child.element: child.margin_height() for child in area.children if child.element is not None}
             around = area.margin_height() - sum(child.margin_height() for child in area.children)
-        pages.append(PageRead(lines, notes, first_block[0], bottom, page_box.content_box_y(), around))
+        pages.append(PageRead(lines, notes, first_block[0], bottom, page_box.content_box_y(), around, tables))
     return pages
 
 
@@ -127,6 +143,7 @@ class UnitTree:
         # ["style", element, declaration, tag] or ["move", element, after, tag]; an element is
         # its position in the tree's document order, checked against its tag when replayed.
         self.changes: list[list] = []
+        self.touched: list = []  # the element each change was made to (a split: the first row it moved)
 
     def _position(self, element) -> int:
         return next(i for i, other in enumerate(self.root.iter()) if other is element)
@@ -139,17 +156,28 @@ class UnitTree:
 
     def add_style(self, element, declaration: str) -> None:
         self.changes.append(["style", self._position(element), declaration, element.tag])
+        self.touched.append(element)
         _declare(element, declaration)
 
     def move_after(self, element, after) -> None:
         """Moves `element` to just after its sibling `after`, the text between staying put."""
         self.changes.append(["move", self._position(element), self._position(after), element.tag])
+        self.touched.append(element)
         parent = next(p for p in self.root.iter() if any(child is element for child in p))
         tail = element.tail
         parent.remove(element)
         element.tail = after.tail
         after.tail = tail
         parent.insert(list(parent).index(after) + 1, element)
+
+    def split_table(self, table, row, width: float, columns: list[float]) -> None:
+        """Moves `row` and the rows after it into a table of their own (`_split_table`)."""
+        self.changes.append(["split", self._position(table), [self._position(row), width, columns], table.tag])
+        self.touched.append(row)
+        _split_table(self._parent(table), table, row, self._parent(row), width, columns)
+
+    def _parent(self, element):
+        return next((p for p in self.root.iter() if any(child is element for child in p)), None)
 
     def replay(self, changes: list[list]) -> None:
         """Makes `changes` (made to this unit's markup when it was laid out before, perhaps with
@@ -161,14 +189,105 @@ class UnitTree:
             if kind == "style":
                 if value not in (element.get("style") or ""):
                     self.add_style(element, value)
+            elif kind == "split":
+                row_position, width, columns = value
+                row = self._element(row_position)
+                if row is not None and row.tag == "tr" and _inside(row, element):
+                    self.split_table(element, row, width, columns)
             else:
                 after = self._element(value)
                 if after is not None and any(after is sibling for sibling in self._siblings(element)):
                     self.move_after(element, after)
 
     def _siblings(self, element) -> list:
-        parent = next((p for p in self.root.iter() if any(child is element for child in p)), None)
+        parent = self._parent(element)
         return list(parent) if parent is not None else []
+
+
+CONTINUATION = "data-continues"  # on the table that carries on a table split over a page turn
+
+
+def _split_table(parent, table, row, group, width: float, columns: list[float]) -> None:
+    """Moves `row` (of the row group `group`) and the rows after it into a new table after
+    `table`, opening the next page: under the caption "Table 6.1 (continued)" (its word is
+    the table's `data-continued`, pdf/document.py) and a copy of the table's header rows. A
+    reader sees what WeasyPrint shows of a table it breaks, the header row repeated, and
+    which table it is; the new table can be split again the same way. Both keep the columns
+    the whole table was laid out with (`width`, `columns`): left to themselves, each part's
+    columns would fit its own rows, and change width at the page turn."""
+    rest = table.makeelement("table", {key: value for key, value in table.attrib.items() if key not in ("id", "style")})
+    rest.set(CONTINUATION, "")
+    _declare(rest, "break-before: page")
+    for part in (table, rest):
+        if "table-layout" not in (part.get("style") or ""):
+            _declare(part, f"table-layout: fixed; width: {width:.3f}px")
+    caption = rest.makeelement("caption", {"class": "continued"})
+    number = table.find("caption/span[@class='caption-number']")
+    if number is not None:
+        label = copy.deepcopy(number)
+        label.tail = f" ({table.get('data-continued')})"
+        caption.append(label)
+    rest.append(caption)
+    _set_columns(table, columns)
+    for part in table:
+        if part.tag in ("colgroup", "col", "thead"):
+            rest.append(_bare_copy(part))
+    rows = list(group)
+    body = rest.makeelement(group.tag, dict(group.attrib))
+    for moved in rows[rows.index(row):]:
+        group.remove(moved)
+        body.append(moved)
+    rest.append(body)
+    parts = list(table)
+    for later in parts[parts.index(group) + 1:]:  # the row groups after it, and a footer
+        table.remove(later)
+        rest.append(later)
+    rest.tail, table.tail = table.tail, None
+    parent.insert(list(parent).index(table) + 1, rest)
+
+
+def _set_columns(table, columns: list[float]) -> None:
+    """Gives the table's columns the widths `columns`, on its own `col` elements if it has them."""
+    cols = [col for col in table.iter("col")]
+    if not cols:
+        group = table.makeelement("colgroup", {})
+        cols = [group.makeelement("col", {}) for _ in columns]
+        group.extend(cols)
+        parts = list(table)
+        table.insert(next((i for i, part in enumerate(parts) if part.tag != "caption"), len(parts)), group)
+    for col, width in zip(cols, columns):
+        _declare(col, f"width: {width:.3f}px")
+
+
+def _bare_copy(element):
+    """A copy of `element` printed a second time: no ids (each anchor once), no notes (each note once)."""
+    copied = copy.deepcopy(element)
+    for inner in list(copied.iter()):
+        inner.attrib.pop("id", None)
+        for child in list(inner):
+            if _is_note(child):
+                _remove_keeping_tail(inner, child)
+    return copied
+
+
+def _remove_keeping_tail(parent, child) -> None:
+    if child.tail:
+        index = list(parent).index(child)
+        if index:
+            before = parent[index - 1]
+            before.tail = (before.tail or "") + child.tail
+        else:
+            parent.text = (parent.text or "") + child.tail
+    parent.remove(child)
+
+
+def _split_off(element, parents: dict) -> bool:
+    """A table split over a page turn, or the table that carries it on: it stays where it is."""
+    if element.get(CONTINUATION) is not None:
+        return True
+    siblings = list(parents.get(element, ()))
+    index = next((i for i, sibling in enumerate(siblings) if sibling is element), None)
+    return index is not None and index + 1 < len(siblings) and siblings[index + 1].get(CONTINUATION) is not None
 
 
 def _declare(element, declaration: str) -> None:
@@ -277,7 +396,20 @@ def adjust(pages: list[PageRead], tree: UnitTree) -> bool:
     # What follows counts lines where they fell: only on pages that the changes made so far
     # leave as they are (a change moves every page turn after it). The rest waits a round.
     def settled() -> int:
-        return _first_page_changed(tree, tree.changes[made_before:], blocks, len(pages))
+        return _first_page_changed(tree.changes[made_before:], tree.touched[made_before:], blocks, pages)
+
+    # A numbered table that runs over a page turn: the rows on the next page become a table
+    # of their own under "Table 6.1 (continued)", once the page before has settled (the turn
+    # is where it will stay). One a round: the new caption takes a line on the next page.
+    seen = set()
+    for number, page in enumerate(pages):
+        split = next((part for part in page.tables
+                      if part.table in seen and part.table.get("data-continued") is not None), None)
+        if split is not None and number <= settled():
+            tree.split_table(split.table, split.first_row, split.width, split.columns)
+            changed = True
+            break
+        seen.update(part.table for part in page.tables)
 
     # A footnote set after its call's page: the call's line goes over with it.
     for number, page in enumerate(pages):
@@ -346,7 +478,7 @@ def adjust(pages: list[PageRead], tree: UnitTree) -> bool:
         if number + 1 >= settled():
             break  # the short page, or the float's, may still move
         following = pages[number + 1].first_block
-        if following is None or following.tag not in FLOATS or not page.lines:
+        if following is None or following.tag not in FLOATS or not page.lines or _split_off(following, parents):
             continue
         height = page.bottom - page.top
         if height <= 0 or (page.lines[-1].bottom - page.top) / height >= SHORT_FILL:
@@ -356,19 +488,21 @@ def adjust(pages: list[PageRead], tree: UnitTree) -> bool:
         if tall is not None and tall >= height:
             continue  # a float taller than a page breaks wherever it goes: moving it fills nothing
         changed |= _move_down(tree, following, parents, blocks, room)
+
     return changed
 
 
-def _first_page_changed(tree: UnitTree, changes: list[list], blocks: dict, count: int) -> int:
-    """The first page `changes` may lay out differently: the page of the first line of an
-    element whose lines break or turn the page anew, the page before it for one that may no
-    longer open a page or a float moved down; `count` when there are none."""
-    if not changes:
-        return count
-    elements = list(tree.root.iter())
-    first = count
-    for kind, position, value, _ in changes:
-        element = elements[position]
+def _first_page_changed(changes: list[list], touched: list, blocks: dict, pages: list[PageRead]) -> int:
+    """The first page `changes` (made to the elements `touched`) may lay out differently: the
+    page of the first line of an element whose lines break or turn the page anew, the page
+    before it for one that may no longer open a page or a float moved down, the page of the
+    first row a table split moved; the page count when there are none."""
+    first = len(pages)
+    for (kind, _, value, _), element in zip(changes, touched):
+        if kind == "split":
+            first = min(first, next((number for number, page in enumerate(pages)
+                                     if any(part.first_row is element for part in page.tables)), 0))
+            continue
         lines = [line.page for block, own in blocks.items() if block is element or _inside(block, element)
                  for line in own]
         before = kind == "move" or "break-before" in value  # a float moved fills the page before its own
@@ -376,9 +510,17 @@ def _first_page_changed(tree: UnitTree, changes: list[list], blocks: dict, count
     return max(first, 0)
 
 
-# What a float may move past: running text and headings, never another float.
+# What a float may move past: running text, headings and displayed equations, never another float.
 PASSABLE = ("p", "h2", "h3", "h4", "h5", "h6", "ul", "ol", "dl", "blockquote", "pre")
 HEADINGS = PASSABLE[1:6]
+
+
+def _passable(element) -> bool:
+    return element.tag in PASSABLE or _is_equation(element)
+
+
+def _is_equation(element) -> bool:
+    return element.tag == "div" and "equation" in (element.get("class") or "").split()
 
 
 def _height(element, blocks: dict) -> float | None:
@@ -408,7 +550,7 @@ def _move_down(tree: UnitTree, element, parents: dict, blocks: dict, room: float
     after = None
     used = 0.0
     for sibling in siblings[index + 1:]:
-        if sibling.tag not in PASSABLE:
+        if not _passable(sibling):
             break
         height = _height(sibling, blocks)
         # A heading is passed with its first paragraph, whether that fits or runs over.
@@ -418,6 +560,9 @@ def _move_down(tree: UnitTree, element, parents: dict, blocks: dict, room: float
         used += height or room
     if after is None:
         return False
+    # A displayed equation stays with the sentence that leads into it.
+    while (following := siblings.index(after) + 1) < len(siblings) and _is_equation(siblings[following]):
+        after = siblings[following]
     # A heading never ends up right above the float it moved past.
     while after.tag in HEADINGS and after is not siblings[index + 1]:
         after = siblings[siblings.index(after) - 1]
