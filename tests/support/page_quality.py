@@ -217,24 +217,21 @@ def table_pages(path: Path) -> dict[str, list[tuple[int, str]]]:
     """Each numbered table → the pages its header row is printed on, each with the line
     printed above it there: on its first page the end of its caption, on a page it runs
     onto (WeasyPrint repeats the header row) what names it there. The header row is the
-    first line set all in bold under the caption."""
+    first line set all in bold under the caption; a header row belongs to the table whose
+    caption came last."""
     import pdfplumber
 
     with pdfplumber.open(str(path)) as pdf:
-        pages = [[(found["text"].strip(),
-                   all("Bold" in c["fontname"] for c in found["chars"] if c["text"].strip()))
-                  for found in page.extract_text_lines(return_chars=True)] for page in pdf.pages]
-    headers: dict[str, str] = {}
-    for lines in pages:
-        for index, (text, _) in enumerate(lines):
-            if (caption := TABLE_CAPTION.match(text)) and caption.group(1) not in headers:
-                header = next((line for line, bold in lines[index + 1:] if bold), None)
-                if header is not None:
-                    headers[caption.group(1)] = header
-    found: dict[str, list[tuple[int, str]]] = {label: [] for label in headers}
-    for number, lines in enumerate(pages, 1):
-        for index, (text, bold) in enumerate(lines):
-            for label, header in headers.items():
-                if bold and text == header and index:
-                    found[label].append((number, lines[index - 1][0]))
+        lines = [(number, found["text"].strip(),
+                  all("Bold" in c["fontname"] for c in found["chars"] if c["text"].strip()))
+                 for number, page in enumerate(pdf.pages, 1) for found in page.extract_text_lines(return_chars=True)]
+    found: dict[str, list[tuple[int, str]]] = {}
+    label = header = None
+    for index, (number, text, bold) in enumerate(lines):
+        if caption := TABLE_CAPTION.match(text):
+            label, header = caption.group(1), None
+            found[label] = []
+        elif label is not None and bold and (header is None or text == header):
+            header = text
+            found[label].append((number, lines[index - 1][1]))
     return found

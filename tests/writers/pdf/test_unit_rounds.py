@@ -127,9 +127,9 @@ def split_pages(tree: UnitTree) -> list[PageRead]:
     before, table, after = list(section)
     one, _, three = table.find("tbody")
     return [PageRead(lines_of(before, 0, rows(20, 25)) + lines_of(table, 0, rows(540, 6)), {}, before, 700, 0,
-                     tables=[TablePart(table, one, 300.0, [120.0, 180.0])]),
+                     tables=[TablePart(table, one, 300.0, [120.0, 180.0], 20.0, 680.0, 2)]),
             PageRead(lines_of(table, 1, rows(20, 3)) + lines_of(after, 1, rows(80, 10)), {}, table, 700, 0,
-                     tables=[TablePart(table, three, 300.0, [120.0, 180.0])])]
+                     tables=[TablePart(table, three, 300.0, [120.0, 180.0], 20.0, 60.0, 1)])]
 
 
 def test_a_table_run_over_a_page_turn_carries_on_under_its_number_and_header_row():
@@ -144,8 +144,8 @@ def test_a_table_run_over_a_page_turn_carries_on_under_its_number_and_header_row
     assert "break-before: page" in rest.get("style")
     # Both parts keep the whole table's columns: a part left to itself fits its own rows.
     for part in (first, rest):
-        assert "table-layout: fixed; width: 300.000px" in part.get("style")
-        assert [col.get("style") for col in part.iter("col")] == ["width: 120.000px", "width: 180.000px"]
+        assert "width: 300.03px" in part.get("style")
+        assert [col.get("style") for col in part.iter("col")] == ["width: 120.01px", "width: 180.01px"]
 
     again = tree_of(TABLE.format(numbered=' data-continued="continued"'))
     again.replay(json.loads(json.dumps(tree.changes)))
@@ -156,3 +156,33 @@ def test_an_unnumbered_table_is_left_to_repeat_its_header_row_alone():
     tree = tree_of(TABLE.format(numbered=""))
     adjust(split_pages(tree), tree)
     assert len(tree.root.find("body/section").findall("table")) == 1
+
+
+def test_a_table_that_would_leave_one_row_at_the_foot_of_a_page_goes_over_whole():
+    tree = tree_of(TABLE.format(numbered=' data-continued="continued"'))
+    pages = split_pages(tree)
+    pages[0].tables[0].rows = 1
+    assert adjust(pages, tree)
+    table, = tree.root.find("body/section").findall("table")
+    assert table.get("style") == "break-inside: avoid"
+
+
+def test_a_split_the_page_no_longer_turns_at_is_undone():
+    # Laid out again (with its page numbers, or lines moved above it), the table's first part
+    # no longer reaches the foot of its page: the row that opens the next page would fit.
+    tree = tree_of(TABLE.format(numbered=' data-continued="continued"'))
+    adjust(split_pages(tree), tree)
+    before, first, rest, after = list(tree.root.find("body/section"))
+    two, three = first.find("tbody")[1], rest.find("tbody")[0]
+    pages = [PageRead(lines_of(before, 0, rows(20, 20)) + lines_of(first, 0, rows(440, 6)), {}, before, 700, 0,
+                      tables=[TablePart(first, first.find("tbody")[0], 300.0, [120.0, 180.0], 20.0, 560.0, 2)]),
+             PageRead(lines_of(rest, 1, rows(20, 3)) + lines_of(after, 1, rows(80, 10)), {}, rest, 700, 0,
+                      tables=[TablePart(rest, three, 300.0, [120.0, 180.0], 20.0, 60.0, 1)])]
+    assert adjust(pages, tree)
+    tables = tree.root.find("body/section").findall("table")
+    assert len(tables) == 1 and [row.find("td").text for row in tables[0].find("tbody")] == ["One", "Two", "Three"]
+    assert two in list(tables[0].find("tbody"))
+
+    again = tree_of(TABLE.format(numbered=' data-continued="continued"'))
+    again.replay(json.loads(json.dumps(tree.changes)))
+    assert ET.tostring(again.root) == ET.tostring(tree.root)

@@ -20,9 +20,13 @@ happened, and laid out again, a few rounds at most:
 - a figure, table or listing that did not fit at the foot of a page, leaving it short,
   moves after the paragraphs that follow it: that text fills the page and the figure
   opens the next one. It never passes another figure (their numbers stay in order) nor
-  leaves its section, and moves past as many paragraphs as the short page has room for.
+  leaves its section, and moves past as many paragraphs as the short page has room for;
+- a numbered table broken over a page turn carries on, on the next page, under "Table 4.1
+  (continued)" and its header row (the rows there become a table of their own, in the
+  whole table's columns); one that would leave a single row at the foot of a page goes over
+  whole instead, and a split the page no longer turns at is undone and made anew.
 
-The last three count lines where they fell, so they are made only on pages that the
+The last four count lines where they fell, so they are made only on pages that the
 round's earlier changes leave as they are (a change moves every page turn after it); the
 rest wait for the next round. One change is made before the first layout, because it
 depends on a paragraph's own lines and not on the page: its last characters are set
@@ -37,11 +41,13 @@ by the task (layout_cache.py) stays sound, and a cached build gives the bytes a 
 from __future__ import annotations
 
 import copy
+import math
 import re
 from dataclasses import dataclass, field
 
 MAX_ROUNDS = 5  # rounds after the first layout; a round changes only what the last one showed
 RUNT_LINES = 3  # a last page with this many lines or fewer is a runt
+MIN_ROWS = 2  # a table broken over a page turn leaves at least this many rows at the foot of the page
 SHORT_FILL = 0.85  # a page filled less than this is short
 HYPHENATED_SHARE = 0.04  # of a unit's lines, at most this many end in a hyphen (a designer allows 5 %)
 HYPHEN = "\u2010"  # what WeasyPrint ends a hyphenated line with (hyphenate-character)
@@ -64,6 +70,9 @@ class TablePart:
     first_row: object  # the element of the first body row on this page
     width: float  # as laid out (CSS px), and each column's
     columns: list[float]
+    first_row_height: float
+    rows_bottom: float  # where its last body row here ends
+    rows: int  # body rows here
 
 
 @dataclass
@@ -112,7 +121,8 @@ def read_pages(laid_pages: list) -> list[PageRead]:
                 rows = [row for group in box.children if not (group.is_header or group.is_footer)
                         for row in group.children]
                 if rows:
-                    tables.append(TablePart(element, rows[0].element, box.width, list(box.column_widths)))
+                    tables.append(TablePart(element, rows[0].element, box.width, list(box.column_widths),
+                                            rows[0].height, rows[-1].position_y + rows[-1].height, len(rows)))
             if isinstance(box, boxes.BlockBox) and element is not None and "::" not in tag:
                 if tag not in ("html", "body", "section", "div", "article", "nav") and first_block[0] is None:
                     first_block[0] = element
@@ -176,6 +186,14 @@ class UnitTree:
         self.touched.append(row)
         _split_table(self._parent(table), table, row, self._parent(row), width, columns)
 
+    def join_table(self, rest) -> None:
+        """Puts the rows of `rest`, a table split off the table before it, back into that one."""
+        self.changes.append(["join", self._position(rest), None, rest.tag])
+        parent = self._parent(rest)
+        table = list(parent)[list(parent).index(rest) - 1]
+        self.touched.append(table)
+        _join_table(parent, table, rest)
+
     def _parent(self, element):
         return next((p for p in self.root.iter() if any(child is element for child in p)), None)
 
@@ -189,6 +207,11 @@ class UnitTree:
             if kind == "style":
                 if value not in (element.get("style") or ""):
                     self.add_style(element, value)
+            elif kind == "join":
+                siblings = self._siblings(element)
+                index = next(i for i, sibling in enumerate(siblings) if sibling is element)
+                if element.get(CONTINUATION) is not None and index and siblings[index - 1].tag == "table":
+                    self.join_table(element)
             elif kind == "split":
                 row_position, width, columns = value
                 row = self._element(row_position)
@@ -219,8 +242,7 @@ def _split_table(parent, table, row, group, width: float, columns: list[float]) 
     rest.set(CONTINUATION, "")
     _declare(rest, "break-before: page")
     for part in (table, rest):
-        if "table-layout" not in (part.get("style") or ""):
-            _declare(part, f"table-layout: fixed; width: {width:.3f}px")
+        _declare(part, f"width: {_at_least(width + 0.01 * len(columns))}px")
     caption = rest.makeelement("caption", {"class": "continued"})
     number = table.find("caption/span[@class='caption-number']")
     if number is not None:
@@ -246,6 +268,17 @@ def _split_table(parent, table, row, group, width: float, columns: list[float]) 
     parent.insert(list(parent).index(table) + 1, rest)
 
 
+def _join_table(parent, table, rest) -> None:
+    """Undoes `_split_table`: the rows of `rest` go back to the end of `table`."""
+    groups = [part for part in rest if part.tag in ("tbody", "tfoot")]
+    last = next((part for part in reversed(table) if part.tag == "tbody"), None)
+    if groups and last is not None and groups[0].tag == "tbody":
+        last.extend(list(groups.pop(0)))  # the rows split off the group they were in
+    table.extend(groups)
+    table.tail = rest.tail
+    parent.remove(rest)
+
+
 def _set_columns(table, columns: list[float]) -> None:
     """Gives the table's columns the widths `columns`, on its own `col` elements if it has them."""
     cols = [col for col in table.iter("col")]
@@ -256,7 +289,13 @@ def _set_columns(table, columns: list[float]) -> None:
         parts = list(table)
         table.insert(next((i for i, part in enumerate(parts) if part.tag != "caption"), len(parts)), group)
     for col, width in zip(cols, columns):
-        _declare(col, f"width: {width:.3f}px")
+        _declare(col, f"width: {_at_least(width)}px")
+
+
+def _at_least(width: float) -> str:
+    # A column as wide as its longest word must not lose a hair of it to rounding: that
+    # word would then break. A hundredth of a pixel more is invisible.
+    return f"{math.ceil(width * 100) / 100 + 0.01:.2f}"
 
 
 def _bare_copy(element):
@@ -279,6 +318,12 @@ def _remove_keeping_tail(parent, child) -> None:
         else:
             parent.text = (parent.text or "") + child.tail
     parent.remove(child)
+
+
+def _previous_table(element, parents: dict):
+    siblings = list(parents.get(element, ()))
+    index = next((i for i, sibling in enumerate(siblings) if sibling is element), 0)
+    return siblings[index - 1] if index and siblings[index - 1].tag == "table" else None
 
 
 def _split_off(element, parents: dict) -> bool:
@@ -398,18 +443,51 @@ def adjust(pages: list[PageRead], tree: UnitTree) -> bool:
     def settled() -> int:
         return _first_page_changed(tree.changes[made_before:], tree.touched[made_before:], blocks, pages)
 
+    # A table split where the page no longer turns (the unit laid out again with its page
+    # numbers, or lines moved above it): its rows go back together, and split anew where the
+    # page turns now. The split was right if the first part ended its page, whole, with no
+    # room for the row that opens the next.
+    joined = False
+    where = {}
+    for number, page in enumerate(pages):
+        for part in page.tables:
+            where.setdefault(part.table, []).append((number, part))
+    for table, parts in where.items():
+        if table.get(CONTINUATION) is None or parts[0][0] > settled():
+            continue
+        before = _previous_table(table, parents)
+        placed = where.get(before, [])
+        opening, rest = parts[0]
+        if not placed:
+            continue
+        last_page, last = placed[-1]
+        room = pages[last_page].bottom - last.rows_bottom
+        if len(placed) > 1 or last_page != opening - 1 or room >= rest.first_row_height:
+            tree.join_table(table)
+            changed = joined = True
+            break
+
     # A numbered table that runs over a page turn: the rows on the next page become a table
     # of their own under "Table 6.1 (continued)", once the page before has settled (the turn
     # is where it will stay). One a round: the new caption takes a line on the next page.
-    seen = set()
-    for number, page in enumerate(pages):
-        split = next((part for part in page.tables
-                      if part.table in seen and part.table.get("data-continued") is not None), None)
+    # A table that would leave a row alone at the foot of a page goes over whole (the page
+    # it leaves short is then filled as a float's is, below), when it fits on one.
+    seen = {}
+    for number, page in enumerate(pages if not joined else ()):
+        split = next((part for part in page.tables if part.table in seen), None)
         if split is not None and number <= settled():
-            tree.split_table(split.table, split.first_row, split.width, split.columns)
-            changed = True
-            break
-        seen.update(part.table for part in page.tables)
+            first = seen[split.table]
+            if first.rows < MIN_ROWS and split.table.get(CONTINUATION) is None:
+                tall = _height(split.table, blocks)
+                if tall is not None and tall < pages[number].bottom - pages[number].top:
+                    changed |= _whole(tree, split.table)
+                    break
+            if split.table.get("data-continued") is not None:
+                tree.split_table(split.table, split.first_row, split.width, split.columns)
+                changed = True
+                break
+        for part in page.tables:
+            seen.setdefault(part.table, part)
 
     # A footnote set after its call's page: the call's line goes over with it.
     for number, page in enumerate(pages):
@@ -492,6 +570,13 @@ def adjust(pages: list[PageRead], tree: UnitTree) -> bool:
     return changed
 
 
+def _whole(tree: UnitTree, table) -> bool:
+    if "break-inside: avoid" in (table.get("style") or ""):
+        return False
+    tree.add_style(table, "break-inside: avoid")
+    return True
+
+
 def _first_page_changed(changes: list[list], touched: list, blocks: dict, pages: list[PageRead]) -> int:
     """The first page `changes` (made to the elements `touched`) may lay out differently: the
     page of the first line of an element whose lines break or turn the page anew, the page
@@ -505,7 +590,8 @@ def _first_page_changed(changes: list[list], touched: list, blocks: dict, pages:
             continue
         lines = [line.page for block, own in blocks.items() if block is element or _inside(block, element)
                  for line in own]
-        before = kind == "move" or "break-before" in value  # a float moved fills the page before its own
+        # A float moved fills the page before its own, as does an element that may no longer open a page.
+        before = kind == "move" or (kind == "style" and "break-before" in value)
         first = min(first, (min(lines) - before) if lines else 0)
     return max(first, 0)
 
