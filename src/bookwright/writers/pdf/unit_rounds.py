@@ -438,61 +438,80 @@ def adjust(pages: list[PageRead], tree: UnitTree) -> bool:
         changed |= no_hyphens(element)
         excess -= hyphens[element]
 
-    # What follows counts lines where they fell: only on pages that the changes made so far
-    # leave as they are (a change moves every page turn after it). The rest waits a round.
-    def settled() -> int:
-        return _first_page_changed(tree.changes[made_before:], tree.touched[made_before:], blocks, pages)
+    # What follows counts lines where they fell, page by page from the first: a change moves
+    # every page turn after the page it is made on, so once one is made, the pages from there
+    # wait for the next round.
+    fixes = _PageFixes(pages, tree, blocks, parents, made_before)
+    for number in range(len(pages)):
+        if number > fixes.settled():
+            break
+        changed |= fixes.table_turn(number)
+        changed |= fixes.notes(number)
+        changed |= fixes.short_before_float(number)
+    changed |= fixes.runt()
+    return changed
 
-    # A table split where the page no longer turns (the unit laid out again with its page
-    # numbers, or lines moved above it): its rows go back together, and split anew where the
-    # page turns now. The split was right if the first part ended its page, whole, with no
-    # room for the row that opens the next.
-    joined = False
-    where = {}
-    for number, page in enumerate(pages):
-        for part in page.tables:
-            where.setdefault(part.table, []).append((number, part))
-    for table, parts in where.items():
-        if table.get(CONTINUATION) is None or parts[0][0] > settled():
-            continue
-        before = _previous_table(table, parents)
-        placed = where.get(before, [])
-        opening, rest = parts[0]
+
+class _PageFixes:
+    """The fixes that count lines where they fell, each for one page."""
+
+    def __init__(self, pages: list[PageRead], tree: UnitTree, blocks: dict, parents: dict, made_before: int):
+        self.pages, self.tree, self.blocks, self.parents = pages, tree, blocks, parents
+        self.made_before = made_before
+        self.tables: dict[object, list[tuple[int, TablePart]]] = {}  # each table's parts, page by page
+        for number, page in enumerate(pages):
+            for part in page.tables:
+                self.tables.setdefault(part.table, []).append((number, part))
+
+    def settled(self) -> int:
+        """The first page the round's changes so far may lay out differently."""
+        tree = self.tree
+        return _first_page_changed(tree.changes[self.made_before:], tree.touched[self.made_before:], self.blocks,
+                                   self.pages)
+
+    def table_turn(self, number: int) -> bool:
+        """A numbered table that runs onto page `number`: the rows there become a table of their
+        own under "Table 6.1 (continued)" (the new caption takes a line there). A table that
+        would leave one row alone at the foot of the page before goes over whole, when it fits
+        on a page (the page it leaves short is filled as a float's is). A table split where the
+        page no longer turns (laid out again with its page numbers, or lines moved above it)
+        goes back together, to be split anew where the page turns now."""
+        if number > self.settled():
+            return False
+        for part in self.pages[number].tables:
+            placed = self.tables[part.table]
+            if placed[0][0] == number:
+                if part.table.get(CONTINUATION) is not None and self._split_elsewhere(part, number):
+                    self.tree.join_table(part.table)
+                    return True
+                continue
+            first = placed[0][1]
+            if first.rows < MIN_ROWS and part.table.get(CONTINUATION) is None:
+                tall = _height(part.table, self.blocks)
+                if tall is not None and tall < self.pages[number].bottom - self.pages[number].top:
+                    return _whole(self.tree, part.table)
+            if part.table.get("data-continued") is not None:
+                self.tree.split_table(part.table, part.first_row, part.width, part.columns)
+                return True
+        return False
+
+    def _split_elsewhere(self, rest: TablePart, opening: int) -> bool:
+        """The split was right if the table's first part ended the page before, whole, with no
+        room for the row that opens this one."""
+        placed = self.tables.get(_previous_table(rest.table, self.parents), [])
         if not placed:
-            continue
+            return False
         last_page, last = placed[-1]
-        room = pages[last_page].bottom - last.rows_bottom
-        if len(placed) > 1 or last_page != opening - 1 or room >= rest.first_row_height:
-            tree.join_table(table)
-            changed = joined = True
-            break
+        room = self.pages[last_page].bottom - last.rows_bottom
+        return len(placed) > 1 or last_page != opening - 1 or room >= rest.first_row_height
 
-    # A numbered table that runs over a page turn: the rows on the next page become a table
-    # of their own under "Table 6.1 (continued)", once the page before has settled (the turn
-    # is where it will stay). One a round: the new caption takes a line on the next page.
-    # A table that would leave a row alone at the foot of a page goes over whole (the page
-    # it leaves short is then filled as a float's is, below), when it fits on one.
-    seen = {}
-    for number, page in enumerate(pages if not joined else ()):
-        split = next((part for part in page.tables if part.table in seen), None)
-        if split is not None and number <= settled():
-            first = seen[split.table]
-            if first.rows < MIN_ROWS and split.table.get(CONTINUATION) is None:
-                tall = _height(split.table, blocks)
-                if tall is not None and tall < pages[number].bottom - pages[number].top:
-                    changed |= _whole(tree, split.table)
-                    break
-            if split.table.get("data-continued") is not None:
-                tree.split_table(split.table, split.first_row, split.width, split.columns)
-                changed = True
-                break
-        for part in page.tables:
-            seen.setdefault(part.table, part)
-
-    # A footnote set after its call's page: the call's line goes over with it.
-    for number, page in enumerate(pages):
-        if number >= settled():
-            break
+    def notes(self, number: int) -> bool:
+        """A footnote set after its call's page: the call's line goes over with it."""
+        if number >= self.settled():
+            return False
+        pages, tree, blocks = self.pages, self.tree, self.blocks
+        page = pages[number]
+        changed = False
         for index, line in enumerate(page.lines):
             for call in line.calls:
                 if call in page.notes or line.block is None:
@@ -529,45 +548,53 @@ def adjust(pages: list[PageRead], tree: UnitTree) -> bool:
                             tree.add_style(other, declaration)
                             moved = True
                     changed |= moved
+        return changed
 
-    # A chapter's last page with a few lines alone.
-    if len(pages) >= 2 and settled() >= len(pages) - 1:
-        last = pages[-1]
-        lines = last.lines
-        if 0 < len(lines) <= RUNT_LINES and pages[-2].lines:
-            block = lines[0].block
-            own = blocks.get(block, [])
-            wanted = RUNT_LINES + 1 - len(lines)  # lines more the last page needs
-            if block is not None and own and own[0].page < len(pages) - 1:  # it runs over onto the last page
-                on_last = sum(1 for line in own if line.page == own[-1].page)
-                changed |= _set_widows(tree, block, on_last + wanted)
-            elif block is not None and pages[-2].lines[-1].block is not None:
-                # It opens the page: the break moves into the paragraph before, which leaves
-                # the last page the lines it needs.
-                before = pages[-2].lines[-1].block
-                if len(blocks.get(before, [])) > max(wanted, 2) + 1 and _set_widows(tree, before, max(wanted, 2)):
-                    tree.add_style(block, "break-before: avoid")
-                    changed = True
-
-    # A page left short by the figure that opens the next one. Only where the lines have
-    # settled: a change moves every page turn after it, and a float moved on a page turn that
-    # is about to be elsewhere would move too far. Changes further on wait for the next round.
-    for number, page in enumerate(pages[:-1]):
-        if number + 1 >= settled():
-            break  # the short page, or the float's, may still move
+    def short_before_float(self, number: int) -> bool:
+        """Page `number` left short by the figure that opens the next one: the figure moves
+        after the text that fills the page (only where both pages have settled: a float moved
+        on a page turn about to be elsewhere would move too far)."""
+        pages = self.pages
+        if number + 1 >= min(len(pages), self.settled()):
+            return False
+        page = pages[number]
         following = pages[number + 1].first_block
-        if following is None or following.tag not in FLOATS or not page.lines or _split_off(following, parents):
-            continue
+        if following is None or following.tag not in FLOATS or not page.lines or _split_off(following, self.parents):
+            return False
         height = page.bottom - page.top
         if height <= 0 or (page.lines[-1].bottom - page.top) / height >= SHORT_FILL:
-            continue
+            return False
         room = page.bottom - page.lines[-1].bottom
-        tall = _height(following, blocks)
+        tall = _height(following, self.blocks)
         if tall is not None and tall >= height:
-            continue  # a float taller than a page breaks wherever it goes: moving it fills nothing
-        changed |= _move_down(tree, following, parents, blocks, room)
+            return False  # a float taller than a page breaks wherever it goes: moving it fills nothing
+        # Enough to fill the page to SHORT_FILL; less would leave it short for another round.
+        enough = room - (1 - SHORT_FILL) * height
+        spare = height - (tall or height)  # what the next page holds beside the float
+        return _move_down(self.tree, following, self.parents, self.blocks, room, enough, spare)
 
-    return changed
+    def runt(self) -> bool:
+        """A chapter's last page with a few lines alone."""
+        pages, tree, blocks = self.pages, self.tree, self.blocks
+        if len(pages) < 2 or self.settled() < len(pages) - 1:
+            return False
+        lines = pages[-1].lines
+        if not 0 < len(lines) <= RUNT_LINES or not pages[-2].lines:
+            return False
+        block = lines[0].block
+        own = blocks.get(block, [])
+        wanted = RUNT_LINES + 1 - len(lines)  # lines more the last page needs
+        if block is not None and own and own[0].page < len(pages) - 1:  # it runs over onto the last page
+            on_last = sum(1 for line in own if line.page == own[-1].page)
+            return _set_widows(tree, block, on_last + wanted)
+        if block is not None and pages[-2].lines[-1].block is not None:
+            # It opens the page: the break moves into the paragraph before, which leaves
+            # the last page the lines it needs.
+            before = pages[-2].lines[-1].block
+            if len(blocks.get(before, [])) > max(wanted, 2) + 1 and _set_widows(tree, before, max(wanted, 2)):
+                tree.add_style(block, "break-before: avoid")
+                return True
+        return False
 
 
 def _whole(tree: UnitTree, table) -> bool:
@@ -620,14 +647,27 @@ def _height(element, blocks: dict) -> float | None:
                for page in pages)
 
 
+def _gap(element, following, blocks: dict) -> float:
+    """The space between `element`'s last line and `following`'s first, where both are on one page."""
+    last = [line for block, own in blocks.items() if block is element or _inside(block, element) for line in own]
+    first = [line for block, own in blocks.items() if block is following or _inside(block, following) for line in own]
+    if not last or not first:
+        return 0.0
+    end = max(last, key=lambda line: (line.page, line.bottom))
+    start = min(first, key=lambda line: (line.page, line.top))
+    return max(0.0, start.top - end.bottom) if start.page == end.page else 0.0
+
+
 def _inside(block, element) -> bool:
     return any(block is descendant for descendant in element.iter())
 
 
-def _move_down(tree: UnitTree, element, parents: dict, blocks: dict, room: float) -> bool:
+def _move_down(tree: UnitTree, element, parents: dict, blocks: dict, room: float, enough: float,
+               spare: float) -> bool:
     """Moves the float `element`, which opens a page, after the blocks that follow it
-    and fit in `room` (at least one: a paragraph too long to fit then runs over the page
-    turn and the float follows it). True if it moved."""
+    and fit in `room`; and after the next one too while they fill less than `enough` of it,
+    if the part of that one that runs over the page turn leaves `spare` room for the float
+    under it on the next page. True if it moved."""
     parent = parents.get(element)
     if parent is None:
         return False
@@ -635,12 +675,16 @@ def _move_down(tree: UnitTree, element, parents: dict, blocks: dict, room: float
     index = siblings.index(element)
     after = None
     used = 0.0
-    for sibling in siblings[index + 1:]:
+    for position, sibling in enumerate(siblings[index + 1:], index + 1):
         if not _passable(sibling):
             break
         height = _height(sibling, blocks)
+        if height is not None and position + 1 < len(siblings):
+            height += _gap(sibling, siblings[position + 1], blocks)  # its margin to the next block
         # A heading is passed with its first paragraph, whether that fits or runs over.
         if after is not None and after.tag not in HEADINGS and (height is None or used + height > room):
+            if used < enough and height is not None and height - (room - used) <= spare:
+                after = sibling  # it runs over the page turn and fills the page
             break
         after = sibling
         used += height or room
