@@ -186,3 +186,15 @@ def test_a_split_the_page_no_longer_turns_at_is_undone():
     again = tree_of(TABLE.format(numbered=' data-continued="continued"'))
     again.replay(json.loads(json.dumps(tree.changes)))
     assert ET.tostring(again.root) == ET.tostring(tree.root)
+
+
+def test_a_list_items_end_is_kept_too_unless_it_holds_paragraphs():
+    # A tight list's item is its own lines (its end is kept as a paragraph's is); a loose
+    # list's item ends with a paragraph, which is kept as a paragraph.
+    tree = tree_of("<html><body><ul><li>A tight item with words enough to fill more than sixty characters here.</li>"
+                   "<li><p>A loose item.</p><ul><li>Nested.</li></ul></li></ul></body></html>")
+    assert keep_paragraph_ends(tree.root)
+    tight, loose = tree.root.find("body/ul")
+    assert "".join(tight.find("span").itertext()) == "item with words enough to fill more than sixty characters here."
+    assert loose.find("span") is None and loose.find("p/span") is not None
+    assert loose.find("ul/li/span") is not None

@@ -150,8 +150,9 @@ class UnitTree:
 
     def __init__(self, root):
         self.root = root
-        # ["style", element, declaration, tag] or ["move", element, after, tag]; an element is
-        # its position in the tree's document order, checked against its tag when replayed.
+        # ["style", element, declaration, tag], ["move", element, after, tag], ["split", table,
+        # [first row, width, column widths], tag] or ["join", continuation, None, tag]; an element
+        # is its position in the tree's document order, checked against its tag when replayed.
         self.changes: list[list] = []
         self.touched: list = []  # the element each change was made to (a split: the first row it moved)
 
@@ -209,7 +210,7 @@ class UnitTree:
                     self.add_style(element, value)
             elif kind == "join":
                 siblings = self._siblings(element)
-                index = next(i for i, sibling in enumerate(siblings) if sibling is element)
+                index = next((i for i, sibling in enumerate(siblings) if sibling is element), 0)
                 if element.get(CONTINUATION) is not None and index and siblings[index - 1].tag == "table":
                     self.join_table(element)
             elif kind == "split":
@@ -345,14 +346,20 @@ END_KEPT = 60  # characters at a paragraph's end set without hyphens: its last l
 
 
 def keep_paragraph_ends(root) -> bool:
-    """Sets the last characters of every paragraph without hyphenation, before the first
+    """Sets the last characters of every paragraph and list item without hyphenation, before the first
     layout; True if it changed the tree. A hyphen in a paragraph's next-to-last line (its
     last word broken over the last line) is the flaw rounds took out most often, and it comes
     from the paragraph's own lines, wherever the page turns."""
     changed = False
-    for paragraph in root.iter("p"):
-        changed |= _keep_end(paragraph, END_KEPT)
+    for paragraph in [element for element in root.iter() if element.tag in ("p", "li", "dd")]:
+        # A list item of lines of its own (a tight list's); one holding paragraphs or a
+        # list ends with those, which are kept there.
+        if paragraph.tag == "p" or not any(child.tag in BLOCKS for child in paragraph):
+            changed |= _keep_end(paragraph, END_KEPT)
     return changed
+
+
+BLOCKS = {"p", "ul", "ol", "dl", "div", "pre", "table", "blockquote", "figure", "h2", "h3", "h4", "h5", "h6"}
 
 
 def _is_note(element) -> bool:
