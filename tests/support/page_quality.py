@@ -235,3 +235,26 @@ def table_pages(path: Path) -> dict[str, list[tuple[int, str]]]:
             header = text
             found[label].append((number, lines[index - 1][1]))
     return found
+
+
+def lonely_lines(path: Path, body: float = 11.0) -> list[tuple[int, str]]:
+    """Lines of running text that stop short in the middle of a paragraph: shorter than 60 %
+    of the measure, not ending a sentence, with the paragraph going on at the left edge on the
+    next line (a word or two left alone on a line). (page, text) of each."""
+    import pdfplumber
+
+    found = []
+    with pdfplumber.open(str(path)) as pdf:
+        for number, page in enumerate(pdf.pages, 1):
+            lines = [line for line in page.extract_text_lines(return_chars=True)
+                     if abs(Counter(round(c["size"], 1) for c in line["chars"]).most_common(1)[0][0] - body) < 0.3]
+            if len(lines) < 3:
+                continue
+            left = Counter(round(line["x0"]) for line in lines).most_common(1)[0][0]
+            measure = max(line["x1"] for line in lines) - left
+            for line, following in zip(lines, lines[1:]):
+                if (line["x1"] - line["x0"] < 0.6 * measure and abs(line["x0"] - left) < 2
+                        and abs(following["x0"] - left) < 2 and following["top"] - line["bottom"] < body * 0.7
+                        and not re.search(r"[.:!?”)]$", line["text"].strip()) and following["text"][:1].islower()):
+                    found.append((number, line["text"]))
+    return found

@@ -8,7 +8,7 @@ from __future__ import annotations
 import pytest
 
 from support import SAMPLE, build_book
-from support.page_quality import float_places, measure, table_pages
+from support.page_quality import float_places, lonely_lines, measure, table_pages
 
 
 @pytest.fixture(scope="module")
@@ -79,3 +79,11 @@ def test_a_table_run_onto_the_next_page_is_named_there_over_its_header_row(measu
     assert continued, "no table of the sample runs over a page turn: the test proves nothing"
     for label, pages in continued.items():
         assert [above for _, above in pages] == [f"Table {label} (continued)"] * len(pages), pages
+
+
+@pytest.mark.parametrize("edition", ["pdf", "print-kdp"])
+def test_no_word_is_left_alone_on_a_line_in_the_middle_of_a_paragraph(measured_paths, edition):
+    # WeasyPrint broke a line at its first break opportunity when the next inline element's
+    # first word did not fit ("to" alone on a line, the sentence going on under it); the
+    # space before an inline element now moves into it (pdf/linebreaks.py).
+    assert lonely_lines(measured_paths[edition]) == []

@@ -30,7 +30,7 @@ from bookwright.writers.frontmatter import (AFTER_COPYRIGHT_ROLES, BEFORE_TITLE_
                                             before_lists, copyright_blocks, furniture, list_entry_label, title_page, toc_label)
 from bookwright.writers.pdf.apparatus import draw_formulas, index_body, replace_index, tidy_footnotes
 from bookwright.writers.pdf.author_css import author_css
-from bookwright.writers.pdf.linebreaks import break_long_words
+from bookwright.writers.pdf.linebreaks import break_long_words, spaces_into_inlines
 from bookwright.writers.pdf.typesetting import typesetting_css
 from bookwright.writers.theme import code_css, mark_opening, structure_css, theme_css, with_faces
 
@@ -87,6 +87,7 @@ class PdfDocument:
         mark_opening(body, chapter, self.book.config.style)
         if self.printed:
             mark_printed_urls(body)  # paper cannot be clicked: a web address prints after its text
+        spaces_into_inlines(body)
         point_images(body, lambda src: src)
         h1 = body.find(".//h1")
         if h1 is not None:

@@ -54,3 +54,48 @@ def break_long_words_in(root) -> bool:
                 setattr(el, attr, new)
                 changed = True
     return changed
+
+
+# Inline elements a space can move into unseen: nothing drawn under or around them (no
+# underline, strike-through, background or box), not a note (set at the foot of the page),
+# and no class of the author's (whose CSS may draw something).
+SPACE_TAKERS = {"em", "i", "strong", "b", "span", "cite", "q", "abbr", "dfn", "small", "var", "a"}
+PLAIN_CLASSES = {"idx", "index-term", "index-locators", "index-see-also", "math", "smallcaps", "caption-number",
+                 "section-number", "chapter-number"}
+LINKS_WITHOUT_LINES = {"xref", "citation-ref", "index-locator", "index-page"}  # print.css, base.css: no underline
+VERBATIM = {"pre", "code", "kbd", "samp"}
+
+
+def spaces_into_inlines(root) -> bool:
+    """Moves the space before an inline element into it; True if anything moved.
+
+    WeasyPrint (the pinned version) breaks a line too early when the first word of the
+    inline element that comes next does not fit and the text before it ends with a space:
+    it breaks at the line's first break opportunity instead of at that space, and leaves a
+    word or two alone on a line in the middle of a paragraph ("to" alone, then the rest of
+    the sentence). With the space inside the element, the element holds the break, and the
+    line breaks where it should."""
+    changed = False
+    for el in root.iter():
+        if not isinstance(el.tag, str) or not _takes_space(el) or any(a.tag in VERBATIM for a in el.iterancestors()):
+            continue
+        parent, previous = el.getparent(), el.getprevious()
+        if parent is None:
+            continue
+        text = previous.tail if previous is not None else parent.text
+        if not text or not text[-1].isspace():
+            continue
+        if previous is not None:
+            previous.tail = text[:-1]
+        else:
+            parent.text = text[:-1]
+        el.text = text[-1] + (el.text or "")
+        changed = True
+    return changed
+
+
+def _takes_space(el) -> bool:
+    classes = set((el.get("class") or "").split())
+    if el.tag == "a":
+        return bool(classes & LINKS_WITHOUT_LINES) and classes <= LINKS_WITHOUT_LINES | {"front-target"}
+    return el.tag in SPACE_TAKERS and classes <= PLAIN_CLASSES

@@ -376,8 +376,10 @@ def _keep_end(paragraph, count: int) -> bool:
         if text:
             cut = max(0, len(text) - count)
             if cut:
-                space = text.rfind(" ", 0, cut + 1)  # a word is kept whole on one side
-                cut = space + 1 if space >= 0 else len(text)
+                # A word is kept whole on one side; the space before it goes inside the span
+                # (linebreaks.spaces_into_inlines says why).
+                space = text.rfind(" ", 0, cut + 1)
+                cut = space if space >= 0 else len(text)
             if cut < len(text):
                 span = paragraph.makeelement("span", {"style": "hyphens: manual"})
                 span.text = text[cut:]
