@@ -40,10 +40,11 @@ by the task (layout_cache.py) stays sound, and a cached build gives the bytes a 
 
 from __future__ import annotations
 
-import copy
-import math
 import re
 from dataclasses import dataclass, field
+
+from bookwright.writers.pdf import table_turns
+from bookwright.writers.pdf.element_edits import declare, is_note
 
 MAX_ROUNDS = 5  # rounds after the first layout; a round changes only what the last one showed
 RUNT_LINES = 3  # a last page with this many lines or fewer is a runt
@@ -168,7 +169,7 @@ class UnitTree:
     def add_style(self, element, declaration: str) -> None:
         self.changes.append(["style", self._position(element), declaration, element.tag])
         self.touched.append(element)
-        _declare(element, declaration)
+        declare(element, declaration)
 
     def move_after(self, element, after) -> None:
         """Moves `element` to just after its sibling `after`, the text between staying put."""
@@ -182,10 +183,10 @@ class UnitTree:
         parent.insert(list(parent).index(after) + 1, element)
 
     def split_table(self, table, row, width: float, columns: list[float]) -> None:
-        """Moves `row` and the rows after it into a table of their own (`_split_table`)."""
+        """Moves `row` and the rows after it into a table of their own (`table_turns.split`)."""
         self.changes.append(["split", self._position(table), [self._position(row), width, columns], table.tag])
         self.touched.append(row)
-        _split_table(self._parent(table), table, row, self._parent(row), width, columns)
+        table_turns.split(self._parent(table), table, row, self._parent(row), width, columns)
 
     def join_table(self, rest) -> None:
         """Puts the rows of `rest`, a table split off the table before it, back into that one."""
@@ -193,7 +194,7 @@ class UnitTree:
         parent = self._parent(rest)
         table = list(parent)[list(parent).index(rest) - 1]
         self.touched.append(table)
-        _join_table(parent, table, rest)
+        table_turns.join(parent, table, rest)
 
     def _parent(self, element):
         return next((p for p in self.root.iter() if any(child is element for child in p)), None)
@@ -211,7 +212,7 @@ class UnitTree:
             elif kind == "join":
                 siblings = self._siblings(element)
                 index = next((i for i, sibling in enumerate(siblings) if sibling is element), 0)
-                if element.get(CONTINUATION) is not None and index and siblings[index - 1].tag == "table":
+                if element.get(table_turns.CONTINUATION) is not None and index and siblings[index - 1].tag == "table":
                     self.join_table(element)
             elif kind == "split":
                 row_position, width, columns = value
@@ -226,120 +227,6 @@ class UnitTree:
     def _siblings(self, element) -> list:
         parent = self._parent(element)
         return list(parent) if parent is not None else []
-
-
-CONTINUATION = "data-continues"  # on the table that carries on a table split over a page turn
-
-
-def _split_table(parent, table, row, group, width: float, columns: list[float]) -> None:
-    """Moves `row` (of the row group `group`) and the rows after it into a new table after
-    `table`, opening the next page: under the caption "Table 6.1 (continued)" (its word is
-    the table's `data-continued`, pdf/document.py) and a copy of the table's header rows. A
-    reader sees what WeasyPrint shows of a table it breaks, the header row repeated, and
-    which table it is; the new table can be split again the same way. Both keep the columns
-    the whole table was laid out with (`width`, `columns`): left to themselves, each part's
-    columns would fit its own rows, and change width at the page turn."""
-    rest = table.makeelement("table", {key: value for key, value in table.attrib.items() if key not in ("id", "style")})
-    rest.set(CONTINUATION, "")
-    _declare(rest, "break-before: page")
-    for part in (table, rest):
-        _declare(part, f"width: {_at_least(width + 0.01 * len(columns))}px")
-    caption = rest.makeelement("caption", {"class": "continued"})
-    number = table.find("caption/span[@class='caption-number']")
-    if number is not None:
-        label = copy.deepcopy(number)
-        label.tail = f" ({table.get('data-continued')})"
-        caption.append(label)
-    rest.append(caption)
-    _set_columns(table, columns)
-    for part in table:
-        if part.tag in ("colgroup", "col", "thead"):
-            rest.append(_bare_copy(part))
-    rows = list(group)
-    body = rest.makeelement(group.tag, dict(group.attrib))
-    for moved in rows[rows.index(row):]:
-        group.remove(moved)
-        body.append(moved)
-    rest.append(body)
-    parts = list(table)
-    for later in parts[parts.index(group) + 1:]:  # the row groups after it, and a footer
-        table.remove(later)
-        rest.append(later)
-    rest.tail, table.tail = table.tail, None
-    parent.insert(list(parent).index(table) + 1, rest)
-
-
-def _join_table(parent, table, rest) -> None:
-    """Undoes `_split_table`: the rows of `rest` go back to the end of `table`."""
-    groups = [part for part in rest if part.tag in ("tbody", "tfoot")]
-    last = next((part for part in reversed(table) if part.tag == "tbody"), None)
-    if groups and last is not None and groups[0].tag == "tbody":
-        last.extend(list(groups.pop(0)))  # the rows split off the group they were in
-    table.extend(groups)
-    table.tail = rest.tail
-    parent.remove(rest)
-
-
-def _set_columns(table, columns: list[float]) -> None:
-    """Gives the table's columns the widths `columns`, on its own `col` elements if it has them."""
-    cols = [col for col in table.iter("col")]
-    if not cols:
-        group = table.makeelement("colgroup", {})
-        cols = [group.makeelement("col", {}) for _ in columns]
-        group.extend(cols)
-        parts = list(table)
-        table.insert(next((i for i, part in enumerate(parts) if part.tag != "caption"), len(parts)), group)
-    for col, width in zip(cols, columns):
-        _declare(col, f"width: {_at_least(width)}px")
-
-
-def _at_least(width: float) -> str:
-    # A column as wide as its longest word must not lose a hair of it to rounding: that
-    # word would then break. A hundredth of a pixel more is invisible.
-    return f"{math.ceil(width * 100) / 100 + 0.01:.2f}"
-
-
-def _bare_copy(element):
-    """A copy of `element` printed a second time: no ids (each anchor once), no notes (each note once)."""
-    copied = copy.deepcopy(element)
-    for inner in list(copied.iter()):
-        inner.attrib.pop("id", None)
-        for child in list(inner):
-            if _is_note(child):
-                _remove_keeping_tail(inner, child)
-    return copied
-
-
-def _remove_keeping_tail(parent, child) -> None:
-    if child.tail:
-        index = list(parent).index(child)
-        if index:
-            before = parent[index - 1]
-            before.tail = (before.tail or "") + child.tail
-        else:
-            parent.text = (parent.text or "") + child.tail
-    parent.remove(child)
-
-
-def _previous_table(element, parents: dict):
-    siblings = list(parents.get(element, ()))
-    index = next((i for i, sibling in enumerate(siblings) if sibling is element), 0)
-    return siblings[index - 1] if index and siblings[index - 1].tag == "table" else None
-
-
-def _split_off(element, parents: dict) -> bool:
-    """A table split over a page turn, or the table that carries it on: it stays where it is."""
-    if element.get(CONTINUATION) is not None:
-        return True
-    siblings = list(parents.get(element, ()))
-    index = next((i for i, sibling in enumerate(siblings) if sibling is element), None)
-    return index is not None and index + 1 < len(siblings) and siblings[index + 1].get(CONTINUATION) is not None
-
-
-def _declare(element, declaration: str) -> None:
-    """Adds `declaration` to the element's own style, after what it has (so it wins)."""
-    style = (element.get("style") or "").strip().rstrip(";")
-    element.set("style", f"{style}; {declaration}" if style else declaration)
 
 
 END_KEPT = 60  # characters at a paragraph's end set without hyphens: its last line and the next-to-last's end
@@ -360,10 +247,6 @@ def keep_paragraph_ends(root) -> bool:
 
 
 BLOCKS = {"p", "ul", "ol", "dl", "div", "pre", "table", "blockquote", "figure", "h2", "h3", "h4", "h5", "h6"}
-
-
-def _is_note(element) -> bool:
-    return "footnote" in (element.get("class") or "").split()
 
 
 def _keep_end(paragraph, count: int) -> bool:
@@ -393,8 +276,8 @@ def _keep_end(paragraph, count: int) -> bool:
             count -= len(text) - cut
             if count <= 0 or cut:
                 break
-        if child is not None and not _is_note(child) and (shown := "".join(child.itertext())):
-            _declare(child, "hyphens: manual")
+        if child is not None and not is_note(child) and (shown := "".join(child.itertext())):
+            declare(child, "hyphens: manual")
             changed = True
             count -= len(shown)
             if count <= 0:
@@ -490,12 +373,12 @@ class _PageFixes:
         for part in self.pages[number].tables:
             placed = self.tables[part.table]
             if placed[0][0] == number:
-                if part.table.get(CONTINUATION) is not None and self._split_elsewhere(part, number):
+                if part.table.get(table_turns.CONTINUATION) is not None and self._split_elsewhere(part, number):
                     self.tree.join_table(part.table)
                     return True
                 continue
             first = placed[0][1]
-            if first.rows < MIN_ROWS and part.table.get(CONTINUATION) is None:
+            if first.rows < MIN_ROWS and part.table.get(table_turns.CONTINUATION) is None:
                 tall = _height(part.table, self.blocks)
                 if tall is not None and tall < self.pages[number].bottom - self.pages[number].top:
                     return _whole(self.tree, part.table)
@@ -507,7 +390,7 @@ class _PageFixes:
     def _split_elsewhere(self, rest: TablePart, opening: int) -> bool:
         """The split was right if the table's first part ended the page before, whole, with no
         room for the row that opens this one."""
-        placed = self.tables.get(_previous_table(rest.table, self.parents), [])
+        placed = self.tables.get(table_turns.previous_table(rest.table, self.parents), [])
         if not placed:
             return False
         last_page, last = placed[-1]
@@ -568,7 +451,7 @@ class _PageFixes:
             return False
         page = pages[number]
         following = pages[number + 1].first_block
-        if following is None or following.tag not in FLOATS or not page.lines or _split_off(following, self.parents):
+        if following is None or following.tag not in FLOATS or not page.lines or table_turns.split_off(following, self.parents):
             return False
         height = page.bottom - page.top
         if height <= 0 or (page.lines[-1].bottom - page.top) / height >= SHORT_FILL:
