@@ -43,6 +43,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from bookwright.parse.sanitize import BLOCKS
 from bookwright.writers.pdf import table_turns
 from bookwright.writers.pdf.element_edits import declare, is_note
 
@@ -175,7 +176,7 @@ class UnitTree:
         """Moves `element` to just after its sibling `after`, the text between staying put."""
         self.changes.append(["move", self._position(element), self._position(after), element.tag])
         self.touched.append(element)
-        parent = next(p for p in self.root.iter() if any(child is element for child in p))
+        parent = self._parent(element)
         tail = element.tail
         parent.remove(element)
         element.tail = after.tail
@@ -233,10 +234,10 @@ END_KEPT = 60  # characters at a paragraph's end set without hyphens: its last l
 
 
 def keep_paragraph_ends(root) -> bool:
-    """Sets the last characters of every paragraph and list item without hyphenation, before the first
-    layout; True if it changed the tree. A hyphen in a paragraph's next-to-last line (its
-    last word broken over the last line) is the flaw rounds took out most often, and it comes
-    from the paragraph's own lines, wherever the page turns."""
+    """Sets the last characters of every paragraph and list item without hyphenation, before
+    the first layout; True if it changed the tree. A hyphen in a paragraph's next-to-last
+    line (its last word broken over the last line) is the flaw rounds took out most often,
+    and it comes from the paragraph's own lines, wherever the page turns."""
     changed = False
     for paragraph in [element for element in root.iter() if element.tag in ("p", "li", "dd")]:
         # A list item of lines of its own (a tight list's); one holding paragraphs or a
@@ -244,9 +245,6 @@ def keep_paragraph_ends(root) -> bool:
         if paragraph.tag == "p" or not any(child.tag in BLOCKS for child in paragraph):
             changed |= _keep_end(paragraph, END_KEPT)
     return changed
-
-
-BLOCKS = {"p", "ul", "ol", "dl", "div", "pre", "table", "blockquote", "figure", "h2", "h3", "h4", "h5", "h6"}
 
 
 def _keep_end(paragraph, count: int) -> bool:
@@ -451,7 +449,8 @@ class _PageFixes:
             return False
         page = pages[number]
         following = pages[number + 1].first_block
-        if following is None or following.tag not in FLOATS or not page.lines or table_turns.split_off(following, self.parents):
+        if (following is None or following.tag not in FLOATS or not page.lines
+                or table_turns.split_off(following, self.parents)):
             return False
         height = page.bottom - page.top
         if height <= 0 or (page.lines[-1].bottom - page.top) / height >= SHORT_FILL:
@@ -507,8 +506,7 @@ def _first_page_changed(changes: list[list], touched: list, blocks: dict, pages:
             first = min(first, next((number for number, page in enumerate(pages)
                                      if any(part.first_row is element for part in page.tables)), 0))
             continue
-        lines = [line.page for block, own in blocks.items() if block is element or _inside(block, element)
-                 for line in own]
+        lines = [line.page for line in _lines_of(element, blocks)]
         # A float moved fills the page before its own, as does an element that may no longer open a page.
         before = kind == "move" or (kind == "style" and "break-before" in value)
         first = min(first, (min(lines) - before) if lines else 0)
@@ -531,23 +529,27 @@ def _is_equation(element) -> bool:
 def _height(element, blocks: dict) -> float | None:
     """How tall `element` is, from its lines and those of the blocks in it, on whichever
     pages they fell (so that a float can pass, in one round, every paragraph that fits)."""
-    lines = [line for block, own in blocks.items() for line in own if block is element or _inside(block, element)]
+    lines = _lines_of(element, blocks)
     if not lines:
         return None
     pages = {line.page for line in lines}
-    return sum(max(line.bottom for line in lines if line.page == page) - min(line.top for line in lines if line.page == page)
-               for page in pages)
+    return sum(max(line.bottom for line in lines if line.page == page)
+               - min(line.top for line in lines if line.page == page) for page in pages)
 
 
 def _gap(element, following, blocks: dict) -> float:
     """The space between `element`'s last line and `following`'s first, where both are on one page."""
-    last = [line for block, own in blocks.items() if block is element or _inside(block, element) for line in own]
-    first = [line for block, own in blocks.items() if block is following or _inside(block, following) for line in own]
+    last, first = _lines_of(element, blocks), _lines_of(following, blocks)
     if not last or not first:
         return 0.0
     end = max(last, key=lambda line: (line.page, line.bottom))
     start = min(first, key=lambda line: (line.page, line.top))
     return max(0.0, start.top - end.bottom) if start.page == end.page else 0.0
+
+
+def _lines_of(element, blocks: dict) -> list[Line]:
+    """The lines of `element` and of the blocks inside it, as they fell."""
+    return [line for block, own in blocks.items() if block is element or _inside(block, element) for line in own]
 
 
 def _inside(block, element) -> bool:
