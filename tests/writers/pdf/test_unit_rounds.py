@@ -66,7 +66,7 @@ def test_a_note_that_fits_once_the_pages_last_lines_go_over_keeps_its_call_on_th
     page = PageRead(lines_of(before, 0, rows(20, 31)) + lines_of(calling, 0, [640, 660], calls=[note])
                     + lines_of(after, 0, [680]), {}, before, 700, 0)
     following = PageRead(lines_of(after, 1, rows(20, 6)), {note: 40}, after, 645, 0, note_area=15)
-    assert adjust([page, following], tree)
+    assert adjust([page, following], tree) is not None
     assert after.get("style") == "widows: 8"  # its 6 lines there and the 2 that go over
     assert calling.get("style") is None
 
@@ -77,7 +77,7 @@ def test_a_unit_with_too_many_hyphens_sets_its_most_hyphenated_paragraphs_withou
     # 60 lines, 4 hyphenated (6.7 %): 2 may stay (4 % of 60, rounded down).
     page = PageRead(lines_of(one, 0, rows(20, 20), hyphenated=1) + lines_of(two, 0, rows(420, 20), hyphenated=2)
                     + lines_of(three, 0, rows(820, 20), hyphenated=1), {}, one, 1300, 0)
-    assert adjust([page], tree)
+    assert adjust([page], tree) is not None
     assert two.get("style") == "hyphens: manual"
     assert one.get("style") is None and three.get("style") is None
 
@@ -93,7 +93,7 @@ def test_a_float_moves_in_the_round_that_changes_pages_after_it():
     opening = PageRead(lines_of(filler, 1, rows(320, 5)), {}, figure, 700, 0)
     then = PageRead(lines_of(later, 2, rows(20, 30)), {}, later, 700, 0)
     then.lines[-2].hyphenated = True
-    assert adjust([short, opening, then, PageRead([], {}, None, 700, 0)], tree)
+    assert adjust([short, opening, then, PageRead([], {}, None, 700, 0)], tree) is not None
     assert later.get("style") == "hyphens: manual"
     assert [el.tag for el in tree.root.find("body/section")] == ["p", "p", "figure", "p"]
 
@@ -135,7 +135,7 @@ def split_pages(tree: UnitTree) -> list[PageRead]:
 
 def test_a_table_run_over_a_page_turn_carries_on_under_its_number_and_header_row():
     tree = tree_of(TABLE.format(numbered=' data-continued="continued"'))
-    assert adjust(split_pages(tree), tree)
+    assert adjust(split_pages(tree), tree) is not None
     first, rest = tree.root.find("body/section").findall("table")
     assert [row.find("td").text for row in first.find("tbody")] == ["One", "Two"]
     assert [row.find("td").text for row in rest.find("tbody")] == ["Three"]
@@ -163,7 +163,7 @@ def test_a_table_that_would_leave_one_row_at_the_foot_of_a_page_goes_over_whole(
     tree = tree_of(TABLE.format(numbered=' data-continued="continued"'))
     pages = split_pages(tree)
     pages[0].tables[0].rows = 1
-    assert adjust(pages, tree)
+    assert adjust(pages, tree) is not None
     table, = tree.root.find("body/section").findall("table")
     assert table.get("style") == "break-inside: avoid"
 
@@ -179,7 +179,7 @@ def test_a_split_the_page_no_longer_turns_at_is_undone():
                       tables=[TablePart(first, first.find("tbody")[0], 300.0, [120.0, 180.0], 20.0, 560.0, 2)]),
              PageRead(lines_of(rest, 1, rows(20, 3)) + lines_of(after, 1, rows(80, 10)), {}, rest, 700, 0,
                       tables=[TablePart(rest, three, 300.0, [120.0, 180.0], 20.0, 60.0, 1)])]
-    assert adjust(pages, tree)
+    assert adjust(pages, tree) is not None
     tables = tree.root.find("body/section").findall("table")
     assert len(tables) == 1 and [row.find("td").text for row in tables[0].find("tbody")] == ["One", "Two", "Three"]
     assert two in list(tables[0].find("tbody"))

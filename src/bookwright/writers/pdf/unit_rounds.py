@@ -292,8 +292,10 @@ def _set_widows(tree: UnitTree, element, count: int) -> bool:
     return True
 
 
-def adjust(pages: list[PageRead], tree: UnitTree) -> bool:
-    """Changes the unit's element tree where its pages show a flaw; True if anything changed."""
+def adjust(pages: list[PageRead], tree: UnitTree) -> int | None:
+    """Changes the unit's element tree where its pages show a flaw. Returns the first page
+    the changes may lay out differently (the pages before it lay out as they did), or None
+    when nothing changed."""
     parents = {child: parent for parent in tree.root.iter() for child in parent}
     changed = False
     made_before = len(tree.changes)
@@ -339,7 +341,7 @@ def adjust(pages: list[PageRead], tree: UnitTree) -> bool:
         changed |= fixes.notes(number)
         changed |= fixes.short_before_float(number)
     changed |= fixes.runt()
-    return changed
+    return fixes.settled() if changed else None
 
 
 class _PageFixes:

@@ -38,7 +38,7 @@ from weasyprint.urls import URLFetcher, URLFetcherResponse
 
 from bookwright.model import ResolvedBook
 from bookwright.paths import theme_dir
-from bookwright.writers.pdf import lost_notes, unit_rounds
+from bookwright.writers.pdf import lost_notes, resumed_layout, unit_rounds
 from bookwright.writers.pdf.engine import served
 from bookwright.writers.pdf.fonts import BookFonts
 from bookwright.writers.pdf.font_union import describe_fonts, keep_original
@@ -135,21 +135,26 @@ def lay_out(task: UnitTask) -> UnitLaidOut:
                 and unit_rounds.keep_paragraph_ends(source.etree_element))
         tree = unit_rounds.UnitTree(source.etree_element)
 
-        def render():
+        def render(resume: resumed_layout.Layout | None = None, at: int = 0) -> resumed_layout.Layout:
             if kept or tree.changes:  # WeasyPrint matches selectors on a wrapper it built when it parsed the tree
                 source.wrapper_element = cssselect2.ElementWrapper.from_html_root(source.etree_element,
                                                                                   content_language=None)
-            return source.render(stylesheets=[sheet], font_config=font_config)
+            return resumed_layout.lay_out(source, sheet, font_config, resume, at)
 
         if task.adjustments:
             tree.replay(json.loads(task.adjustments))  # what the rounds changed when the unit was laid out before
-        document = render()
+        layout = render()
         for _ in range(unit_rounds.MAX_ROUNDS if task.kind == "unit" else 0):
-            # Read back, adjust the unit's own tree where a page shows a flaw, lay out again.
-            own = [page for page in _own_pages(document.pages) if not page._page_box.page_type.blank]
-            if not unit_rounds.adjust(unit_rounds.read_pages(own), tree):
+            # Read back, adjust the unit's own tree where a page shows a flaw, lay out again
+            # from the page before the first one the changes reach (WeasyPrint looks a line
+            # past a page's end before it ends the page there).
+            own = [index for index, page in enumerate(_own_pages(layout.document.pages))
+                   if not page._page_box.page_type.blank]
+            first = unit_rounds.adjust(unit_rounds.read_pages([layout.document.pages[i] for i in own]), tree)
+            if first is None:
                 break
-            document = render()
+            layout = render(layout, own[max(0, min(first, len(own)) - 1)] if own else 0)
+        document = layout.document
         pages = _own_pages(document.pages)
         if len(pages) != len(document.pages):
             document = document.copy(pages)
