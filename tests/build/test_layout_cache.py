@@ -158,7 +158,7 @@ def test_a_killed_worker_costs_time_not_a_page(tmp_path, monkeypatch):
     killed = []
     real_map = layout_pool.WorkerPool.map
 
-    def map_and_kill_one(self, function, items, initializer, initargs):
+    def map_and_kill_one(self, function, items, initializer, initargs, first=False):
         def kill_soon():
             deadline = time.monotonic() + 30
             while not killed and time.monotonic() < deadline:
@@ -175,7 +175,7 @@ def test_a_killed_worker_costs_time_not_a_page(tmp_path, monkeypatch):
 
         if not killed and len(items) > 2:
             threading.Thread(target=kill_soon, daemon=True).start()
-        return real_map(self, function, items, initializer, initargs)
+        return real_map(self, function, items, initializer, initargs, first)
 
     monkeypatch.setattr(layout_pool.WorkerPool, "map", map_and_kill_one)
     assert built(book, tmp_path / "killed", jobs=2) == cold

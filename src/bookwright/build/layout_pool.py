@@ -10,6 +10,10 @@ process never loads it, and no worker inherits a lock a thread of the build (or 
 guard its own code with `if __name__ == "__main__":`. Where there is no fork server
 (Windows), workers are spawned.
 
+The pool hands each worker one task at a time, not its whole queue: the tasks of the edition
+the EPUB's page list follows (asked for `first`) then overtake those of the other editions
+that wait, so that the EPUB and its gate start while the others are still laid out.
+
 A worker that dies (killed, out of memory) or cannot be started breaks the pool: the tasks
 left unfinished are laid out again by new workers, once; if that fails too, the build stops
 with `WorkersLost`, and no edition of it is published. A task that fails with an exception
@@ -65,6 +69,10 @@ class WorkerPool:
         self.lock = threading.Lock()
         self.executor: ProcessPoolExecutor | None = None
         self.started_with = None
+        # One task per worker at a time (an executor's own queue is first come, first served).
+        self.slots = threading.Condition()
+        self.running = 0  # tasks handed to the workers and not finished
+        self.waiting_first = 0  # threads waiting to hand over a task asked for first
 
     def start(self, initializer, initargs) -> None:
         """Starts the workers now, before the build writes its editions: the first task of
@@ -91,9 +99,11 @@ class WorkerPool:
                 self._start(initializer, initargs)
             return self.executor
 
-    def map(self, function, items: list, initializer, initargs) -> list:
+    def map(self, function, items: list, initializer, initargs, first: bool = False) -> list:
         """`function(item)` for every item, in the pool's workers, in the items' order.
-        Every worker first runs `initializer(initargs)`."""
+        Every worker first runs `initializer(initargs)`. `first`: the items go to the workers
+        before those of other calls waiting for one (the edition the EPUB's page list follows:
+        the EPUB and its gate start as soon as its pages are known)."""
         results: list = [None] * len(items)
         done = [False] * len(items)
         broken = None
@@ -103,7 +113,7 @@ class WorkerPool:
             try:
                 for i in range(len(items)):
                     if not done[i]:
-                        futures[_submit(executor, function, items[i])] = i
+                        futures[self._hand_over(executor, function, items[i], first)] = i
                 for future, i in futures.items():
                     results[i], done[i] = future.result(), True
                 return results
@@ -115,6 +125,29 @@ class WorkerPool:
                 broken = executor
         raise WorkersLost("the processes laying out the PDF stopped twice (out of memory, or killed); "
                           "the output folder keeps its previous editions")
+
+    def _hand_over(self, executor: ProcessPoolExecutor, function, item, first: bool):
+        """`function(item)` submitted once a worker is free and no task asked for first waits."""
+        with self.slots:
+            self.waiting_first += first
+            try:
+                while self.running >= self.jobs or (not first and self.waiting_first):
+                    self.slots.wait()
+            finally:
+                self.waiting_first -= first
+            self.running += 1
+        try:
+            future = _submit(executor, function, item)
+        except BaseException:
+            self._finished()
+            raise
+        future.add_done_callback(self._finished)
+        return future
+
+    def _finished(self, _future=None) -> None:
+        with self.slots:
+            self.running -= 1
+            self.slots.notify_all()
 
     def close(self) -> None:
         with self.lock:

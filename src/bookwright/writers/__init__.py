@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from bookwright.diagnostics import Diagnostics
-from bookwright.writers.pagelist import LayoutProbe, PageLayout, choose_layout
+from bookwright.writers.pagelist import PAGE_SOURCES, LayoutProbe, PageLayout, choose_layout
 
 
 class EditionRejected(Exception):
@@ -80,7 +80,8 @@ class BuildContext:
 
     def page_layout_pending(self) -> bool:
         """The page layout the EPUB follows is still being made (`page_layout` would wait)."""
-        return any(not event.is_set() for event in self.awaited.values())
+        source = self.page_source()
+        return source is not None and not self.awaited[source].is_set()
 
     def layout_probe(self, edition: str) -> LayoutProbe:
         """The probe a paged edition marks its pages with; recorded when the build's EPUB will follow it."""
@@ -95,10 +96,23 @@ class BuildContext:
         if event is not None:
             event.set()
 
+    def page_source(self) -> str | None:
+        """The paged edition the EPUB's page list will follow when its layout succeeds: the
+        best one of this build's (None: the build makes no EPUB, or no paged edition)."""
+        if self.layouts is None:
+            return None
+        return next((source for source in PAGE_SOURCES if source in self.awaited), None)
+
     def page_layout(self) -> PageLayout | None:
-        """The layout the EPUB's page list follows: the best paged edition of this build."""
-        for event in self.awaited.values():
-            event.wait()
-        if self.failed:
-            raise EditionAbandoned(f"{', '.join(sorted(self.failed))} failed")
-        return choose_layout(self.layouts or {})
+        """The layout the EPUB's page list follows: the best paged edition of this build that
+        has one. It waits for the editions best first, and for no worse one than the one it
+        follows (whose tasks the layout workers take first: `page_source`)."""
+        probes = self.layouts or {}
+        for source in [source for source in PAGE_SOURCES if source in self.awaited]:
+            self.awaited[source].wait()
+            if source in self.failed:
+                raise EditionAbandoned(f"{source} failed")
+            probe = probes.get(source)
+            if probe is not None and probe.layout is not None and probe.layout.pages:
+                return probe.layout
+        return choose_layout(probes)

@@ -369,3 +369,45 @@ def test_sample_book_passes_epubcheck_and_ace_and_claims_conformance(gated_sampl
     assert len(epub.page_list()) == len(PdfReader(str(outputs["pdf"].path)).pages)
     french = epub.documents["EPUB/03-conflict.xhtml"].xpath("//x:span[@lang='fr']", namespaces=X)
     assert [text_of(s) for s in french] == ["la paresse du boulanger"] and french[0].get(XML_LANG) == "fr"
+
+
+def test_the_page_list_waits_only_for_the_edition_it_follows():
+    """The EPUB follows the KDP interior's pages as soon as they are known, while the screen
+    PDF is still being laid out (build/concurrent_writes.py gives the KDP interior's units
+    the workers first); it waits for a worse source only when the better one has no pages,
+    and is abandoned when the one it would follow failed."""
+    import threading
+
+    from bookwright.writers import BuildContext, EditionAbandoned
+    from bookwright.writers.pagelist import PageLayout, PageStart
+
+    def context(kdp_pages: int) -> BuildContext:
+        built = BuildContext(Diagnostics(), layouts={})
+        built.awaited = {"pdf": threading.Event(), "print-kdp": threading.Event()}
+        for source in ("pdf", "print-kdp"):
+            built.layout_probe(source)
+        built.layouts["print-kdp"].layout = PageLayout("print-kdp", [PageStart(n, str(n), None)
+                                                                     for n in range(1, kdp_pages + 1)])
+        return built
+
+    ready = context(3)
+    assert ready.page_source() == "print-kdp" and ready.page_layout_pending()
+    ready.layout_known("print-kdp")
+    assert not ready.page_layout_pending()
+    assert ready.page_layout().source == "print-kdp"  # the screen PDF's event is still unset
+
+    empty = context(0)
+    empty.layout_known("print-kdp")
+    waiting = threading.Thread(target=empty.page_layout)
+    waiting.start()
+    waiting.join(0.3)
+    assert waiting.is_alive()  # no KDP pages: it waits for the screen PDF
+    empty.layout_known("pdf")
+    waiting.join(5)
+    assert not waiting.is_alive()
+
+    failed = context(3)
+    failed.failed.add("print-kdp")
+    failed.layout_known("print-kdp")
+    with pytest.raises(EditionAbandoned):
+        failed.page_layout()

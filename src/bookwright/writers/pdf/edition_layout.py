@@ -28,7 +28,8 @@ def lay_out_edition(book: ResolvedBook, edition: str, plan: EditionPlan, context
     environment = "\n".join([tool_environment(context.tool), book_base_url(book), stylesheet_base_url(),
                               json.dumps(font_aliases(book.config.style), sort_keys=True)])
     cache = LayoutCache(units, environment, fonts)
-    runner = UnitRunner(book, edition, cache, context.cache_folder, context.pool)
+    runner = UnitRunner(book, edition, cache, context.cache_folder, context.pool,
+                        first=context.page_source() == edition)
     laid = lay_out_book(plan, runner)
     cache.prune()
     logging.getLogger("bookwright.layout").info("%s: %d of %d tasks laid out, the others from the cache", edition,

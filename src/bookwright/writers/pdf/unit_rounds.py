@@ -293,9 +293,8 @@ def _set_widows(tree: UnitTree, element, count: int) -> bool:
 
 
 def adjust(pages: list[PageRead], tree: UnitTree) -> int | None:
-    """Changes the unit's element tree where its pages show a flaw. Returns the first page
-    the changes may lay out differently (the pages before it lay out as they did), or None
-    when nothing changed."""
+    """Changes the unit's element tree where its pages show a flaw. Returns the page to lay
+    out again from (the pages before it lay out as they did), or None when nothing changed."""
     parents = {child: parent for parent in tree.root.iter() for child in parent}
     changed = False
     made_before = len(tree.changes)
@@ -341,7 +340,12 @@ def adjust(pages: list[PageRead], tree: UnitTree) -> int | None:
         changed |= fixes.notes(number)
         changed |= fixes.short_before_float(number)
     changed |= fixes.runt()
-    return fixes.settled() if changed else None
+    if not changed:
+        return None
+    # From the page before the first one a changed element is on: WeasyPrint ends a page after
+    # trying the line that runs over it, which may be the changed element's first.
+    made = _pages_of_changes(tree.changes[made_before:], tree.touched[made_before:], blocks, pages)
+    return max(0, min(page for page, _ in made) - 1)
 
 
 class _PageFixes:
@@ -499,20 +503,26 @@ def _whole(tree: UnitTree, table) -> bool:
 
 def _first_page_changed(changes: list[list], touched: list, blocks: dict, pages: list[PageRead]) -> int:
     """The first page `changes` (made to the elements `touched`) may lay out differently: the
-    page of the first line of an element whose lines break or turn the page anew, the page
-    before it for one that may no longer open a page or a float moved down, the page of the
-    first row a table split moved; the page count when there are none."""
-    first = len(pages)
+    page an element whose lines break or turn the page anew is on, the page before it for one
+    that may no longer open a page or a float moved down; the page count when there are none."""
+    return max(0, min((page - before for page, before in _pages_of_changes(changes, touched, blocks, pages)),
+                      default=len(pages)))
+
+
+def _pages_of_changes(changes: list[list], touched: list, blocks: dict, pages: list[PageRead]) -> list[tuple[int, bool]]:
+    """For each change, the first page its element is on (a split: the page of the first row
+    it moved; 0 when its element has no lines), and whether the page before may take lines
+    from there (a float moved down, an element asked not to open a page)."""
+    found = []
     for (kind, _, value, _), element in zip(changes, touched):
         if kind == "split":
-            first = min(first, next((number for number, page in enumerate(pages)
-                                     if any(part.first_row is element for part in page.tables)), 0))
+            found.append((next((number for number, page in enumerate(pages)
+                                if any(part.first_row is element for part in page.tables)), 0), False))
             continue
         lines = [line.page for line in _lines_of(element, blocks)]
-        # A float moved fills the page before its own, as does an element that may no longer open a page.
         before = kind == "move" or (kind == "style" and "break-before" in value)
-        first = min(first, (min(lines) - before) if lines else 0)
-    return max(first, 0)
+        found.append((min(lines), before) if lines else (0, False))
+    return found
 
 
 # What a float may move past: running text, headings and displayed equations, never another float.

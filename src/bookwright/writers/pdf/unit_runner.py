@@ -31,11 +31,14 @@ def worker_start(book: ResolvedBook, cache_folder: Path | None):
 
 
 class UnitRunner:
-    def __init__(self, book: ResolvedBook, edition: str, cache: LayoutCache, cache_folder: Path | None, pool=None):
-        """`pool`: the build's worker pool (build/layout_pool.py), or None to lay out here."""
+    def __init__(self, book: ResolvedBook, edition: str, cache: LayoutCache, cache_folder: Path | None, pool=None,
+                 first: bool = False):
+        """`pool`: the build's worker pool (build/layout_pool.py), or None to lay out here;
+        `first`: this edition's tasks go to the pool's workers before other editions' tasks."""
         self.edition = edition
         self.cache = cache
         self.pool = pool
+        self.first = first
         self.setup = worker_setup(book, cache_folder)
         self.digests: dict[str, str] = {}
         self.laid_out = 0  # tasks laid out by this runner (not answered by the cache)
@@ -66,7 +69,7 @@ class UnitRunner:
     def _lay_out(self, tasks: list[UnitTask]) -> list[UnitLaidOut]:
         if self.pool is not None:
             # Even one task: other editions may be laying out in this process's other threads.
-            return self.pool.map(unit_tasks.lay_out, tasks, unit_tasks.start, self.setup)
+            return self.pool.map(unit_tasks.lay_out, tasks, unit_tasks.start, self.setup, first=self.first)
         if unit_tasks.started_with() != self.setup:
             unit_tasks.start(self.setup)
         return [unit_tasks.lay_out(task) for task in tasks]

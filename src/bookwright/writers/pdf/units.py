@@ -146,14 +146,13 @@ def lay_out(task: UnitTask) -> UnitLaidOut:
         layout = render()
         for _ in range(unit_rounds.MAX_ROUNDS if task.kind == "unit" else 0):
             # Read back, adjust the unit's own tree where a page shows a flaw, lay out again
-            # from the page before the first one the changes reach (WeasyPrint looks a line
-            # past a page's end before it ends the page there).
+            # from the first page the changes may reach.
             own = [index for index, page in enumerate(_own_pages(layout.document.pages))
                    if not page._page_box.page_type.blank]
-            first = unit_rounds.adjust(unit_rounds.read_pages([layout.document.pages[i] for i in own]), tree)
-            if first is None:
+            again = unit_rounds.adjust(unit_rounds.read_pages([layout.document.pages[i] for i in own]), tree)
+            if again is None:
                 break
-            layout = render(layout, own[max(0, min(first, len(own)) - 1)] if own else 0)
+            layout = render(layout, own[min(again, len(own) - 1)] if own else 0)
         document = layout.document
         pages = _own_pages(document.pages)
         if len(pages) != len(document.pages):
