@@ -230,9 +230,16 @@ def test_ctrl_c_during_the_gate_stops_its_tools_and_keeps_the_last_epub(copy, to
     published = (out / "three-lights.epub").read_bytes()
     edit(book / "02-noon.md", "only a chair", "only a wooden chair")
     (out / ".bookwright-cache" / gate.VERDICT).unlink()
-    build_process = subprocess.Popen([sys.executable, "-m", "bookwright", "build", str(book), "--out", str(out),
-                                      "--format", "epub"], start_new_session=True, stdout=subprocess.PIPE,
-                                     stderr=subprocess.STDOUT, text=True)
+    # As a terminal starts it: with Ctrl-C's signal not ignored. A suite started in the
+    # background of a shell without job control ignores it, and a child inherits that; a
+    # handled signal is reset to its default when the child starts.
+    inherited = signal.signal(signal.SIGINT, signal.default_int_handler)
+    try:
+        build_process = subprocess.Popen([sys.executable, "-m", "bookwright", "build", str(book), "--out", str(out),
+                                          "--format", "epub"], start_new_session=True, stdout=subprocess.PIPE,
+                                         stderr=subprocess.STDOUT, text=True)
+    finally:
+        signal.signal(signal.SIGINT, inherited)
     try:
         tools_running = wait_for(lambda: (found := descendants(build_process.pid))
                                  and {"java", "node"} <= set(found.values())
