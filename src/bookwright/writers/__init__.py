@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from bookwright.diagnostics import Diagnostics
-from bookwright.writers.pagelist import PAGE_SOURCES, LayoutProbe, PageLayout, choose_layout
+from bookwright.writers.pagelist import PAGE_SOURCES, LayoutProbe, PageLayout
 
 
 class EditionRejected(Exception):
@@ -108,11 +108,12 @@ class BuildContext:
         has one. It waits for the editions best first, and for no worse one than the one it
         follows (whose tasks the layout workers take first: `page_source`)."""
         probes = self.layouts or {}
-        for source in [source for source in PAGE_SOURCES if source in self.awaited]:
-            self.awaited[source].wait()
+        for source in PAGE_SOURCES:
+            if source in self.awaited:
+                self.awaited[source].wait()
             if source in self.failed:
                 raise EditionAbandoned(f"{source} failed")
             probe = probes.get(source)
             if probe is not None and probe.layout is not None and probe.layout.pages:
                 return probe.layout
-        return choose_layout(probes)
+        return None

@@ -315,11 +315,3 @@ def _insert_at_start(parent, spans: list) -> None:
 # The editions a page list may follow, best first: the print edition's own pages, or else
 # the screen PDF's (same trim and typography, without the print profile's gutter).
 PAGE_SOURCES = ("print-kdp", "print-ingram", "print-press", "pdf")
-
-
-def choose_layout(probes: dict[str, LayoutProbe]) -> PageLayout | None:
-    for source in PAGE_SOURCES:
-        probe = probes.get(source)
-        if probe is not None and probe.layout is not None and probe.layout.pages:
-            return probe.layout
-    return None
