@@ -13,7 +13,8 @@ the same places in the new box tree, so the old position is valid in it.
 bookmarks, named strings, margin boxes and backgrounds), page by page under its own hand so
 that it can note which pages a later layout may start at, and start there. Anything it
 cannot resume exactly (page-based counters that ask for another pagination, fixed boxes,
-running elements) is laid out whole by WeasyPrint instead, and that layout is not resumed.
+running elements, margin boxes printing a page count that changed) is laid out whole by
+WeasyPrint instead, and that layout is not resumed.
 `tests/writers/pdf/test_resumed_layout.py` holds a resumed layout to a whole one.
 """
 
