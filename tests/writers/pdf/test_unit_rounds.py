@@ -8,7 +8,7 @@ from __future__ import annotations
 import json
 import xml.etree.ElementTree as ET
 
-from bookwright.writers.pdf.unit_rounds import Line, PageRead, TablePart, UnitTree, adjust, keep_paragraph_ends
+from bookwright.writers.pdf.unit_rounds import Line, PageRead, TablePart, UnitTree, adjust
 
 UNIT = ("<html><body><section><p>One.</p><figure><img/></figure><p>Two.</p><p>Three.</p>"
         "</section></body></html>")
@@ -98,24 +98,6 @@ def test_a_float_moves_in_the_round_that_changes_pages_after_it():
     assert [el.tag for el in tree.root.find("body/section")] == ["p", "p", "figure", "p"]
 
 
-def test_a_paragraphs_end_is_set_without_hyphens_before_the_first_layout():
-    # Its last line and the end of the one before: a word broken over the last line is the
-    # flaw the rounds took out most often. A link there is kept whole (split, it would be two
-    # links); a note's text, set at the foot of the page, is neither counted nor changed.
-    tree = tree_of('<html><body><p>Words at the start of it, <a href="#x">a link</a> and text to the end of '
-                   'the paragraph, long enough<span class="footnote">The note.</span>.</p><p>Short.</p></body></html>')
-    assert keep_paragraph_ends(tree.root)
-    long, short = tree.root.find("body")
-    kept = "".join("".join(e.itertext()) for e in long.iter()
-                   if "hyphens: manual" in (e.get("style") or "") and e.tag == "span")
-    # 60 characters, and the word, and the space before it (pdf/linebreaks.py says why).
-    assert kept == " it,  and text to the end of the paragraph, long enough."
-    assert long.find("a").get("style") == "hyphens: manual"
-    assert long.find("span[@class='footnote']").get("style") is None
-    assert long.text == "Words at the start of"
-    assert ET.tostring(short) == b'<p><span style="hyphens: manual">Short.</span></p>'
-
-
 TABLE = ('<html><body><section><p>Before.</p><table{numbered}><caption><span class="caption-number">Table 4.1</span>: '
          'Meetings</caption><thead><tr><th id="head">Meeting</th><th>Verdict</th></tr></thead><tbody>'
          '<tr><td>One</td><td>Keep</td></tr><tr><td>Two</td><td>End</td></tr><tr><td>Three</td><td>Change</td></tr>'
@@ -187,15 +169,3 @@ def test_a_split_the_page_no_longer_turns_at_is_undone():
     again = tree_of(TABLE.format(numbered=' data-continued="continued"'))
     again.replay(json.loads(json.dumps(tree.changes)))
     assert ET.tostring(again.root) == ET.tostring(tree.root)
-
-
-def test_a_list_items_end_is_kept_too_unless_it_holds_paragraphs():
-    # A tight list's item is its own lines (its end is kept as a paragraph's is); a loose
-    # list's item ends with a paragraph, which is kept as a paragraph.
-    tree = tree_of("<html><body><ul><li>A tight item with words enough to fill more than sixty characters here.</li>"
-                   "<li><p>A loose item.</p><ul><li>Nested.</li></ul></li></ul></body></html>")
-    assert keep_paragraph_ends(tree.root)
-    tight, loose = tree.root.find("body/ul")
-    assert "".join(tight.find("span").itertext()) == " item with words enough to fill more than sixty characters here."
-    assert loose.find("span") is None and loose.find("p/span") is not None
-    assert loose.find("ul/li/span") is not None

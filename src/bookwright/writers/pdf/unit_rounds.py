@@ -28,10 +28,9 @@ happened, and laid out again, a few rounds at most:
 
 The last four count lines where they fell, so they are made only on pages that the
 round's earlier changes leave as they are (a change moves every page turn after it); the
-rest wait for the next round. One change is made before the first layout, because it
-depends on a paragraph's own lines and not on the page: its last characters are set
-without hyphens (`keep_paragraph_ends`), so that its last word is not broken over its last
-line, the flaw the rounds found most often.
+rest wait for the next round. (Setting every paragraph's last characters without hyphens
+before the first layout, the change the rounds made most often, was tried: the span it
+takes in every paragraph made each layout a sixth slower, more than the rounds it saved.)
 
 Every change is made to the unit's own element tree in the worker, and only from what the
 unit's layout shows, so the result is a function of the task alone: the layout cache keyed
@@ -43,9 +42,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from bookwright.parse.sanitize import BLOCKS
 from bookwright.writers.pdf import table_turns
-from bookwright.writers.pdf.element_edits import declare, is_note
+from bookwright.writers.pdf.element_edits import declare
 
 MAX_ROUNDS = 5  # rounds after the first layout; a round changes only what the last one showed
 RUNT_LINES = 3  # a last page with this many lines or fewer is a runt
@@ -228,59 +226,6 @@ class UnitTree:
     def _siblings(self, element) -> list:
         parent = self._parent(element)
         return list(parent) if parent is not None else []
-
-
-END_KEPT = 60  # characters at a paragraph's end set without hyphens: its last line and the next-to-last's end
-
-
-def keep_paragraph_ends(root) -> bool:
-    """Sets the last characters of every paragraph and list item without hyphenation, before
-    the first layout; True if it changed the tree. A hyphen in a paragraph's next-to-last
-    line (its last word broken over the last line) is the flaw rounds took out most often,
-    and it comes from the paragraph's own lines, wherever the page turns."""
-    changed = False
-    for paragraph in [element for element in root.iter() if element.tag in ("p", "li", "dd")]:
-        # A list item of lines of its own (a tight list's); one holding paragraphs or a
-        # list ends with those, which are kept there.
-        if paragraph.tag == "p" or not any(child.tag in BLOCKS for child in paragraph):
-            changed |= _keep_end(paragraph, END_KEPT)
-    return changed
-
-
-def _keep_end(paragraph, count: int) -> bool:
-    # The paragraph's content from its end: the text between its inline elements, split
-    # where the count runs out (at a space), and the elements whole (a link split in two
-    # would be two links); a note's text is set at the foot of the page, not in these lines.
-    changed = False
-    for child in reversed([None, *paragraph]):
-        text = paragraph.text if child is None else child.tail
-        if text:
-            cut = max(0, len(text) - count)
-            if cut:
-                # A word is kept whole on one side; the space before it goes inside the span
-                # (linebreaks.spaces_into_inlines says why).
-                space = text.rfind(" ", 0, cut + 1)
-                cut = space if space >= 0 else len(text)
-            if cut < len(text):
-                span = paragraph.makeelement("span", {"style": "hyphens: manual"})
-                span.text = text[cut:]
-                if child is None:
-                    paragraph.text = text[:cut]
-                    paragraph.insert(0, span)
-                else:
-                    child.tail = text[:cut]
-                    paragraph.insert(list(paragraph).index(child) + 1, span)
-                changed = True
-            count -= len(text) - cut
-            if count <= 0 or cut:
-                break
-        if child is not None and not is_note(child) and (shown := "".join(child.itertext())):
-            declare(child, "hyphens: manual")
-            changed = True
-            count -= len(shown)
-            if count <= 0:
-                break
-    return changed
 
 
 def _set_widows(tree: UnitTree, element, count: int) -> bool:

@@ -129,14 +129,10 @@ def lay_out(task: UnitTask) -> UnitLaidOut:
         sheet, font_config, read_by_sheet = _stylesheet(task.css)
         fetcher.fetched = list(read_by_sheet)
         source = HTML(string=task.html, base_url=_worker["setup"].base_url, url_fetcher=fetcher)
-        # What the quality rounds would most often change, changed before the first layout
-        # (unit_rounds.keep_paragraph_ends); with the rounds, since it is theirs.
-        kept = (task.kind == "unit" and unit_rounds.MAX_ROUNDS > 0
-                and unit_rounds.keep_paragraph_ends(source.etree_element))
         tree = unit_rounds.UnitTree(source.etree_element)
 
         def render(resume: resumed_layout.Layout | None = None, at: int = 0) -> resumed_layout.Layout:
-            if kept or tree.changes:  # WeasyPrint matches selectors on a wrapper it built when it parsed the tree
+            if tree.changes:  # WeasyPrint matches selectors on a wrapper it built when it parsed the tree
                 source.wrapper_element = cssselect2.ElementWrapper.from_html_root(source.etree_element,
                                                                                   content_language=None)
             return resumed_layout.lay_out(source, sheet, font_config, resume, at)
