@@ -114,8 +114,8 @@ def test_a_running_element_is_laid_out_whole():
 
 
 def test_a_book_built_with_resumed_layouts_is_the_book_built_whole(tmp_path):
-    """units-book's quality rounds lay two units out again from a later page (screen PDF and
-    KDP interior); switched to whole layouts, the files are the same bytes."""
+    """units-book's quality rounds lay some of its units out again from a later page (screen
+    PDF and KDP interior); switched to whole layouts, the files are the same bytes."""
     resumed_at = []
     original = resumed_layout._lay_out
 

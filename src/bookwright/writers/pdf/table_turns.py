@@ -7,7 +7,7 @@ from __future__ import annotations
 import copy
 import math
 
-from bookwright.writers.pdf.element_edits import declare, is_note
+from bookwright.writers.pdf.element_edits import declare
 
 CONTINUATION = "data-continues"  # on the table that carries on a table split over a page turn
 
@@ -86,7 +86,7 @@ def _bare_copy(element):
     for inner in list(copied.iter()):
         inner.attrib.pop("id", None)
         for child in list(inner):
-            if is_note(child):
+            if _is_note(child):
                 _remove_keeping_tail(inner, child)
     return copied
 
@@ -115,3 +115,7 @@ def split_off(element, parents: dict) -> bool:
     siblings = list(parents.get(element, ()))
     index = next((i for i, sibling in enumerate(siblings) if sibling is element), None)
     return index is not None and index + 1 < len(siblings) and siblings[index + 1].get(CONTINUATION) is not None
+
+
+def _is_note(element) -> bool:
+    return "footnote" in (element.get("class") or "").split()
