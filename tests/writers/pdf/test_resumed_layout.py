@@ -94,6 +94,35 @@ def test_a_resumed_layout_is_the_whole_layout(change):
                            if type(box).__name__ == "TextBox"]
 
 
+def test_a_layout_cut_short_where_the_tree_changed_and_resumed_is_the_whole_layout():
+    sheet = CSS(string=STYLE)
+    html = document()
+    target = html.etree_element.find(".//p[@id='p13']")
+    seen = []
+
+    def stop(page_boxes: list) -> int | None:
+        seen.append(len(page_boxes))
+        on = [number for number, page in enumerate(page_boxes)
+              if any(box.element is target for box in page.descendants())]
+        if on and len(page_boxes) > on[0] + 1 and not target.get("style"):
+            target.set("style", "hyphens: manual; widows: 4")  # what a round does on seeing p13's page
+            return on[0] - 1
+        return None
+
+    cut = resumed_layout.lay_out(html, sheet, None, stop=stop)
+    assert cut.restart is not None and cut.restart >= 2
+    made = len(cut.document.pages)
+    assert seen == list(range(1, made + 1))  # shown every page as it was made, none after
+    rewrap(html)
+    resumed = resumed_layout.lay_out(html, sheet, None, cut, cut.restart, stop=stop)
+    assert resumed.restart is None and sum(1 for a, b in zip(cut.document.pages, resumed.document.pages)
+                                           if a is b) == cut.restart
+    rewrap(html)
+    whole = resumed_layout.lay_out(html, sheet, None)
+    assert made < len(whole.document.pages)
+    assert pages_read(resumed) == pages_read(whole)
+
+
 def test_pages_that_print_the_page_count_are_all_laid_out_again():
     sheet = CSS(string=STYLE + '@page { @bottom-center { content: counter(page) " of " counter(pages); } }')
     html = document()
@@ -119,9 +148,9 @@ def test_a_book_built_with_resumed_layouts_is_the_book_built_whole(tmp_path):
     resumed_at = []
     original = resumed_layout._lay_out
 
-    def counted(html, stylesheet, font_config, resume, at):
+    def counted(html, stylesheet, font_config, resume, at, stop):
         resumed_at.append(at)
-        return original(html, stylesheet, font_config, resume, at)
+        return original(html, stylesheet, font_config, resume, at, stop)
 
     files = {}
     for mode in ("resumed", "whole"):

@@ -41,7 +41,7 @@ def test_a_change_to_an_element_that_is_no_longer_there_is_skipped():
     assert b"style" not in ET.tostring(other.root)
 
 
-# What a round decides, from pages as they were read back (unit_rounds.read_pages).
+# What a round decides, from pages as they were read back (unit_rounds.read_page).
 
 def lines_of(block, page: int, bottoms: list[float], hyphenated: int = 0, calls=()) -> list[Line]:
     """`block`'s lines on `page`, each 20 units tall, ending at `bottoms`; the first
@@ -96,6 +96,70 @@ def test_a_float_moves_in_the_round_that_changes_pages_after_it():
     assert adjust([short, opening, then, PageRead([], {}, None, 700, 0)], tree) is not None
     assert later.get("style") == "hyphens: manual"
     assert [el.tag for el in tree.root.find("body/section")] == ["p", "p", "figure", "p"]
+
+
+def three_paragraphs() -> tuple[UnitTree, list]:
+    tree = tree_of("<html><body><section><p>One.</p><p>Two.</p><p>Three.</p></section></body></html>")
+    return tree, list(tree.root.find("body/section"))
+
+
+def test_a_layout_still_going_on_is_changed_only_where_its_pages_show_a_flaw_for_certain():
+    # Laid out so far: page 0, and page 1 with a paragraph that may run on to page 2. Its
+    # next-to-last line on page 1 is hyphenated, but its last line may be on a page not yet
+    # made; page 0's note set on page 1 is judged, page 1 is the last laid out.
+    tree, (one, two, three) = three_paragraphs()
+    note = ET.SubElement(one, "span")
+    first = PageRead(lines_of(one, 0, rows(20, 33), calls=[note]), {}, one, 700, 0)
+    second = PageRead(lines_of(two, 1, rows(20, 10)) + lines_of(three, 1, rows(240, 22)), {note: 40}, two, 700, 0)
+    second.lines[-2].hyphenated = True
+    assert adjust([first, second], tree, complete=False) is not None
+    assert one.get("style") and three.get("style") is None
+    # The whole layout: the paragraph ended there.
+    assert adjust([first, second], tree) is not None
+    assert three.get("style") == "hyphens: manual"
+
+
+def test_a_layout_still_going_on_waits_for_the_page_after_a_flaw_and_for_its_hyphen_share():
+    tree, (one, two, three) = three_paragraphs()
+    note = ET.SubElement(two, "span")
+    # 40 lines, 3 hyphenated: more than 4 %, but the unit's other lines are not laid out yet;
+    # the call's note is not on its page, and no page after it is laid out to say where it went.
+    page = PageRead(lines_of(one, 0, rows(20, 20), hyphenated=3) + lines_of(two, 0, rows(420, 13), calls=[note]),
+                    {}, one, 700, 0)
+    assert adjust([page], tree, complete=False) is None
+    assert adjust([page, PageRead(lines_of(two, 1, rows(20, 5)), {}, two, 700, 0)], tree, complete=False) is None
+    assert tree.changes == []
+
+
+def test_a_page_left_short_before_a_float_waits_for_the_text_the_float_may_pass():
+    tree = tree_of("<html><body><section><p>First.</p><figure><img/></figure><p>Filler.</p><p>Later.</p>"
+                   "</section></body></html>")
+    first, figure, filler, later = list(tree.root.find("body/section"))
+    pages = [PageRead(lines_of(first, 0, rows(20, 10)), {}, first, 700, 0),
+             PageRead(lines_of(filler, 1, rows(320, 5)), {}, figure, 700, 0),
+             PageRead(lines_of(later, 2, rows(20, 30)), {}, later, 700, 0),
+             PageRead(lines_of(later, 3, rows(20, 30)), {}, later, 700, 0)]
+    assert adjust(pages[:3], tree, complete=False) is None
+    assert adjust(pages, tree, complete=False) == 0
+    assert [el.tag for el in tree.root.find("body/section")] == ["p", "p", "figure", "p"]
+
+
+def test_a_layout_starts_again_on_the_page_a_changed_paragraph_is_on_when_another_line_opens_it():
+    def pages_of(tree: UnitTree) -> list[PageRead]:
+        one, two, three = list(tree.root.find("body/section"))
+        return [PageRead(lines_of(one, 0, rows(20, 34)), {}, one, 700, 0),
+                PageRead(lines_of(one, 1, rows(20, 3)) + lines_of(two, 1, rows(80, 10)), {}, one, 700, 0),
+                PageRead(lines_of(three, 2, rows(20, 30)), {}, three, 700, 0)]
+
+    tree, (_, two, _) = three_paragraphs()
+    pages = pages_of(tree)
+    pages[1].lines[-2].hyphenated = True  # in "Two", which page 1 does not open
+    assert adjust(pages, tree) == 1 and two.get("style") == "hyphens: manual"
+    # "Three" opens page 2: page 1 ends after trying its first line, and may end otherwise.
+    tree, (_, _, three) = three_paragraphs()
+    pages = pages_of(tree)
+    pages[2].lines[-2].hyphenated = True
+    assert adjust(pages, tree) == 1 and three.get("style") == "hyphens: manual"
 
 
 TABLE = ('<html><body><section><p>Before.</p><table{numbered}><caption><span class="caption-number">Table 4.1</span>: '

@@ -41,6 +41,8 @@ class Layout:
     context: object | None = None  # WeasyPrint's LayoutContext; None: laid out whole by WeasyPrint, not resumable
     # For each page, whether a layout may start there (nothing carried over from the page before).
     resumable: list[bool] = field(default_factory=list)
+    # A layout cut short by `stop`: the page to lay out again from (the tree changed); None: whole.
+    restart: int | None = None
 
     def start_at_or_before(self, page: int) -> int:
         """The last page at or before `page` a layout may start at (the first page always may)."""
@@ -54,20 +56,26 @@ class _Whole(Exception):
     """The layout needs what only WeasyPrint's whole layout does."""
 
 
-def lay_out(html, stylesheet, font_config, resume: Layout | None = None, at: int = 0) -> Layout:
+def lay_out(html, stylesheet, font_config, resume: Layout | None = None, at: int = 0, stop=None) -> Layout:
     """`html` laid out with `stylesheet`; from page `at` on when `resume` (the layout of the
-    same tree before a change that leaves its pages before `at` as they were) is given."""
+    same tree before a change that leaves its pages before `at` as they were) is given.
+
+    `stop`, if given, is shown the page boxes laid out so far after each page but the last; when
+    it changes the tree it returns the page to lay out again from, and the layout ends there
+    (`Layout.restart`): the pages after would be thrown away."""
     if resume is None or resume.context is None:
         at = 0
     else:
         at = resume.start_at_or_before(at)
+    if stop is not None and _prints_page_count(stylesheet):
+        stop = None  # a layout cut short would print its own page count in the pages it keeps
     try:
-        return _lay_out(html, stylesheet, font_config, resume if at else None, at)
+        return _lay_out(html, stylesheet, font_config, resume if at else None, at, stop)
     except _Whole:
         return Layout(html.render(stylesheets=[stylesheet], font_config=font_config))
 
 
-def _lay_out(html, stylesheet, font_config, resume: Layout | None, at: int) -> Layout:
+def _lay_out(html, stylesheet, font_config, resume: Layout | None, at: int, stop) -> Layout:
     options = dict(DEFAULT_OPTIONS, stylesheets=[stylesheet])
     font_config = font_config or FontConfiguration()
     color_profiles: dict = {}  # filled by the cascade, read when the document is written
@@ -93,12 +101,13 @@ def _lay_out(html, stylesheet, font_config, resume: Layout | None, at: int) -> L
     else:
         initialize_page_maker(context, root_box)
     context.rendered_notes = []
-    new = _paginate(context, root_box, html, at, resumable)
+    new, restart = _paginate(context, root_box, html, at, resumable, [page._page_box for page in kept], stop)
     if any(context.running_elements.values()) or any(page.fixed_boxes for page in new):
         raise _Whole  # boxes drawn on other pages than their own
-    for entry in context.page_maker:
+    for number, entry in enumerate(context.page_maker):
         remake_state = entry[4]
-        if remake_state["content_changed"] or remake_state["pages_wanted"]:
+        # (A layout cut short ends with the entry of the page it did not make: "to be made".)
+        if (remake_state["content_changed"] or remake_state["pages_wanted"]) and number < len(kept) + len(new):
             raise _Whole  # page-based counters that want another pagination
         entry[3][1]["pages"] = [len(kept) + len(new)]
     if resume is not None and len(kept) + len(new) != len(resume.document.pages) and _prints_page_count(stylesheet):
@@ -116,11 +125,12 @@ def _lay_out(html, stylesheet, font_config, resume: Layout | None, at: int) -> L
     document = Document(kept + [Page(page) for page in new], DocumentMetadata(**get_html_metadata(html)),
                         html.url_fetcher, font_config, color_profiles, options["output_intent"])
     document._html = html
-    return Layout(document, context, resumable)
+    return Layout(document, context, resumable, restart)
 
 
-def _paginate(context, root_box, html, at: int, resumable: list[bool]) -> list:
-    """The pages from `at` to the end, each noted in `resumable` as a page a layout may start at or not."""
+def _paginate(context, root_box, html, at: int, resumable: list[bool], kept: list, stop) -> tuple[list, int | None]:
+    """The pages from `at` to the end, or to where `stop` asks to start again (and that page),
+    each noted in `resumable` as a page a layout may start at or not."""
     pages = []
     number = at
     while True:
@@ -132,7 +142,10 @@ def _paginate(context, root_box, html, at: int, resumable: list[bool]) -> list:
         number += 1
         if resume_at is None and not context.reported_footnotes:
             context.page_maker = context.page_maker[:number + 1]
-            return pages
+            return pages, None
+        if stop is not None and (restart := stop(kept + pages)) is not None:
+            context.page_maker = context.page_maker[:number + 1]
+            return pages, restart
 
 
 def _strings_and_bookmarks(context, kept: list, new: list, at: int) -> None:

@@ -28,7 +28,11 @@ happened, and laid out again, a few rounds at most:
 
 The last four count lines where they fell, so they are made only on pages that the
 round's earlier changes leave as they are (a change moves every page turn after it); the
-rest wait for the next round. (Setting every paragraph's last characters without hyphens
+rest wait for the next round. A layout is read as it goes (units.py): once a page shows a
+flaw for certain (a page after it laid out; three for a page left short before a float,
+whose text may fill up to a page), the change is made and the layout stops there, since
+every page after would change; only a unit's share of hyphens and its last page wait for a
+layout that reached its end. (Setting every paragraph's last characters without hyphens
 before the first layout, the change the rounds made most often, was tried: the span it
 takes in every paragraph made each layout a sixth slower, more than the rounds it saved.)
 
@@ -45,7 +49,11 @@ from dataclasses import dataclass, field
 from bookwright.writers.pdf import table_turns
 from bookwright.writers.pdf.element_edits import declare
 
-MAX_ROUNDS = 5  # rounds after the first layout; a round changes only what the last one showed
+MAX_ROUNDS = 5  # rounds after a layout that reached the unit's end; a round changes only what the last one showed
+# A layout still going on is changed for a page once this many pages after it are laid out; for
+# a page left short before a float, once the blocks the float may pass are (they fill up to a page).
+LOOKAHEAD = 1
+FLOAT_LOOKAHEAD = 3
 RUNT_LINES = 3  # a last page with this many lines or fewer is a runt
 MIN_ROWS = 2  # a table broken over a page turn leaves at least this many rows at the foot of the page
 SHORT_FILL = 0.85  # a page filled less than this is short
@@ -86,61 +94,58 @@ class PageRead:
     tables: list[TablePart] = field(default_factory=list)  # each table on the page, or the part of it here
 
 
-def read_pages(laid_pages: list) -> list[PageRead]:
-    """Each of WeasyPrint's pages read back: its lines (main flow, in order), notes and geometry."""
+def read_page(number: int, page_box) -> PageRead:
+    """Page `number` of a unit read back from WeasyPrint's page box: its lines (main flow, in
+    order), notes and geometry."""
     from weasyprint.formatting_structure import boxes  # the worker's: the build's process does without
 
-    pages = []
-    for number, page in enumerate(laid_pages):
-        page_box = page._page_box
-        root = page_box.children[0]
-        lines: list[Line] = []
-        tables: list = []
-        first_block = [None]
+    root = page_box.children[0]
+    lines: list[Line] = []
+    tables: list = []
+    first_block = [None]
 
-        def visit(box, block):
-            if isinstance(box, boxes.LineBox):
-                texts, calls = [], []
-                stack = [box]
-                while stack:
-                    inner = stack.pop()
-                    if isinstance(inner, boxes.TextBox):
-                        texts.append((inner.position_x, inner.text))
-                    tag = inner.element_tag or ""
-                    if tag.endswith("::footnote-call") and inner.element is not None:
-                        calls.append(inner.element)
-                    stack.extend(getattr(inner, "children", ()) or ())
-                texts.sort(key=lambda t: t[0])
-                last = texts[-1][1].rstrip() if texts else ""
-                lines.append(Line(number, block, box.position_y, box.position_y + box.height, last.endswith(HYPHEN),
-                                  calls))
-                return
-            element = box.element
-            tag = box.element_tag or ""
-            if isinstance(box, boxes.TableBox) and element is not None:
-                rows = [row for group in box.children if not (group.is_header or group.is_footer)
-                        for row in group.children]
-                if rows:
-                    tables.append(TablePart(element, rows[0].element, box.width, list(box.column_widths),
-                                            rows[0].height, rows[-1].position_y + rows[-1].height, len(rows)))
-            if isinstance(box, boxes.BlockBox) and element is not None and "::" not in tag:
-                if tag not in ("html", "body", "section", "div", "article", "nav") and first_block[0] is None:
-                    first_block[0] = element
-                block = element
-            for child in getattr(box, "children", ()) or ():
-                visit(child, block)
+    def visit(box, block):
+        if isinstance(box, boxes.LineBox):
+            texts, calls = [], []
+            stack = [box]
+            while stack:
+                inner = stack.pop()
+                if isinstance(inner, boxes.TextBox):
+                    texts.append((inner.position_x, inner.text))
+                tag = inner.element_tag or ""
+                if tag.endswith("::footnote-call") and inner.element is not None:
+                    calls.append(inner.element)
+                stack.extend(getattr(inner, "children", ()) or ())
+            texts.sort(key=lambda t: t[0])
+            last = texts[-1][1].rstrip() if texts else ""
+            lines.append(Line(number, block, box.position_y, box.position_y + box.height, last.endswith(HYPHEN),
+                              calls))
+            return
+        element = box.element
+        tag = box.element_tag or ""
+        if isinstance(box, boxes.TableBox) and element is not None:
+            rows = [row for group in box.children if not (group.is_header or group.is_footer)
+                    for row in group.children]
+            if rows:
+                tables.append(TablePart(element, rows[0].element, box.width, list(box.column_widths),
+                                        rows[0].height, rows[-1].position_y + rows[-1].height, len(rows)))
+        if isinstance(box, boxes.BlockBox) and element is not None and "::" not in tag:
+            if tag not in ("html", "body", "section", "div", "article", "nav") and first_block[0] is None:
+                first_block[0] = element
+            block = element
+        for child in getattr(box, "children", ()) or ():
+            visit(child, block)
 
-        visit(root, None)
-        notes: dict = {}
-        area = page_box.children[1] if len(page_box.children) > 1 else None
-        bottom = page_box.content_box_y() + page_box.height
-        around = 0.0
-        if isinstance(area, boxes.FootnoteAreaBox) and area.children:
-            bottom = area.position_y
-            notes = {child.element: child.margin_height() for child in area.children if child.element is not None}
-            around = area.margin_height() - sum(child.margin_height() for child in area.children)
-        pages.append(PageRead(lines, notes, first_block[0], bottom, page_box.content_box_y(), around, tables))
-    return pages
+    visit(root, None)
+    notes: dict = {}
+    area = page_box.children[1] if len(page_box.children) > 1 else None
+    bottom = page_box.content_box_y() + page_box.height
+    around = 0.0
+    if isinstance(area, boxes.FootnoteAreaBox) and area.children:
+        bottom = area.position_y
+        notes = {child.element: child.margin_height() for child in area.children if child.element is not None}
+        around = area.margin_height() - sum(child.margin_height() for child in area.children)
+    return PageRead(lines, notes, first_block[0], bottom, page_box.content_box_y(), around, tables)
 
 
 class UnitTree:
@@ -237,9 +242,16 @@ def _set_widows(tree: UnitTree, element, count: int) -> bool:
     return True
 
 
-def adjust(pages: list[PageRead], tree: UnitTree) -> int | None:
+def adjust(pages: list[PageRead], tree: UnitTree, complete: bool = True) -> int | None:
     """Changes the unit's element tree where its pages show a flaw. Returns the page to lay
-    out again from (the pages before it lay out as they did), or None when nothing changed."""
+    out again from (the pages before it lay out as they did), or None when nothing changed.
+
+    `complete` False: `pages` are the first pages of a layout still going on. Only what they
+    show for certain is changed: a flaw on a page with LOOKAHEAD pages laid out after it, a
+    hyphen in a paragraph seen to its end; the unit's share of hyphens and its last page wait
+    for the whole layout."""
+    if not complete and len(pages) <= LOOKAHEAD:
+        return None
     parents = {child: parent for parent in tree.root.iter() for child in parent}
     changed = False
     made_before = len(tree.changes)
@@ -259,14 +271,15 @@ def adjust(pages: list[PageRead], tree: UnitTree) -> int | None:
     for page in pages[:-1]:
         if page.lines and page.lines[-1].hyphenated and page.lines[-1].block is not None:
             changed |= no_hyphens(page.lines[-1].block)
+    going_on = set() if complete else {line.block for line in pages[-1].lines}  # may run on past these pages
     for element, lines in blocks.items():
-        if len(lines) >= 2 and lines[-2].hyphenated:
+        if len(lines) >= 2 and lines[-2].hyphenated and element not in going_on:
             changed |= no_hyphens(element)
 
     # Too many hyphens in the unit: the paragraphs with the most are set without, until it
     # has few enough (their lines break at spaces only, a little looser).
     hyphens = {element: sum(line.hyphenated for line in own) for element, own in blocks.items()
-               if "hyphens: manual" not in (element.get("style") or "")}
+               if complete and "hyphens: manual" not in (element.get("style") or "")}
     excess = sum(hyphens.values()) - int(HYPHENATED_SHARE * sum(len(own) for own in blocks.values()))
     for element in sorted(hyphens, key=lambda e: -hyphens[e]):  # the most first, then in reading order
         if excess <= 0 or not hyphens[element]:
@@ -277,28 +290,39 @@ def adjust(pages: list[PageRead], tree: UnitTree) -> int | None:
     # What follows counts lines where they fell, page by page from the first: a change moves
     # every page turn after the page it is made on, so once one is made, the pages from there
     # wait for the next round.
-    fixes = _PageFixes(pages, tree, blocks, parents, made_before)
-    for number in range(len(pages)):
-        if number > fixes.settled():
+    fixes = _PageFixes(pages, tree, blocks, parents, made_before, complete)
+    for number in range(len(pages) if complete else len(pages) - LOOKAHEAD):
+        if number > fixes.settled() or fixes.waiting:
             break
         changed |= fixes.table_turn(number)
         changed |= fixes.notes(number)
         changed |= fixes.short_before_float(number)
-    changed |= fixes.runt()
+    if complete:
+        changed |= fixes.runt()
     if not changed:
         return None
-    # From the page before the first one a changed element is on: WeasyPrint ends a page after
-    # trying the line that runs over it, which may be the changed element's first.
-    made = _pages_of_changes(tree.changes[made_before:], tree.touched[made_before:], blocks, pages)
-    return max(0, min(page for page, _ in made) - 1)
+    # From the first page a changed element is on, or the page before: WeasyPrint ends a page
+    # after trying the line that runs over it, which may be the changed element's first (unless
+    # another block's line opens the page it starts on).
+    changes, touched = tree.changes[made_before:], tree.touched[made_before:]
+    starts = []
+    for (page, before), change, element in zip(_pages_of_changes(changes, touched, blocks, pages), changes, touched):
+        own = _lines_of(element, blocks)
+        opening = pages[page].lines[:1]
+        led = change[0] == "style" and not before and own and opening and not any(line is opening[0] for line in own)
+        starts.append(page if led else page - 1)
+    return max(0, min(starts))
 
 
 class _PageFixes:
     """The fixes that count lines where they fell, each for one page."""
 
-    def __init__(self, pages: list[PageRead], tree: UnitTree, blocks: dict, parents: dict, made_before: int):
+    def __init__(self, pages: list[PageRead], tree: UnitTree, blocks: dict, parents: dict, made_before: int,
+                 complete: bool = True):
         self.pages, self.tree, self.blocks, self.parents = pages, tree, blocks, parents
         self.made_before = made_before
+        self.complete = complete
+        self.waiting = False  # a page's fix needs pages not laid out yet: the pages after it wait too
         self.tables: dict[object, list[tuple[int, TablePart]]] = {}  # each table's parts, page by page
         for number, page in enumerate(pages):
             for part in page.tables:
@@ -405,6 +429,9 @@ class _PageFixes:
             return False
         height = page.bottom - page.top
         if height <= 0 or (page.lines[-1].bottom - page.top) / height >= SHORT_FILL:
+            return False
+        if not self.complete and number + FLOAT_LOOKAHEAD >= len(pages):
+            self.waiting = True
             return False
         room = page.bottom - page.lines[-1].bottom
         tall = _height(following, self.blocks)
