@@ -277,6 +277,15 @@ def test_an_unused_note_is_a_warning(tmp_path):
     assert lines == ["01-a.md:5:1: warning: note [^spare] is never called; no edition shows it"]
 
 
+def test_a_note_label_defined_twice_is_a_warning_at_the_second(tmp_path):
+    # Python-Markdown keeps the last text for the label: both calls print it, the first is lost.
+    status, lines, _ = build_chapter(tmp_path, "# One\n\nA call[^n1].\n\n[^n1]: First text.\n\n## Two\n\n"
+                                               "Another call[^n1].\n\n[^n1]: Second text.\n")
+    assert status == 0
+    assert lines == ["01-a.md:11:1: warning: note [^n1] is defined again (first at line 5); every call to it "
+                     "prints this text, and the first is lost"]
+
+
 def test_a_reference_after_its_own_word_is_a_warning(tmp_path):
     status, lines, text = build_chapter(tmp_path, "# One\n\n| A | B |\n|---|---|\n| 1 | 2 |\n\n: Numbers {#tbl-x}\n\n"
                                         "As Table @tbl-x shows.\n")

@@ -37,6 +37,7 @@ LABEL_PATTERN = re.compile(r"^(" + "|".join(LABEL_KINDS) + r")-")
 LABEL_TOKEN = re.compile(r"[\w:.-]+")
 HASH_LABEL = re.compile(r"#([\w:.-]+)")
 CONTROL_CHARACTERS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f]")
+NOTE_DEFINITION = re.compile(r"^[ ]{0,3}\[\^([^\]]+)\]:", re.M)
 
 
 def parse_chapter(source: ChapterSource, language: str, diags: Diagnostics) -> ParsedChapter:
@@ -197,7 +198,19 @@ def _images(body: html.HtmlElement, sources: SourceMap) -> list[ImageUse]:
 
 
 def _check_notes(body: html.HtmlElement, sources: SourceMap, diags: Diagnostics) -> None:
-    """A note defined and never called would vanish from every edition without a word."""
+    """A note defined and never called would vanish from every edition without a word; so
+    would the first text of a label defined twice (every call prints the last)."""
+    first: dict[str, SourceLocation] = {}
+    for m in NOTE_DEFINITION.finditer(sources.text):
+        if sources.in_code(m.start()):
+            continue
+        label, where = m.group(1), sources.location(m.start())
+        if label in first:
+            diags.warning_at(where, f"note [^{label}] is defined again (first at line {first[label].line}); "
+                                    "every call to it prints this text, and the first is lost",
+                             hint="give each note a label of its own")
+        else:
+            first[label] = where
     called = {(a.get("href") or "").removeprefix("#fn:") for a in body.xpath(".//a[contains(@class,'footnote-ref')]")}
     for li in body.xpath(".//div[contains(@class,'footnote')]/ol/li[@id]"):
         label = li.get("id").removeprefix("fn:")
