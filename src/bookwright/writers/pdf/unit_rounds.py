@@ -309,8 +309,9 @@ def adjust(pages: list[PageRead], tree: UnitTree, complete: bool = True) -> int 
     for (page, before), change, element in zip(_pages_of_changes(changes, touched, blocks, pages), changes, touched):
         own = _lines_of(element, blocks)
         opening = pages[page].lines[:1]
-        led = change[0] == "style" and not before and own and opening and not any(line is opening[0] for line in own)
-        starts.append(page if led else page - 1)
+        after_another = (change[0] == "style" and not before and own and opening
+                         and not any(line is opening[0] for line in own))
+        starts.append(page if after_another else page - 1)
     return max(0, min(starts))
 
 
