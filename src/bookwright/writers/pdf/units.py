@@ -209,20 +209,14 @@ def _laid_out_in_rounds(source, tree: unit_rounds.UnitTree, sheet, font_config, 
     again from the page the change reaches. Only what can be judged on a whole unit (its share
     of hyphens, its last page) waits for a layout that reached its end; those rounds are at
     most MAX_ROUNDS, and the layouts cut short at most MAX_ROUNDS more than the pages laid out."""
-    read: dict[tuple, tuple] = {}  # the pages last read: (id(box), number) → (box, reading); kept pages are read once
+    read: dict[tuple, unit_rounds.PageRead] = {}  # the pages last read, by (page box, number): kept pages are read once
 
     def adjust(page_boxes: list, complete: bool) -> int | None:
         nonlocal read
         own = [index for index, box in enumerate(page_boxes) if not box.page_type.blank]
-        now = {}
-        for number, index in enumerate(own):
-            box = page_boxes[index]
-            known = read.get((id(box), number))
-            if known is None or known[0] is not box:
-                known = (box, unit_rounds.read_page(number, box))
-            now[id(box), number] = known
-        read = now
-        again = unit_rounds.adjust([reading for _, reading in now.values()], tree, complete)
+        read = {(page_boxes[index], number): read.get((page_boxes[index], number))
+                or unit_rounds.read_page(number, page_boxes[index]) for number, index in enumerate(own)}
+        again = unit_rounds.adjust(list(read.values()), tree, complete)
         return None if again is None else own[min(again, len(own) - 1)] if own else 0
 
     def cut_short(page_boxes: list) -> int | None:
